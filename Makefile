@@ -1,0 +1,53 @@
+# The interface to the project: `make run`, `make test`, `make lint`, `make fmt`, `make bench`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# uv comes from PyPI like everything else; `python3 -m uv` finds it wherever pip put it.
+UV := python3 -m uv
+
+.PHONY: install run test lint fmt bench lock messages clean
+
+$(VENV)/.installed: requirements.lock
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) venv --quiet --allow-existing $(VENV) --python python3.11
+	$(UV) pip sync --quiet --python $(PY) requirements.lock
+	touch $@
+
+install: $(VENV)/.installed ## Install the pinned dependencies into .venv
+
+lock: ## Re-pin requirements.lock from pyproject.toml (names and versions only)
+	$(UV) pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11 -q
+
+messages: install ## Compile the Swedish and English translations
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+run: export DEBUG = true
+run: install messages ## Migrate, load the demo data and start web + worker + beat on SQLite
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py load_demo
+	@echo ""
+	@echo "  Uppdrag runs at http://$(HOST):$(PORT)/  (Ctrl-C stops web, worker and beat)"
+	@echo ""
+	@trap 'kill 0' INT TERM EXIT; \
+	$(PY) -m celery -A config worker --loglevel=warning --concurrency=2 & \
+	$(PY) -m celery -A config beat --loglevel=warning & \
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+test: install messages ## Run the whole suite (SQLite by default; CI sets DATABASE_URL to PostgreSQL)
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install messages ## Benchmarks against PostgreSQL and Redis (see bench/README.md)
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf var/celery var/db.sqlite3 .pytest_cache

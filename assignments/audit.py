@@ -1,0 +1,75 @@
+"""The audit trail: one immutable AuditEntry per state change. Services call record()."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from typing import Any
+
+from django.db import models
+
+from .models import Assignment, AuditEntry
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+        return value.name or ""
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of obj, JSON-ready, for an entry's before/after."""
+    names = fields or [f.attname for f in obj._meta.concrete_fields]
+    return {name: _jsonable(getattr(obj, name)) for name in names}
+
+
+def _assignment_of(obj: models.Model | None) -> Assignment | None:
+    if obj is None:
+        return None
+    if isinstance(obj, Assignment):
+        return obj
+    for attr in ("assignment", "milestone", "delivery"):
+        related = getattr(obj, attr, None)
+        if isinstance(related, models.Model):
+            return _assignment_of(related)
+    return None
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+    assignment: Assignment | None = None,
+) -> AuditEntry:
+    """Write one audit entry for `action` done by `actor` on `obj`."""
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        assignment=assignment or _assignment_of(obj),
+        object_type=obj._meta.label,
+        object_id=str(obj.pk or ""),
+        object_repr=str(obj)[:300],
+        action=action,
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        reason=reason,
+    )
+
+
+def changed_fields(before: dict, after: dict) -> tuple[dict, dict]:
+    """Only the keys whose values differ, as (before, after)."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}

@@ -1,0 +1,763 @@
+"""The registry: what an uppdragshandling (assignment document) is, field by field.
+
+Every part of seed 004 has a home here. Nothing is hard-deleted: assignments are public
+records (allmänna handlingar), so models refuse delete() and carry a state or archive flag.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Diarienummer as VGR and Region Jönköping write them: "RS 2024-05699", "LJ 2013/746",
+# and the minutes' "LJ2013 /746". Checked, never rewritten: the registrar's text is the record.
+REGISTRATION_NUMBER_RE = r"^[A-ZÅÄÖ]{1,10} ?\d{4} ?[-/] ?\d{1,7}(?:-\d{1,4})?$"
+validate_registration_number = RegexValidator(
+    REGISTRATION_NUMBER_RE,
+    message=_(
+        "Ogiltigt diarienummer. Skriv det som det är registrerat, till exempel "
+        "”RS 2024-05699” eller ”LJ 2013/746”."
+    ),
+    code="invalid_registration_number",
+)
+
+
+class RecordDeletionError(Exception):
+    """Raised when code tries to hard-delete a public record."""
+
+
+class NoDeleteQuerySet(models.QuerySet):
+    def delete(self):
+        raise RecordDeletionError(_("Allmänna handlingar tas aldrig bort; arkivera i stället."))
+
+
+class PublicRecord(models.Model):
+    """Base for records that are never hard-deleted."""
+
+    objects = NoDeleteQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args, **kwargs):
+        raise RecordDeletionError(_("Allmänna handlingar tas aldrig bort; arkivera i stället."))
+
+
+class OrgUnit(PublicRecord):
+    """A unit of the region: region → koncernkontor/förvaltning → stab/avdelning, or a board."""
+
+    class Kind(models.TextChoices):
+        REGION = "region", _("Region")
+        CENTRAL_OFFICE = "central_office", _("Koncernkontor")
+        ADMINISTRATION = "administration", _("Förvaltning")
+        STAFF_UNIT = "staff_unit", _("Koncernstab")
+        DEPARTMENT = "department", _("Avdelning")
+        BOARD = "board", _("Nämnd eller styrelse")
+        OTHER = "other", _("Övrigt")
+
+    name = models.CharField(_("namn"), max_length=200)
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("överordnad enhet"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    is_archived = models.BooleanField(_("arkiverad"), default=False)
+
+    class Meta:
+        verbose_name = _("organisationsenhet")
+        verbose_name_plural = _("organisationsenheter")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                name="orgunit_unique_name_per_parent",
+                nulls_distinct=False,
+                violation_error_message=_("Det finns redan en enhet med det namnet här."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        node = self.parent
+        while node is not None:
+            if self.pk and node.pk == self.pk:
+                raise ValidationError({"parent": _("En enhet kan inte ligga under sig själv.")})
+            node = node.parent
+
+    def ancestors(self) -> list[OrgUnit]:
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+
+class PersonManager(UserManager.from_queryset(NoDeleteQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A person: everyone named in an uppdragshandling, with or without a login."""
+
+    title = models.CharField(_("befattning"), max_length=200, blank=True)
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("enhet"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
+    )
+    language = models.CharField(
+        _("språk"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
+    wants_digest = models.BooleanField(
+        _("daglig sammanfattning"),
+        default=True,
+        help_text=_("Få en sammanfattning varje arbetsdag kl. 07.00."),
+    )
+
+    objects = PersonManager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("personer")
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def delete(self, *args, **kwargs):
+        raise RecordDeletionError(_("Personer tas inte bort; gör kontot inaktivt i stället."))
+
+
+class Assignment(PublicRecord):
+    """An uppdragshandling: the commission, who carries it out, what it delivers and by when."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        ADOPTED = "adopted", _("Fastställd")
+        IN_PROGRESS = "in_progress", _("Pågår")
+        DELIVERED = "delivered", _("Slutlevererad")
+        DECIDED = "decided", _("Beslutad")
+        SUPERSEDED = "superseded", _("Ersatt")
+        CANCELLED = "cancelled", _("Avbruten")
+
+    OPEN_STATES = (State.DRAFT, State.ADOPTED, State.IN_PROGRESS, State.DELIVERED)
+
+    registration_number = models.CharField(
+        _("diarienummer"), max_length=40, validators=[validate_registration_number]
+    )
+    document_date = models.DateField(_("datum"))
+    issuing_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("utfärdande enhet"),
+        on_delete=models.PROTECT,
+        related_name="issued_assignments",
+    )
+    title = models.CharField(_("uppdrag"), max_length=400)
+    description = models.TextField(_("uppdragsbeskrivning"), blank=True)
+    purpose = models.TextField(_("syfte"), blank=True)
+    working_group_note = models.TextField(_("om arbetsgruppen"), blank=True)
+    communication = models.TextField(_("kommunikation"), blank=True)
+    schedule_note = models.TextField(_("om tidplanen"), blank=True)
+    costs_and_financing = models.TextField(_("kostnader och finansiering"), blank=True)
+    decision_form = models.TextField(_("form för beslut"), blank=True)
+    decision_makers_label = models.CharField(
+        _("beslutsfattarnas benämning"),
+        max_length=300,
+        blank=True,
+        help_text=_("Till exempel ”Beslutfattare Samordningsgrupp för vårdinformationsmiljö”."),
+    )
+    delivery_due = models.DateField(_("slutleverans senast"), null=True, blank=True)
+
+    commissioners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uppdragsgivare"),
+        related_name="commissioned_assignments",
+        blank=True,
+    )
+    decision_makers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("beslutsfattare"),
+        related_name="deciding_assignments",
+        blank=True,
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uppdragstagare"),
+        on_delete=models.PROTECT,
+        related_name="assigned_assignments",
+    )
+    project_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sammanställande och projektledare"),
+        on_delete=models.PROTECT,
+        related_name="led_assignments",
+        null=True,
+        blank=True,
+    )
+    supersedes = models.ForeignKey(
+        "self",
+        verbose_name=_("ersätter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )
+
+    state = models.CharField(
+        _("status"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    is_public = models.BooleanField(
+        _("öppen inom organisationen"),
+        default=False,
+        help_text=_("Alla inloggade får läsa uppdraget."),
+    )
+    created_at = models.DateTimeField(_("skapad"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("uppdragshandling")
+        verbose_name_plural = _("uppdragshandlingar")
+        ordering = ["-document_date", "registration_number"]
+        constraints = [
+            # One live document per registration number; a superseded document keeps the
+            # number it was registered under (seed 004 replaces an earlier document).
+            models.UniqueConstraint(
+                fields=["registration_number"],
+                condition=~Q(state="superseded"),
+                name="assignment_unique_live_registration_number",
+                violation_error_message=_(
+                    "Det finns redan ett gällande uppdrag med det diarienumret."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["delivery_due"], name="assignment_delivery_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.registration_number} {self.title}"
+
+    def clean(self):
+        errors = {}
+        if not (self.title or "").strip():
+            errors["title"] = _("Uppdraget måste ha en rubrik.")
+        if self.supersedes_id and self.supersedes_id == self.pk:
+            errors["supersedes"] = _("Ett uppdrag kan inte ersätta sig självt.")
+        if self.delivery_due and self.document_date and self.delivery_due < self.document_date:
+            errors["delivery_due"] = _("Slutleveransen kan inte ligga före uppdragets datum.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+    def is_delivery_overdue(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return bool(
+            self.delivery_due
+            and self.state in (self.State.ADOPTED, self.State.IN_PROGRESS)
+            and self.delivery_due < today
+        )
+
+
+class AssignmentItem(PublicRecord):
+    """One ordered line of "Uppdraget innefattar" (scope) or "Uppdraget ska" (requirement)."""
+
+    class Kind(models.TextChoices):
+        SCOPE = "scope", _("Uppdraget innefattar")
+        REQUIREMENT = "requirement", _("Uppdraget ska")
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="items")
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    position = models.PositiveIntegerField(_("ordning"), default=0)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("punkt")
+        verbose_name_plural = _("punkter")
+        ordering = ["assignment", "kind", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class WorkingGroupMember(PublicRecord):
+    """A member of the arbetsgrupp, with the role text the document gives them."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, related_name="working_group"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="working_group_memberships",
+    )
+    role = models.CharField(_("roll"), max_length=300, blank=True)
+    position = models.PositiveIntegerField(_("ordning"), default=0)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("medlem i arbetsgruppen")
+        verbose_name_plural = _("arbetsgrupp")
+        ordering = ["assignment", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "person"],
+                name="working_group_unique_person",
+                violation_error_message=_("Personen finns redan i arbetsgruppen."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}, {self.role}" if self.role else str(self.person)
+
+
+class Group(PublicRecord):
+    """A region-wide group (koncernövergripande grupp, seed 002)."""
+
+    class Kind(models.TextChoices):
+        LEADERSHIP = "leadership", _("Ledningsgrupp")
+        COHESIVE_LEADERSHIP = "cohesive_leadership", _("Grupp för sammanhållen ledning")
+        COORDINATING = "coordinating", _("Samordnande grupp")
+        COORDINATION_COUNCIL = "coordination_council", _("Samordningsråd")
+        EXPERT = "expert", _("Sakkunniggrupp")
+        FUNCTION = "function", _("Funktionsgrupp")
+        CUSTOMER_COUNCIL = "customer_council", _("Kundråd")
+        DRUG_COMMITTEE = "drug_committee", _("Läkemedelskommitté (lagstadgad)")
+
+    class Mandate(models.TextChoices):
+        CHAIR_REGION_WIDE = (
+            "chair_region_wide",
+            _("Ordförande har ett tilldelat koncernövergripande mandat"),
+        )
+        MEMBERS_OWN_ADMINISTRATION = (
+            "members_own_administration",
+            _("Deltagarna har mandat inom sin förvaltning"),
+        )
+        PREPARATORY = "preparatory", _("Beredande utan mandat att besluta")
+        CHAIR_GROUP = "chair_group", _("Ordförande har ett mandat kopplat till gruppen")
+
+    class Process(models.TextChoices):
+        LEADERSHIP = "leadership", _("Ledningsnivå")
+        MAIN = "main", _("Huvudprocess")
+        SUPPORT = "support", _("Stödjande process")
+
+    name = models.CharField(_("namn"), max_length=200, unique=True)
+    kind = models.CharField(_("typ"), max_length=30, choices=Kind.choices)
+    process = models.CharField(_("processnivå"), max_length=20, choices=Process.choices)
+    mandate = models.CharField(_("beslutsmandat"), max_length=40, choices=Mandate.choices)
+    description = models.TextField(_("uppdrag"), blank=True)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ordförande"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="chaired_groups",
+    )
+    chair_description = models.CharField(_("ordförande (beskrivning)"), max_length=200, blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deltagare"),
+        blank=True,
+        related_name="region_groups",
+    )
+    administrations = models.ManyToManyField(
+        OrgUnit,
+        verbose_name=_("förvaltningar som deltar"),
+        blank=True,
+        related_name="participating_groups",
+    )
+    reports_to = models.ManyToManyField(
+        "self",
+        verbose_name=_("rapporterar till"),
+        symmetrical=False,
+        blank=True,
+        related_name="reported_by",
+    )
+    reports_to_note = models.CharField(_("rapporterar även till"), max_length=300, blank=True)
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("gruppens uppdragshandling"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="defined_groups",
+    )
+    is_statutory = models.BooleanField(_("lagstadgad"), default=False)
+    is_archived = models.BooleanField(_("arkiverad"), default=False)
+
+    class Meta:
+        verbose_name = _("koncernövergripande grupp")
+        verbose_name_plural = _("koncernövergripande grupper")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AssignmentRelation(PublicRecord):
+    """One line of "Samband och gränsdragning": within a group, cooperation, a stakeholder."""
+
+    class Kind(models.TextChoices):
+        WITHIN = "within", _("Inom ramen för")
+        COOPERATION = "cooperation", _("Samarbete med")
+        STAKEHOLDER = "stakeholder", _("Intressent")
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="relations")
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    position = models.PositiveIntegerField(_("ordning"), default=0)
+    text = models.TextField(_("text"), blank=True)
+    target_assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("annat uppdrag"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="related_from",
+    )
+    target_group = models.ForeignKey(
+        Group,
+        verbose_name=_("grupp"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="related_assignments",
+    )
+    target_reference = models.CharField(
+        _("diarienummer (annat uppdrag)"),
+        max_length=40,
+        blank=True,
+        help_text=_("För ett uppdrag som inte finns i systemet."),
+    )
+
+    class Meta:
+        verbose_name = _("samband")
+        verbose_name_plural = _("samband och gränsdragning")
+        ordering = ["assignment", "position", "id"]
+
+    def __str__(self) -> str:
+        target = self.target_assignment or self.target_group or self.text[:60]
+        return f"{self.get_kind_display()}: {target}"
+
+    def clean(self):
+        if not (self.text.strip() or self.target_assignment_id or self.target_group_id):
+            raise ValidationError(_("Ange ett uppdrag, en grupp eller en text."))
+        if self.target_assignment_id and self.target_assignment_id == self.assignment_id:
+            raise ValidationError(
+                {"target_assignment": _("Ett uppdrag kan inte relatera till sig självt.")}
+            )
+
+
+class Distribution(PublicRecord):
+    """ "Uppdraget skickas till": one person, for execution or for information."""
+
+    class Purpose(models.TextChoices):
+        EXECUTION = "execution", _("För genomförande")
+        INFORMATION = "information", _("För kännedom")
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, related_name="distribution"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="distributions",
+    )
+    purpose = models.CharField(_("syfte"), max_length=20, choices=Purpose.choices)
+    note = models.CharField(
+        _("anteckning"),
+        max_length=300,
+        blank=True,
+        help_text=_("Till exempel ”för distribution till koncernledning hälso- och sjukvård”."),
+    )
+    position = models.PositiveIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("sändlista")
+        verbose_name_plural = _("uppdraget skickas till")
+        ordering = ["assignment", "purpose", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "person", "purpose"],
+                name="distribution_unique",
+                violation_error_message=_("Personen står redan på den sändlistan."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_purpose_display()})"
+
+
+class Milestone(PublicRecord):
+    """One activity of the tidplan, with a period and a due date."""
+
+    class Kind(models.TextChoices):
+        RESOURCE_ALLOCATION = "resource_allocation", _("Resurssättning")
+        SEMINARS = "seminars", _("Seminarier")
+        COMPILATION = "compilation", _("Sammanställning")
+        DECISION = "decision", _("Beslut och genomförande")
+        OTHER = "other", _("Övrigt")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planerad")
+        IN_PROGRESS = "in_progress", _("Pågår")
+        DONE = "done", _("Klar")
+        AT_RISK = "at_risk", _("I riskzonen")
+        BLOCKED = "blocked", _("Blockerad")
+        CANCELLED = "cancelled", _("Avbruten")
+
+    CLOSED_STATUSES = (Status.DONE, Status.CANCELLED)
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="milestones")
+    kind = models.CharField(_("typ"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(_("aktivitet"), max_length=400)
+    period_label = models.CharField(
+        _("tidplan enligt handlingen"),
+        max_length=100,
+        blank=True,
+        help_text=_("Som det står i uppdragshandlingen, till exempel ”Sep – okt 2025”."),
+    )
+    start = models.DateField(_("start"))
+    due = models.DateField(_("klar senast"))
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ansvarig"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responsible_milestones",
+        help_text=_("Lämna tomt för uppdragstagaren."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    position = models.PositiveIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("milstolpe")
+        verbose_name_plural = _("tidplan")
+        ordering = ["assignment", "position", "start", "id"]
+        indexes = [models.Index(fields=["due", "status"], name="milestone_due_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due__gte=models.F("start")),
+                name="milestone_due_not_before_start",
+                violation_error_message=_("Slutdatum kan inte ligga före startdatum."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        if not (self.title or "").strip():
+            raise ValidationError({"title": _("Aktiviteten måste ha en beskrivning.")})
+        if self.start and self.due and self.due < self.start:
+            raise ValidationError({"due": _("Slutdatum kan inte ligga före startdatum.")})
+
+    @property
+    def responsible_person(self):
+        """The responsible person; the assignee when none is named (DOMAIN.md)."""
+        return self.responsible if self.responsible_id else self.assignment.assignee
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in self.CLOSED_STATUSES
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        return not self.is_closed and self.due < (today or timezone.localdate())
+
+
+class MilestoneUpdate(PublicRecord):
+    """One entry of a milestone's log: who changed the status, when, and why."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="updates")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("av"),
+        on_delete=models.PROTECT,
+        related_name="milestone_updates",
+    )
+    created_at = models.DateTimeField(_("tidpunkt"), default=timezone.now)
+    from_status = models.CharField(_("från"), max_length=20, choices=Milestone.Status.choices)
+    to_status = models.CharField(_("till"), max_length=20, choices=Milestone.Status.choices)
+    comment = models.TextField(_("kommentar"), blank=True)
+
+    class Meta:
+        verbose_name = _("milstolpsuppdatering")
+        verbose_name_plural = _("milstolpsuppdateringar")
+        ordering = ["milestone", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.milestone}: {self.from_status} → {self.to_status}"
+
+
+def delivery_upload_to(instance: Delivery, filename: str) -> str:
+    return f"deliveries/{instance.assignment_id}/{filename}"
+
+
+class Delivery(PublicRecord):
+    """A final delivery (slutleverans) submitted for decision; each resubmission is a new row."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Inlämnad")
+        APPROVED = "approved", _("Godkänd")
+        RETURNED = "returned", _("Återremitterad")
+        WITHDRAWN = "withdrawn", _("Återtagen")
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="deliveries")
+    number = models.PositiveIntegerField(_("version"), default=1)
+    summary = models.TextField(_("sammanfattning"))
+    document = models.FileField(_("dokument"), upload_to=delivery_upload_to, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("inlämnad av"),
+        on_delete=models.PROTECT,
+        related_name="submitted_deliveries",
+    )
+    submitted_at = models.DateTimeField(_("inlämnad"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
+
+    class Meta:
+        verbose_name = _("slutleverans")
+        verbose_name_plural = _("slutleveranser")
+        ordering = ["assignment", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "number"], name="delivery_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment.registration_number} slutleverans {self.number}"
+
+
+class Approval(PublicRecord):
+    """One decision-maker's answer on one delivery: approve (with a date) or return."""
+
+    class Verdict(models.TextChoices):
+        APPROVED = "approved", _("Godkänd")
+        RETURNED = "returned", _("Återremitterad")
+        CANCELLED = "cancelled", _("Avbruten (annan beslutsfattare återremitterade)")
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="approvals")
+    decision_maker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("beslutsfattare"),
+        on_delete=models.PROTECT,
+        related_name="approvals",
+    )
+    verdict = models.CharField(_("beslut"), max_length=20, choices=Verdict.choices)
+    decided_on = models.DateField(_("datum för beslut"), null=True, blank=True)
+    paragraph_reference = models.CharField(_("paragraf"), max_length=40, blank=True)
+    comment = models.TextField(_("kommentar"), blank=True)
+    created_at = models.DateTimeField(_("registrerad"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("beslutsfattares svar")
+        verbose_name_plural = _("beslutsfattares svar")
+        ordering = ["delivery", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delivery", "decision_maker"],
+                name="approval_one_per_decision_maker",
+                violation_error_message=_(
+                    "Beslutsfattaren har redan svarat på den här leveransen."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(verdict="returned") | ~Q(comment=""),
+                name="approval_return_needs_comment",
+                violation_error_message=_("Återremiss kräver en kommentar."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision_maker}: {self.get_verdict_display()}"
+
+
+class Decision(PublicRecord):
+    """The recorded decision on a final delivery (cf. the minutes extract of seed 003)."""
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="decision")
+    delivery = models.OneToOneField(Delivery, on_delete=models.PROTECT, related_name="decision")
+    decided_on = models.DateField(_("datum för beslut"))
+    paragraph_reference = models.CharField(_("paragraf"), max_length=40, blank=True)
+    decision_body = models.CharField(_("beslutande organ"), max_length=200, blank=True)
+    minutes_verified_by = models.CharField(_("justeras"), max_length=200, blank=True)
+    extract_certified_by = models.CharField(_("rätt utdraget intygar"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(_("registrerat"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("beslut")
+        verbose_name_plural = _("beslut")
+
+    def __str__(self) -> str:
+        return f"{self.assignment.registration_number} beslut {self.decided_on:%Y-%m-%d}"
+
+
+class AuditEntry(models.Model):
+    """One immutable line of the audit trail: who did what, when, to which object, and why."""
+
+    occurred_at = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utförd av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_entries",
+    )
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("uppdrag"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_entries",
+    )
+    object_type = models.CharField(_("objekttyp"), max_length=100)
+    object_id = models.CharField(_("objekt-id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("objekt"), max_length=300, blank=True)
+    action = models.CharField(_("händelse"), max_length=100)
+    before = models.JSONField(_("före"), null=True, blank=True)
+    after = models.JSONField(_("efter"), null=True, blank=True)
+    reason = models.TextField(_("motivering"), blank=True)
+
+    objects = NoDeleteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("loggpost")
+        verbose_name_plural = _("granskningslogg")
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["assignment", "occurred_at"], name="audit_assignment_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RecordDeletionError(_("Loggposter kan inte ändras."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RecordDeletionError(_("Loggposter kan inte tas bort."))

@@ -1,0 +1,11 @@
+"""The Celery application: reminders and e-mail run here."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("uppdrag")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

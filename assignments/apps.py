@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AssignmentsConfig(AppConfig):
     name = "assignments"
     verbose_name = _("Uppdragsregister")
+
+    def ready(self):
+        from . import permissions  # noqa: F401  (registers the object permissions)

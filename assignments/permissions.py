@@ -1,0 +1,147 @@
+"""Who may do what on an assignment (DOMAIN.md "Who may do what"), written once.
+
+Every view and task checks these predicates server-side. They are `rules` predicates, so they
+also answer `user.has_perm("assignments.view_assignment", assignment)` and friends.
+"""
+
+from __future__ import annotations
+
+import rules
+from django.db.models import Q
+
+from .models import Assignment, Distribution, Milestone
+
+REGISTRAR_GROUP = "Registrator"
+REGIONAL_DIRECTOR_GROUP = "Regiondirektör"
+
+
+def _in_group(user, name: str) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cache = getattr(user, "_uppdrag_group_names", None)
+    if cache is None:
+        cache = set(user.groups.values_list("name", flat=True))
+        user._uppdrag_group_names = cache
+    return name in cache
+
+
+@rules.predicate
+def is_registrar(user) -> bool:
+    """Registrar or administrator: creates and edits assignments, manages people and units."""
+    return bool(getattr(user, "is_superuser", False)) or _in_group(user, REGISTRAR_GROUP)
+
+
+@rules.predicate
+def is_regional_director(user) -> bool:
+    return _in_group(user, REGIONAL_DIRECTOR_GROUP)
+
+
+def _member(user, assignment: Assignment, relation: str) -> bool:
+    if not getattr(user, "is_authenticated", False) or assignment is None:
+        return False
+    return getattr(assignment, relation).filter(pk=user.pk).exists()
+
+
+@rules.predicate
+def is_commissioner(user, assignment: Assignment) -> bool:
+    return _member(user, assignment, "commissioners")
+
+
+@rules.predicate
+def is_decision_maker(user, assignment: Assignment) -> bool:
+    return _member(user, assignment, "decision_makers")
+
+
+@rules.predicate
+def is_assignee(user, assignment: Assignment) -> bool:
+    return bool(assignment) and user.is_authenticated and assignment.assignee_id == user.pk
+
+
+@rules.predicate
+def is_working_group_member(user, assignment: Assignment) -> bool:
+    """In the arbetsgrupp or on the "för genomförande" list."""
+    if not getattr(user, "is_authenticated", False) or assignment is None:
+        return False
+    return (
+        assignment.working_group.filter(person=user, is_active=True).exists()
+        or assignment.distribution.filter(
+            person=user, purpose=Distribution.Purpose.EXECUTION
+        ).exists()
+    )
+
+
+@rules.predicate
+def is_information_reader(user, assignment: Assignment) -> bool:
+    """On the "för kännedom" list: read only."""
+    if not getattr(user, "is_authenticated", False) or assignment is None:
+        return False
+    return assignment.distribution.filter(
+        person=user, purpose=Distribution.Purpose.INFORMATION
+    ).exists()
+
+
+@rules.predicate
+def is_public_within_organisation(user, assignment: Assignment) -> bool:
+    return bool(assignment) and user.is_authenticated and assignment.is_public
+
+
+can_view_assignment = (
+    is_registrar
+    | is_commissioner
+    | is_decision_maker
+    | is_assignee
+    | is_working_group_member
+    | is_information_reader
+    | is_public_within_organisation
+)
+can_edit_assignment = is_registrar
+can_adopt_assignment = is_commissioner | is_regional_director
+can_cancel_assignment = is_commissioner
+can_decide = is_decision_maker
+can_submit_delivery = is_assignee
+can_edit_working_group = is_assignee | is_registrar
+can_comment = is_assignee | is_working_group_member | is_commissioner | is_decision_maker
+
+
+@rules.predicate
+def can_update_milestone(user, milestone: Milestone) -> bool:
+    """The assignee updates every milestone; a working-group member those they answer for."""
+    if milestone is None or not getattr(user, "is_authenticated", False):
+        return False
+    assignment = milestone.assignment
+    if is_assignee(user, assignment):
+        return True
+    return milestone.responsible_id == user.pk and is_working_group_member(user, assignment)
+
+
+def visible_assignments_q(user) -> Q:
+    """A filter for Assignment querysets matching exactly what can_view_assignment allows."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    if is_registrar(user):
+        return Q()
+    return (
+        Q(commissioners=user)
+        | Q(decision_makers=user)
+        | Q(assignee=user)
+        | Q(working_group__person=user, working_group__is_active=True)
+        | Q(distribution__person=user)
+        | Q(is_public=True)
+    )
+
+
+def visible_assignments(user):
+    """Assignments the user may read, without duplicates."""
+    q = visible_assignments_q(user)
+    if not q:
+        return Assignment.objects.all()
+    return Assignment.objects.filter(pk__in=Assignment.objects.filter(q).values("pk"))
+
+
+rules.add_perm("assignments.view_assignment", can_view_assignment)
+rules.add_perm("assignments.change_assignment", can_edit_assignment)
+rules.add_perm("assignments.adopt_assignment", can_adopt_assignment)
+rules.add_perm("assignments.cancel_assignment", can_cancel_assignment)
+rules.add_perm("assignments.decide_assignment", can_decide)
+rules.add_perm("assignments.submit_delivery", can_submit_delivery)
+rules.add_perm("assignments.change_milestone", can_update_milestone)

@@ -20,8 +20,9 @@ install: $(VENV)/.installed ## Install the pinned dependencies into .venv
 lock: ## Re-pin requirements.lock from pyproject.toml (names and versions only)
 	$(UV) pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11 -q
 
-messages: install ## Compile the Swedish and English translations
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+messages: install ## Compile the Swedish and English translations (locale/)
+	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
+		$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0; fi
 
 run: export DEBUG = true
 run: install messages ## Migrate, load the demo data and start web + worker + beat on SQLite

@@ -83,9 +83,14 @@ class OrgUnit(PublicRecord):
             models.UniqueConstraint(
                 fields=["parent", "name"],
                 name="orgunit_unique_name_per_parent",
-                nulls_distinct=False,
                 violation_error_message=_("Det finns redan en enhet med det namnet här."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(parent__isnull=True),
+                name="orgunit_unique_top_level_name",
+                violation_error_message=_("Det finns redan en enhet med det namnet här."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,291 @@
+"""Load the demo data (idempotent): seed 004 as a live assignment, seed 002 groups, demo users."""
+
+import datetime as dt
+import os
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import Group as AuthGroup
+from django.contrib.auth.models import Permission
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from assignments import demo_data
+from assignments.models import (
+    Approval,
+    Assignment,
+    AssignmentItem,
+    AssignmentRelation,
+    Decision,
+    Delivery,
+    Distribution,
+    Group,
+    Milestone,
+    OrgUnit,
+    User,
+    WorkingGroupMember,
+)
+from assignments.permissions import REGIONAL_DIRECTOR_GROUP, REGISTRAR_GROUP
+
+
+def demo_password() -> str:
+    """DEMO_PASSWORD from the environment, else one generated per machine under var/."""
+    if value := os.environ.get("DEMO_PASSWORD"):
+        return value
+    path = settings.VAR_DIR / "demo_password"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(9))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Command(BaseCommand):
+    help = "Läser in demodata: uppdragshandling RS 2024-05699 (seed 004), grupper och användare."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        password = demo_password()
+        units = self._org_units()
+        people = self._people(units, password)
+        groups = self._groups(people)
+        seed = self._seed_004(units, people, groups)
+        self._generated(units, people)
+        self._roles(people, password)
+        if options["verbosity"]:
+            self._print_logins(seed, password)
+
+    # -- organisation and people -------------------------------------------------------------
+
+    def _org_units(self) -> dict[str, OrgUnit]:
+        units: dict[str, OrgUnit] = {}
+        for name, kind, parent in demo_data.ORG_UNITS:
+            units[name], _ = OrgUnit.objects.update_or_create(
+                name=name, parent=units.get(parent), defaults={"kind": kind}
+            )
+        return units
+
+    def _people(self, units, password) -> dict[str, User]:
+        people = {}
+        for username, (first, last, title, unit) in demo_data.PEOPLE.items():
+            user, created = User.objects.update_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "title": title,
+                    "org_unit": units[unit],
+                    "email": f"{username}@example.org",
+                },
+            )
+            if created or not user.check_password(password):
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            people[username] = user
+        return people
+
+    def _roles(self, people, password) -> None:
+        registrars, _ = AuthGroup.objects.get_or_create(name=REGISTRAR_GROUP)
+        registrars.permissions.set(
+            Permission.objects.filter(content_type__app_label="assignments").exclude(
+                codename__startswith="delete_"
+            )
+        )
+        directors, _ = AuthGroup.objects.get_or_create(name=REGIONAL_DIRECTOR_GROUP)
+        people["registrator"].groups.add(registrars)
+        people["regiondirektor"].groups.add(directors)
+        User.objects.filter(pk=people["registrator"].pk).update(is_staff=True)
+        admin, created = User.objects.get_or_create(
+            username="admin",
+            defaults={"first_name": "Admin", "is_staff": True, "is_superuser": True},
+        )
+        if created or not admin.check_password(password):
+            admin.set_password(password)
+            admin.save(update_fields=["password"])
+
+    def _groups(self, people) -> dict[str, Group]:
+        groups: dict[str, Group] = {}
+        for (
+            name,
+            kind,
+            process,
+            mandate,
+            chair,
+            _reports,
+            note,
+            statutory,
+            text,
+        ) in demo_data.GROUPS:
+            groups[name], _ = Group.objects.update_or_create(
+                name=name,
+                defaults={
+                    "kind": kind,
+                    "process": process,
+                    "mandate": mandate,
+                    "chair_description": chair,
+                    "reports_to_note": note,
+                    "is_statutory": statutory,
+                    "description": text,
+                },
+            )
+        for name, *_rest in demo_data.GROUPS:
+            reports = _rest[4]
+            groups[name].reports_to.set([groups[r] for r in reports])
+        leadership = groups["Koncernledning hälso- och sjukvård"]
+        leadership.chair = people["regiondirektor"]
+        leadership.save(update_fields=["chair"])
+        coordinating = groups["Samordningsgrupp för vårdinformationsmiljö"]
+        coordinating.members.set([people["anders.kullbratt"], people["per.albertsson"]])
+        return groups
+
+    # -- seed 004 ------------------------------------------------------------------------------
+
+    def _seed_004(self, units, people, groups) -> Assignment:
+        seed = demo_data.SEED_004
+        old_spec = seed["supersedes"]
+        old, _ = Assignment.objects.get_or_create(
+            registration_number=old_spec["registration_number"],
+            document_date=old_spec["document_date"],
+            defaults={
+                "title": old_spec["title"],
+                "issuing_unit": units[seed["issuing_unit"]],
+                "assignee": people[seed["assignee"]],
+                "state": Assignment.State.SUPERSEDED,
+            },
+        )
+        assignment, created = Assignment.objects.get_or_create(
+            registration_number=seed["registration_number"],
+            document_date=seed["document_date"],
+            defaults={
+                "issuing_unit": units[seed["issuing_unit"]],
+                "title": seed["title"],
+                "description": seed["description"],
+                "purpose": seed["purpose"],
+                "working_group_note": seed["working_group_note"],
+                "communication": seed["communication"],
+                "schedule_note": seed["schedule_note"],
+                "costs_and_financing": seed["costs_and_financing"],
+                "decision_form": seed["decision_form"],
+                "decision_makers_label": seed["decision_makers_label"],
+                "delivery_due": seed["delivery_due"],
+                "assignee": people[seed["assignee"]],
+                "project_lead": people[seed["project_lead"]],
+                "supersedes": old,
+                "state": Assignment.State.IN_PROGRESS,
+            },
+        )
+        if not created:
+            return assignment
+        assignment.commissioners.set([people[u] for u in seed["commissioners"]])
+        assignment.decision_makers.set([people[u] for u in seed["decision_makers"]])
+        for kind, texts in (("scope", seed["scope"]), ("requirement", seed["requirements"])):
+            for position, text in enumerate(texts, start=1):
+                AssignmentItem.objects.create(
+                    assignment=assignment, kind=kind, position=position, text=text
+                )
+        for position, (username, role) in enumerate(seed["working_group"], start=1):
+            WorkingGroupMember.objects.create(
+                assignment=assignment, person=people[username], role=role, position=position
+            )
+        for position, (kind, text, group, reference) in enumerate(seed["relations"], start=1):
+            AssignmentRelation.objects.create(
+                assignment=assignment,
+                kind=kind,
+                position=position,
+                text=text,
+                target_group=groups.get(group) if group else None,
+                target_reference=reference,
+            )
+        for position, (kind, title, label, start, due) in enumerate(seed["milestones"], start=1):
+            Milestone.objects.create(
+                assignment=assignment,
+                kind=kind,
+                title=title,
+                period_label=label,
+                start=start,
+                due=due,
+                position=position,
+            )
+        for position, (purpose, username, note) in enumerate(seed["distribution"], start=1):
+            Distribution.objects.create(
+                assignment=assignment,
+                person=people[username],
+                purpose=purpose,
+                note=note,
+                position=position,
+            )
+        return assignment
+
+    # -- a few more, in other states -----------------------------------------------------------
+
+    def _generated(self, units, people) -> None:
+        commissioner, assignee = people["regiondirektor"], people["erica.sandberg"]
+        for number, title, state, date in demo_data.GENERATED:
+            assignment, created = Assignment.objects.get_or_create(
+                registration_number=number,
+                document_date=date,
+                defaults={
+                    "title": title,
+                    "issuing_unit": units["Koncernkontoret"],
+                    "assignee": assignee,
+                    "state": state,
+                    "description": f"Demouppdrag i läget ”{Assignment.State(state).label}”.",
+                    "delivery_due": date + dt.timedelta(days=180),
+                },
+            )
+            if not created:
+                continue
+            assignment.commissioners.set([commissioner])
+            assignment.decision_makers.set([commissioner])
+            WorkingGroupMember.objects.create(
+                assignment=assignment, person=people["levi.siljemyr"], role="Ekonomi", position=1
+            )
+            for position, (kind, label, months) in enumerate(
+                [
+                    ("resource_allocation", "Resurssättning", 1),
+                    ("compilation", "Sammanställning", 4),
+                ],
+                start=1,
+            ):
+                start = date + dt.timedelta(days=30 * (months - 1))
+                Milestone.objects.create(
+                    assignment=assignment,
+                    kind=kind,
+                    title=label,
+                    start=start,
+                    due=start + dt.timedelta(days=60),
+                    position=position,
+                    status="done" if state in ("delivered", "decided") else "planned",
+                )
+            if state in ("delivered", "decided"):
+                delivery = Delivery.objects.create(
+                    assignment=assignment,
+                    summary="Slutrapport med förslag.",
+                    submitted_by=assignee,
+                    status="approved" if state == "decided" else "submitted",
+                )
+                if state == "decided":
+                    decided_on = date + dt.timedelta(days=200)
+                    Approval.objects.create(
+                        delivery=delivery,
+                        decision_maker=commissioner,
+                        verdict=Approval.Verdict.APPROVED,
+                        decided_on=decided_on,
+                    )
+                    Decision.objects.create(
+                        assignment=assignment, delivery=delivery, decided_on=decided_on
+                    )
+
+    def _print_logins(self, seed: Assignment, password: str) -> None:
+        out = self.stdout
+        out.write(self.style.SUCCESS(f"Demodata inläst: {seed}"))
+        out.write("Demoinloggningar (lösenord för alla): " + self.style.WARNING(password))
+        for username, role in [
+            ("jan.strang", "uppdragstagare"),
+            ("anders.kullbratt", "uppdragsgivare och beslutsfattare"),
+            ("per.albertsson", "uppdragsgivare och beslutsfattare"),
+            ("erica.sandberg", "arbetsgrupp"),
+            ("ann-charlotte.jarnstrom", "för kännedom"),
+            ("registrator", "registrator"),
+            ("admin", "administratör"),
+        ]:
+            out.write(f"  {username:<26} {role}")

@@ -24,6 +24,7 @@ class OrgUnitFactory(DjangoModelFactory):
         django_get_or_create = ("parent", "name")
 
     name = factory.Sequence(lambda n: f"Enhet {n}")
+    parent = None
     kind = OrgUnit.Kind.OTHER
 
 

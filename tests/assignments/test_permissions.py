@@ -1,0 +1,100 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import Group as AuthGroup
+
+from assignments import permissions
+from assignments.models import Distribution
+from tests.factories import (
+    AssignmentFactory,
+    DistributionFactory,
+    MilestoneFactory,
+    UserFactory,
+    WorkingGroupMemberFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case():
+    commissioner, reader, member, assignee = (UserFactory() for _ in range(4))
+    assignment = AssignmentFactory(
+        assignee=assignee, commissioners=[commissioner], decision_makers=[commissioner]
+    )
+    WorkingGroupMemberFactory(assignment=assignment, person=member)
+    DistributionFactory(assignment=assignment, person=reader, purpose="information")
+    return assignment, commissioner, reader, member, assignee
+
+
+def test_information_reader_may_read_but_not_update(case):
+    assignment, _, reader, _, _ = case
+    milestone = MilestoneFactory(assignment=assignment, responsible=reader)
+    assert reader.has_perm("assignments.view_assignment", assignment)
+    assert not reader.has_perm("assignments.change_milestone", milestone)
+    assert not reader.has_perm("assignments.decide_assignment", assignment)
+
+
+def test_member_updates_only_milestones_they_answer_for(case):
+    assignment, _, _, member, _ = case
+    own = MilestoneFactory(assignment=assignment, responsible=member)
+    other = MilestoneFactory(assignment=assignment)
+    assert permissions.can_update_milestone(member, own)
+    assert not permissions.can_update_milestone(member, other)
+
+
+def test_assignee_updates_every_milestone_and_submits(case):
+    assignment, _, _, _, assignee = case
+    assert permissions.can_update_milestone(assignee, MilestoneFactory(assignment=assignment))
+    assert assignee.has_perm("assignments.submit_delivery", assignment)
+
+
+def test_member_of_one_assignment_has_nothing_on_another(case):
+    _, commissioner, reader, member, _ = case
+    other = AssignmentFactory()
+    for person in (commissioner, reader, member):
+        assert not person.has_perm("assignments.view_assignment", other)
+        assert other not in permissions.visible_assignments(person)
+    assert not permissions.can_update_milestone(member, MilestoneFactory(assignment=other))
+
+
+def test_working_group_member_cannot_decide(case):
+    assignment, commissioner, _, member, _ = case
+    assert not member.has_perm("assignments.decide_assignment", assignment)
+    assert commissioner.has_perm("assignments.decide_assignment", assignment)
+
+
+def test_execution_list_counts_as_working_group(case):
+    assignment = case[0]
+    executor = UserFactory()
+    DistributionFactory(
+        assignment=assignment, person=executor, purpose=Distribution.Purpose.EXECUTION
+    )
+    assert permissions.is_working_group_member(executor, assignment)
+
+
+def test_public_assignment_is_readable_by_any_logged_in_person():
+    assignment = AssignmentFactory(is_public=True)
+    outsider = UserFactory()
+    assert outsider.has_perm("assignments.view_assignment", assignment)
+    assert not AnonymousUser().has_perm("assignments.view_assignment", assignment)
+
+
+def test_registrar_sees_everything(case):
+    registrar = UserFactory()
+    registrar.groups.add(AuthGroup.objects.create(name=permissions.REGISTRAR_GROUP))
+    AssignmentFactory()
+    assert permissions.visible_assignments(registrar).count() == 2
+
+
+def test_visible_assignments_has_no_duplicates(case):
+    assignment, commissioner, *_ = case
+    WorkingGroupMemberFactory(assignment=assignment, person=commissioner)
+    assert list(permissions.visible_assignments(commissioner)) == [assignment]
+
+
+def test_regional_director_may_adopt(case):
+    assignment = case[0]
+    director = UserFactory()
+    director.groups.add(AuthGroup.objects.create(name=permissions.REGIONAL_DIRECTOR_GROUP))
+    assert director.has_perm("assignments.adopt_assignment", assignment)
+    assert not UserFactory().has_perm("assignments.adopt_assignment", assignment)

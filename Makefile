@@ -32,7 +32,7 @@ run: install messages ## Migrate, load the demo data and start web + worker + be
 	@echo "  Uppdrag runs at http://$(HOST):$(PORT)/  (Ctrl-C stops web, worker and beat)"
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
-	$(PY) -m celery -A config worker --loglevel=warning --concurrency=2 & \
+	$(PY) -m celery -A config worker --loglevel=warning --pool=threads --concurrency=2 & \
 	$(PY) -m celery -A config beat --loglevel=warning & \
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 

@@ -532,6 +532,17 @@ class Milestone(PublicRecord):
 
     CLOSED_STATUSES = (Status.DONE, Status.CANCELLED)
 
+    # The legal status changes, declared once. Done can be reopened (work found lacking);
+    # cancelled is final, so a cancelled activity's history stays as it was.
+    TRANSITIONS = {
+        Status.PLANNED: {Status.IN_PROGRESS, Status.DONE, Status.AT_RISK, Status.CANCELLED},
+        Status.IN_PROGRESS: {Status.DONE, Status.AT_RISK, Status.BLOCKED, Status.CANCELLED},
+        Status.AT_RISK: {Status.IN_PROGRESS, Status.DONE, Status.BLOCKED, Status.CANCELLED},
+        Status.BLOCKED: {Status.IN_PROGRESS, Status.AT_RISK, Status.CANCELLED},
+        Status.DONE: {Status.IN_PROGRESS},
+        Status.CANCELLED: set(),
+    }
+
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="milestones")
     kind = models.CharField(_("typ"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
     title = models.CharField(_("aktivitet"), max_length=400)
@@ -587,6 +598,11 @@ class Milestone(PublicRecord):
     @property
     def is_closed(self) -> bool:
         return self.status in self.CLOSED_STATUSES
+
+    def allowed_statuses(self) -> list[str]:
+        """The statuses this milestone may move to next, in the order of Status."""
+        allowed = self.TRANSITIONS[self.Status(self.status)]
+        return [s for s in self.Status if s in allowed]
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         return not self.is_closed and self.due < (today or timezone.localdate())

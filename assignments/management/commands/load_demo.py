@@ -12,12 +12,9 @@ from django.db import transaction
 
 from assignments import demo_data
 from assignments.models import (
-    Approval,
     Assignment,
     AssignmentItem,
     AssignmentRelation,
-    Decision,
-    Delivery,
     Distribution,
     Group,
     Milestone,
@@ -26,6 +23,8 @@ from assignments.models import (
     WorkingGroupMember,
 )
 from assignments.permissions import REGIONAL_DIRECTOR_GROUP, REGISTRAR_GROUP
+from assignments.services import change_milestone_status
+from workflow import services as workflow
 
 
 def demo_password() -> str:
@@ -42,8 +41,16 @@ def demo_password() -> str:
 class Command(BaseCommand):
     help = "Läser in demodata: uppdragshandling RS 2024-05699 (seed 004), grupper och användare."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--draft",
+            action="store_true",
+            help="Lämna RS 2024-05699 som utkast (testerna driver det genom flödet).",
+        )
+
     @transaction.atomic
     def handle(self, *args, **options):
+        self.draft = options["draft"]
         password = demo_password()
         units = self._org_units()
         people = self._people(units, password)
@@ -170,7 +177,7 @@ class Command(BaseCommand):
                 "assignee": people[seed["assignee"]],
                 "project_lead": people[seed["project_lead"]],
                 "supersedes": old,
-                "state": Assignment.State.IN_PROGRESS,
+                "state": Assignment.State.DRAFT,
             },
         )
         if not created:
@@ -213,11 +220,19 @@ class Command(BaseCommand):
                 note=note,
                 position=position,
             )
-        return assignment
+        workflow.start_process(assignment=assignment)
+        if not self.draft:
+            workflow.adopt_assignment(
+                assignment=assignment,
+                actor=people["anders.kullbratt"],
+                reason="Uppdragshandlingen daterad 2025-08-12.",
+            )
+        return Assignment.objects.get(pk=assignment.pk)
 
     # -- a few more, in other states -----------------------------------------------------------
 
     def _generated(self, units, people) -> None:
+        """A few more assignments, moved to their state through the real services."""
         commissioner, assignee = people["regiondirektor"], people["erica.sandberg"]
         for number, title, state, date in demo_data.GENERATED:
             assignment, created = Assignment.objects.get_or_create(
@@ -227,7 +242,6 @@ class Command(BaseCommand):
                     "title": title,
                     "issuing_unit": units["Koncernkontoret"],
                     "assignee": assignee,
-                    "state": state,
                     "description": f"Demouppdrag i läget ”{Assignment.State(state).label}”.",
                     "delivery_due": date + dt.timedelta(days=180),
                 },
@@ -254,26 +268,32 @@ class Command(BaseCommand):
                     start=start,
                     due=start + dt.timedelta(days=60),
                     position=position,
-                    status="done" if state in ("delivered", "decided") else "planned",
                 )
-            if state in ("delivered", "decided"):
-                delivery = Delivery.objects.create(
+            workflow.start_process(assignment=assignment)
+            if state == "draft":
+                continue
+            workflow.adopt_assignment(assignment=assignment, actor=commissioner)
+            if state == "cancelled":
+                workflow.cancel_assignment(
                     assignment=assignment,
-                    summary="Slutrapport med förslag.",
-                    submitted_by=assignee,
-                    status="approved" if state == "decided" else "submitted",
+                    actor=commissioner,
+                    reason="Förstudien prioriterades bort.",
                 )
-                if state == "decided":
-                    decided_on = date + dt.timedelta(days=200)
-                    Approval.objects.create(
-                        delivery=delivery,
-                        decision_maker=commissioner,
-                        verdict=Approval.Verdict.APPROVED,
-                        decided_on=decided_on,
-                    )
-                    Decision.objects.create(
-                        assignment=assignment, delivery=delivery, decided_on=decided_on
-                    )
+                continue
+            if state == "adopted":
+                continue
+            for milestone in assignment.milestones.all():
+                change_milestone_status(milestone=milestone, actor=assignee, to_status="done")
+            delivery = workflow.submit_delivery(
+                assignment=assignment, actor=assignee, summary="Slutrapport med förslag."
+            )
+            if state == "decided":
+                workflow.approve_delivery(
+                    delivery=delivery,
+                    decided_by=commissioner,
+                    decided_on=date + dt.timedelta(days=200),
+                    paragraph_reference="§ 12",
+                )
 
     def _print_logins(self, seed: Assignment, password: str) -> None:
         out = self.stdout

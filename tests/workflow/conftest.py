@@ -1,0 +1,23 @@
+import pytest
+from django.core.management import call_command
+
+from assignments.models import Assignment, User
+
+
+@pytest.fixture
+def seed004(db):
+    """RS 2024-05699 as a registered draft with its process started, as load_demo --draft."""
+    call_command("load_demo", "--draft", verbosity=0)
+    return Assignment.objects.get(registration_number="RS 2024-05699", state="draft")
+
+
+@pytest.fixture
+def people(db):
+    class People:
+        def __getattr__(self, name):
+            return self[name.replace("_", ".")]
+
+        def __getitem__(self, username):
+            return User.objects.get(username=username)
+
+    return People()

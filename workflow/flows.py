@@ -1,0 +1,116 @@
+"""The lifecycle of an uppdragshandling, as viewflow reads it: top to bottom, like its tidplan."""
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from assignments import permissions
+from assignments.models import Approval, Delivery
+
+from . import views
+from .models import AssignmentProcess
+from .nodes import SplitPerItem
+
+
+class TaskView(flow.View):
+    """A human task that only its owner runs; handing it on goes through reassign_task."""
+
+    def can_assign(self, user, task):
+        return False
+
+    def can_unassign(self, user, task):
+        return False
+
+
+class AssignmentFlow(flow.Flow):
+    process_class = AssignmentProcess
+    lock_impl = lock.select_for_update_lock
+    process_title = _("Uppdragshandling")
+    process_description = _("Från registrering via fastställelse och arbete till beslut.")
+
+    register = flow.StartHandle(this.start_for).Next(this.adopt)
+
+    adopt = (
+        TaskView(views.AdoptTaskView.as_view())
+        .Annotation(title=_("Fastställ uppdraget"))
+        .Assign(this.first_commissioner)
+        .Next(this.work)
+    )
+
+    work = (
+        TaskView(views.SubmitDeliveryTaskView.as_view())
+        .Annotation(title=_("Genomför uppdraget och lämna slutleverans"))
+        .Assign(this.assignee_of)
+        .Next(this.decide)
+    )
+
+    decide = SplitPerItem().Next(this.approve, data_source=this.one_per_decision_maker)
+
+    approve = (
+        TaskView(views.DecideTaskView.as_view())
+        .Annotation(title=_("Besluta om slutleveransen"))
+        .Assign(this.decision_maker_of)
+        .Next(this.collect)
+    )
+
+    # Every decision-maker must approve; one return cancels the others' open tasks.
+    collect = flow.Join(continue_on_condition=this.is_returned).Next(this.check)
+
+    check = flow.If(this.is_approved_by_all).Then(this.record_decision).Else(this.work)
+
+    record_decision = flow.Function(this.record_decision_now).Next(this.end)
+
+    end = flow.End()
+
+    # -- who sees what: the assignment's own permissions, object by object ---------------------
+
+    def has_view_permission(self, user, obj=None):
+        if obj is None:
+            return user.is_authenticated
+        process = getattr(obj, "process", obj)
+        return permissions.can_view_assignment(user, process.artifact)
+
+    def has_manage_permission(self, user, obj=None):
+        return permissions.is_registrar(user)
+
+    # -- what the nodes ask ------------------------------------------------------------------
+
+    def start_for(self, activation, assignment, actor=None):
+        activation.process.artifact = assignment
+        activation.process.data = {"registration_number": assignment.registration_number}
+        return activation.process
+
+    def first_commissioner(self, activation):
+        return activation.process.artifact.commissioners.order_by("pk").first()
+
+    def assignee_of(self, activation):
+        return activation.process.artifact.assignee
+
+    def one_per_decision_maker(self, activation):
+        assignment = activation.process.artifact
+        return [
+            {"decision_maker": pk} for pk in assignment.decision_makers.values_list("pk", flat=True)
+        ]
+
+    def decision_maker_of(self, activation):
+        from assignments.models import User
+
+        return User.objects.get(pk=activation.task.data["decision_maker"])
+
+    def _current_delivery(self, activation) -> Delivery | None:
+        return activation.process.artifact.deliveries.order_by("-number").first()
+
+    def is_returned(self, activation, active_tasks) -> bool:
+        delivery = self._current_delivery(activation)
+        return (
+            bool(delivery) and delivery.approvals.filter(verdict=Approval.Verdict.RETURNED).exists()
+        )
+
+    def is_approved_by_all(self, activation) -> bool:
+        delivery = self._current_delivery(activation)
+        return bool(delivery) and delivery.status == Delivery.Status.APPROVED
+
+    def record_decision_now(self, activation):
+        from . import services
+
+        services.record_decision(assignment=activation.process.artifact)

@@ -1,0 +1,61 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assignments.models import Milestone, User
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class MilestoneStatusForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("Ny status"), choices=Milestone.Status.choices)
+    comment = forms.CharField(
+        label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MilestoneDueForm(forms.Form):
+    new_due = forms.DateField(
+        label=_("Nytt slutdatum"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        label=_("Varför flyttas datumet?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DeliveryForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Sammanfattning av slutleveransen"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    document = forms.FileField(label=_("Dokument"), required=False)
+
+
+class ApproveForm(forms.Form):
+    decided_on = forms.DateField(
+        label=_("Datum för beslut"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    paragraph_reference = forms.CharField(label=_("Paragraf (§)"), required=False, max_length=40)
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Varför återremitteras leveransen?"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ReassignForm(forms.Form):
+    task = forms.IntegerField(widget=forms.HiddenInput)
+    new_owner = forms.ModelChoiceField(
+        label=_("Ställföreträdare"), queryset=User.objects.filter(is_active=True)
+    )
+    reason = forms.CharField(label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 2}))

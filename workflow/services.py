@@ -1,0 +1,395 @@
+"""How an assignment moves: adopt, submit, approve, return, decide, cancel, supersede, reassign.
+
+One path for every caller: the assignment page and viewflow's task views both call these.
+Each service locks the assignment row first (so two decision-makers answering at the same
+moment are serialised), changes the registry, drives the viewflow task, and writes the audit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from viewflow.workflow import STATUS
+from viewflow.workflow.models import Task
+
+from assignments import audit, permissions
+from assignments.models import (
+    Approval,
+    Assignment,
+    Decision,
+    Delivery,
+    Milestone,
+    MilestoneUpdate,
+    User,
+)
+from assignments.services import set_assignment_state
+
+from .models import AssignmentProcess
+
+OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+def _lock(assignment: Assignment) -> Assignment:
+    return Assignment.objects.select_for_update().get(pk=assignment.pk)
+
+
+def current_process(assignment: Assignment) -> AssignmentProcess | None:
+    return AssignmentProcess.of(assignment).first()
+
+
+def open_tasks(assignment: Assignment):
+    """The human tasks of the assignment's process still waiting for someone."""
+    process = current_process(assignment)
+    if process is None:
+        return Task.objects.none()
+    return process.task_set.filter(
+        status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN"
+    ).select_related("owner")
+
+
+def _open_task(assignment: Assignment, node_name: str, **data) -> Task | None:
+    for task in open_tasks(assignment).order_by("pk"):
+        if task.flow_task.name != node_name:
+            continue
+        if all(task.data.get(k) == v for k, v in data.items()):
+            return task
+    return None
+
+
+def _execute(task: Task, actor) -> None:
+    """Run a human task to completion on behalf of actor, moving the flow on."""
+    activation = task.flow_task.activation_class(task)
+    if task.status == STATUS.NEW:
+        activation.assign(actor)
+    if task.status == STATUS.ASSIGNED:
+        activation.start(None)
+    activation.execute()
+
+
+# -- start and adopt --------------------------------------------------------------------------
+
+
+def start_process(*, assignment: Assignment, actor=None) -> AssignmentProcess:
+    """Start the process of a registered assignment (its adopt task goes to a commissioner)."""
+    from .flows import AssignmentFlow
+
+    with transaction.atomic():
+        assignment = _lock(assignment)
+        if current_process(assignment) is not None:
+            raise ValidationError(_("Uppdraget har redan en process."))
+        if not assignment.commissioners.exists():
+            raise ValidationError(_("Uppdraget saknar uppdragsgivare."))
+        process = AssignmentFlow.register.run(assignment=assignment, actor=actor)
+        audit.record(actor=actor, action="process.started", obj=assignment)
+        return process
+
+
+def adopt_assignment(*, assignment: Assignment, actor, reason: str = "") -> Assignment:
+    """Adopt (fastställ) a draft: by a commissioner or the regional director."""
+    with transaction.atomic():
+        assignment = _lock(assignment)
+        if not permissions.can_adopt_assignment(actor, assignment):
+            raise PermissionDenied(
+                _("Bara en uppdragsgivare eller regiondirektören kan fastställa.")
+            )
+        if assignment.state != Assignment.State.DRAFT:
+            raise ValidationError(_("Bara ett utkast kan fastställas."))
+        task = _open_task(assignment, "adopt")
+        if task is None:
+            raise ValidationError(_("Uppdraget har ingen fastställelse att göra."))
+        set_assignment_state(
+            assignment=assignment, actor=actor, state=Assignment.State.ADOPTED, reason=reason
+        )
+        _execute(task, actor)
+        audit.record(actor=actor, action="assignment.adopted", obj=assignment, reason=reason)
+        return assignment
+
+
+# -- deliver and decide ----------------------------------------------------------------------
+
+
+def submit_delivery(*, assignment: Assignment, actor, summary: str, document=None) -> Delivery:
+    """The assignee submits the final delivery; one approval task per decision-maker opens."""
+    with transaction.atomic():
+        assignment = _lock(assignment)
+        if not permissions.can_submit_delivery(actor, assignment):
+            raise PermissionDenied(_("Bara uppdragstagaren kan lämna slutleveransen."))
+        if assignment.state not in (Assignment.State.ADOPTED, Assignment.State.IN_PROGRESS):
+            raise ValidationError(_("Slutleverans kan bara lämnas medan uppdraget pågår."))
+        if not (summary or "").strip():
+            raise ValidationError({"summary": _("Skriv en sammanfattning av leveransen.")})
+        if not assignment.decision_makers.exists():
+            raise ValidationError(_("Uppdraget saknar beslutsfattare."))
+        task = _open_task(assignment, "work")
+        if task is None:
+            raise ValidationError(_("Uppdraget väntar inte på någon slutleverans."))
+        number = assignment.deliveries.count() + 1
+        delivery = Delivery(
+            assignment=assignment, number=number, summary=summary.strip(), submitted_by=actor
+        )
+        if document:
+            delivery.document = document
+        delivery.save()
+        set_assignment_state(assignment=assignment, actor=actor, state=Assignment.State.DELIVERED)
+        audit.record(
+            actor=actor,
+            action="delivery.submitted",
+            obj=delivery,
+            after={"number": number, "summary": delivery.summary},
+        )
+        _execute(task, actor)
+        return delivery
+
+
+def _approve_task_for(delivery: Delivery, actor) -> tuple[Task, User]:
+    """The open approval task actor may answer: their own, or one delegated to them."""
+    assignment = delivery.assignment
+    for task in open_tasks(assignment).order_by("pk"):
+        if task.flow_task.name != "approve":
+            continue
+        decision_maker_pk = task.data.get("decision_maker")
+        if decision_maker_pk == actor.pk or task.owner_id == actor.pk:
+            return task, User.objects.get(pk=decision_maker_pk)
+    if permissions.is_decision_maker(actor, assignment):
+        raise ValidationError(_("Du har redan svarat på den här slutleveransen."))
+    raise PermissionDenied(_("Du är inte beslutsfattare för det här uppdraget."))
+
+
+def _current_delivery(assignment: Assignment) -> Delivery:
+    delivery = assignment.deliveries.order_by("-number").first()
+    if delivery is None or delivery.status != Delivery.Status.SUBMITTED:
+        raise ValidationError(_("Det finns ingen slutleverans som väntar på beslut."))
+    return delivery
+
+
+def approve_delivery(
+    *,
+    delivery: Delivery,
+    decided_by,
+    decided_on: dt.date | None = None,
+    paragraph_reference: str = "",
+) -> Approval:
+    """One decision-maker approves; when all have, the decision is recorded."""
+    with transaction.atomic():
+        assignment = _lock(delivery.assignment)
+        delivery = _current_delivery(assignment)
+        task, decision_maker = _approve_task_for(delivery, decided_by)
+        decided_on = decided_on or timezone.localdate()
+        if decided_on > timezone.localdate():
+            raise ValidationError({"decided_on": _("Beslutsdatum kan inte ligga i framtiden.")})
+        approval = Approval.objects.create(
+            delivery=delivery,
+            decision_maker=decision_maker,
+            verdict=Approval.Verdict.APPROVED,
+            decided_on=decided_on,
+            paragraph_reference=paragraph_reference.strip(),
+        )
+        audit.record(
+            actor=decided_by,
+            action="delivery.approved",
+            obj=delivery,
+            after={
+                "decision_maker": decision_maker.pk,
+                "decided_on": decided_on,
+                "paragraph_reference": approval.paragraph_reference,
+            },
+        )
+        answered = set(
+            delivery.approvals.filter(verdict=Approval.Verdict.APPROVED).values_list(
+                "decision_maker", flat=True
+            )
+        )
+        if answered >= set(assignment.decision_makers.values_list("pk", flat=True)):
+            delivery.status = Delivery.Status.APPROVED
+            delivery.save(update_fields=["status"])
+        _execute(task, decided_by)
+        return approval
+
+
+def return_delivery(*, delivery: Delivery, decided_by, comment: str) -> Approval:
+    """One decision-maker returns the delivery for revision: the others' tasks are cancelled."""
+    with transaction.atomic():
+        assignment = _lock(delivery.assignment)
+        if not (comment or "").strip():
+            raise ValidationError({"comment": _("Skriv varför leveransen återremitteras.")})
+        delivery = _current_delivery(assignment)
+        task, decision_maker = _approve_task_for(delivery, decided_by)
+        approval = Approval.objects.create(
+            delivery=delivery,
+            decision_maker=decision_maker,
+            verdict=Approval.Verdict.RETURNED,
+            decided_on=timezone.localdate(),
+            comment=comment.strip(),
+        )
+        delivery.status = Delivery.Status.RETURNED
+        delivery.save(update_fields=["status"])
+        audit.record(
+            actor=decided_by,
+            action="delivery.returned",
+            obj=delivery,
+            after={"decision_maker": decision_maker.pk},
+            reason=approval.comment,
+        )
+        set_assignment_state(
+            assignment=assignment,
+            actor=decided_by,
+            state=Assignment.State.IN_PROGRESS,
+            reason=approval.comment,
+        )
+        _execute(task, decided_by)
+        return approval
+
+
+def record_decision(*, assignment: Assignment) -> Decision:
+    """Record the decision once every decision-maker has approved (called by the flow)."""
+    delivery = assignment.deliveries.order_by("-number").first()
+    approvals = list(delivery.approvals.filter(verdict=Approval.Verdict.APPROVED))
+    last = max(approvals, key=lambda a: (a.created_at, a.pk))
+    references = sorted({a.paragraph_reference for a in approvals if a.paragraph_reference})
+    decision = Decision.objects.create(
+        assignment=assignment,
+        delivery=delivery,
+        decided_on=max(a.decided_on for a in approvals),
+        paragraph_reference=", ".join(references),
+    )
+    set_assignment_state(
+        assignment=assignment, actor=last.decision_maker, state=Assignment.State.DECIDED
+    )
+    audit.record(
+        actor=last.decision_maker,
+        action="decision.recorded",
+        obj=decision,
+        after={"decided_on": decision.decided_on, "delivery": delivery.number},
+    )
+    return decision
+
+
+# -- end early ---------------------------------------------------------------------------------
+
+
+def _close_open_work(assignment: Assignment, actor, reason: str) -> None:
+    process = current_process(assignment)
+    if process is not None and process.status not in ("DONE", "CANCELED"):
+        from .flows import AssignmentFlow
+
+        AssignmentFlow.instance.cancel(process)
+    for milestone in assignment.milestones.exclude(status__in=Milestone.CLOSED_STATUSES):
+        MilestoneUpdate.objects.create(
+            milestone=milestone,
+            author=actor,
+            from_status=milestone.status,
+            to_status=Milestone.Status.CANCELLED,
+            comment=reason,
+        )
+        audit.record(
+            actor=actor,
+            action="milestone.status_changed",
+            obj=milestone,
+            before={"status": milestone.status},
+            after={"status": Milestone.Status.CANCELLED},
+            reason=reason,
+        )
+        milestone.status = Milestone.Status.CANCELLED
+        milestone.save(update_fields=["status"])
+
+
+def cancel_assignment(*, assignment: Assignment, actor, reason: str) -> Assignment:
+    """A commissioner cancels an open assignment; the reason is required."""
+    with transaction.atomic():
+        assignment = _lock(assignment)
+        if not permissions.can_cancel_assignment(actor, assignment):
+            raise PermissionDenied(_("Bara en uppdragsgivare kan avbryta uppdraget."))
+        if not (reason or "").strip():
+            raise ValidationError({"reason": _("Ange varför uppdraget avbryts.")})
+        if not assignment.is_open:
+            raise ValidationError(_("Uppdraget är redan avslutat."))
+        _close_open_work(assignment, actor, reason.strip())
+        set_assignment_state(
+            assignment=assignment,
+            actor=actor,
+            state=Assignment.State.CANCELLED,
+            reason=reason.strip(),
+        )
+        return assignment
+
+
+def supersede_assignment(
+    *, old: Assignment, new: Assignment, actor, reason: str = ""
+) -> Assignment:
+    """Register `new` (saved or not) as replacing the open `old`, which closes as superseded.
+
+    The old document's open milestones are cancelled; the new document plans its own.
+    """
+    with transaction.atomic():
+        old = _lock(old)
+        if not (permissions.is_registrar(actor) or permissions.is_commissioner(actor, old)):
+            raise PermissionDenied(
+                _("Bara registrator eller uppdragsgivaren kan ersätta uppdraget.")
+            )
+        if not old.is_open:
+            raise ValidationError(_("Bara ett pågående uppdrag kan ersättas."))
+        if new.pk == old.pk:
+            raise ValidationError(_("Ett uppdrag kan inte ersätta sig självt."))
+        note = reason.strip() or _("Ersatt av %(new)s") % {"new": new}
+        _close_open_work(old, actor, note)
+        set_assignment_state(
+            assignment=old, actor=actor, state=Assignment.State.SUPERSEDED, reason=note
+        )
+        new.supersedes = old
+        new.full_clean()
+        new.save()
+        # The new document usually keeps its commissioners; copy them unless given.
+        if not new.commissioners.exists():
+            new.commissioners.set(old.commissioners.all())
+        if not new.decision_makers.exists():
+            new.decision_makers.set(old.decision_makers.all())
+        audit.record(
+            actor=actor,
+            action="assignment.superseded",
+            obj=old,
+            after={"superseded_by": new.pk},
+            reason=note,
+        )
+        audit.record(
+            actor=actor, action="assignment.supersedes", obj=new, after={"supersedes": old.pk}
+        )
+        if current_process(new) is None and new.commissioners.exists():
+            start_process(assignment=new, actor=actor)
+        return new
+
+
+# -- absence -----------------------------------------------------------------------------------
+
+
+def reassign_task(*, task: Task, actor, new_owner, reason: str) -> Task:
+    """Hand a task to a stand-in (ställföreträdare) during absence; assignee or commissioner."""
+    with transaction.atomic():
+        process = AssignmentProcess.objects.get(pk=task.process_id)
+        assignment = _lock(process.assignment)
+        if not (
+            permissions.is_assignee(actor, assignment)
+            or permissions.is_commissioner(actor, assignment)
+        ):
+            raise PermissionDenied(_("Bara uppdragstagaren eller en uppdragsgivare kan delegera."))
+        if not (reason or "").strip():
+            raise ValidationError({"reason": _("Ange varför uppgiften delegeras.")})
+        task = Task.objects.select_for_update().get(pk=task.pk)
+        if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+            raise ValidationError(_("Uppgiften kan inte delegeras nu."))
+        before = task.owner_id
+        task.owner = new_owner
+        task.status = STATUS.ASSIGNED
+        task.save(update_fields=["owner", "status"])
+        audit.record(
+            actor=actor,
+            action="task.reassigned",
+            obj=assignment,
+            before={"task": task.pk, "owner": before},
+            after={"task": task.pk, "owner": new_owner.pk},
+            reason=reason.strip(),
+        )
+        return task

@@ -1,0 +1,376 @@
+"""HTTP for the process: thin views that parse input, call one service and render.
+
+Every view checks object-level permission through assignments.permissions; an assignment the
+user may not see answers 404, an action they may not take answers 403.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView
+
+from assignments import permissions
+from assignments import services as registry
+from assignments.models import Assignment, AuditEntry, Milestone
+
+from . import forms, services
+
+
+def _visible_assignment(request, pk) -> Assignment:
+    assignment = get_object_or_404(Assignment, pk=pk)
+    if not permissions.can_view_assignment(request.user, assignment):
+        raise Http404
+    return assignment
+
+
+def _errors(error: ValidationError) -> list[str]:
+    return list(error.messages)
+
+
+def process_url(assignment: Assignment) -> str:
+    return reverse("workflow:process", args=[assignment.pk])
+
+
+@login_required
+def process_page(request, pk, errors=None, status=200):
+    """The process of one assignment: state, open tasks, milestones, deliveries, actions."""
+    assignment = _visible_assignment(request, pk)
+    user = request.user
+    milestones = list(
+        assignment.milestones.select_related("responsible", "assignment__assignee").order_by(
+            "position", "start"
+        )
+    )
+    for milestone in milestones:
+        milestone.user_may_update = permissions.can_update_milestone(user, milestone)
+    tasks = list(services.open_tasks(assignment).order_by("pk"))
+    context = {
+        "assignment": assignment,
+        "process": services.current_process(assignment),
+        "tasks": tasks,
+        "milestones": milestones,
+        "deliveries": assignment.deliveries.prefetch_related("approvals__decision_maker"),
+        "errors": errors or [],
+        "may_adopt": assignment.state == Assignment.State.DRAFT
+        and permissions.can_adopt_assignment(user, assignment),
+        "may_submit": any(t.flow_task.name == "work" for t in tasks)
+        and permissions.can_submit_delivery(user, assignment),
+        "may_decide": any(
+            t.flow_task.name == "approve"
+            and (t.data.get("decision_maker") == user.pk or t.owner_id == user.pk)
+            for t in tasks
+        ),
+        "may_cancel": assignment.is_open and permissions.can_cancel_assignment(user, assignment),
+        "may_reassign": permissions.is_assignee(user, assignment)
+        or permissions.is_commissioner(user, assignment),
+        "status_form": forms.MilestoneStatusForm(),
+        "due_form": forms.MilestoneDueForm(),
+        "delivery_form": forms.DeliveryForm(),
+        "approve_form": forms.ApproveForm(),
+        "return_form": forms.ReturnForm(),
+        "reason_form": forms.ReasonForm(),
+    }
+    return render(request, "workflow/process.html", context, status=status)
+
+
+def _act(request, assignment, action):
+    """Run a service; Swedish errors re-render the page with 400 and nothing saved."""
+    try:
+        action()
+    except ValidationError as error:
+        return process_page(request, assignment.pk, errors=_errors(error), status=400)
+    messages.success(request, _("Sparat."))
+    return HttpResponseRedirect(request.POST.get("next") or process_url(assignment))
+
+
+def _bound(form_class, request, assignment):
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        errors = [
+            f"{form.fields[f].label}: {e}" if f in form.fields else e
+            for f, es in form.errors.items()
+            for e in es
+        ]
+        raise ValidationError(errors)
+    return form.cleaned_data
+
+
+@require_POST
+@login_required
+def milestone_status(request, pk, milestone_pk):
+    assignment = _visible_assignment(request, pk)
+    milestone = get_object_or_404(Milestone, pk=milestone_pk, assignment=assignment)
+    if not permissions.can_update_milestone(request.user, milestone):
+        raise PermissionDenied
+
+    def action():
+        data = _bound(forms.MilestoneStatusForm, request, assignment)
+        registry.change_milestone_status(
+            milestone=milestone,
+            actor=request.user,
+            to_status=data["to_status"],
+            comment=data["comment"],
+        )
+
+    return _act(request, assignment, action)
+
+
+@require_POST
+@login_required
+def milestone_due(request, pk, milestone_pk):
+    assignment = _visible_assignment(request, pk)
+    milestone = get_object_or_404(Milestone, pk=milestone_pk, assignment=assignment)
+    if not permissions.can_update_milestone(request.user, milestone):
+        raise PermissionDenied
+
+    def action():
+        data = _bound(forms.MilestoneDueForm, request, assignment)
+        registry.move_milestone_due(
+            milestone=milestone, actor=request.user, new_due=data["new_due"], reason=data["reason"]
+        )
+
+    return _act(request, assignment, action)
+
+
+@require_POST
+@login_required
+def adopt(request, pk):
+    assignment = _visible_assignment(request, pk)
+
+    def action():
+        data = _bound(forms.OptionalReasonForm, request, assignment)
+        services.adopt_assignment(assignment=assignment, actor=request.user, reason=data["reason"])
+
+    return _act(request, assignment, action)
+
+
+@require_POST
+@login_required
+def submit(request, pk):
+    assignment = _visible_assignment(request, pk)
+    if not permissions.can_submit_delivery(request.user, assignment):
+        raise PermissionDenied
+
+    def action():
+        data = _bound(forms.DeliveryForm, request, assignment)
+        services.submit_delivery(
+            assignment=assignment,
+            actor=request.user,
+            summary=data["summary"],
+            document=data["document"],
+        )
+
+    return _act(request, assignment, action)
+
+
+def _delivery(assignment):
+    delivery = assignment.deliveries.order_by("-number").first()
+    if delivery is None:
+        raise ValidationError(_("Det finns ingen slutleverans som väntar på beslut."))
+    return delivery
+
+
+@require_POST
+@login_required
+def approve(request, pk):
+    assignment = _visible_assignment(request, pk)
+
+    def action():
+        data = _bound(forms.ApproveForm, request, assignment)
+        services.approve_delivery(
+            delivery=_delivery(assignment),
+            decided_by=request.user,
+            decided_on=data["decided_on"],
+            paragraph_reference=data["paragraph_reference"],
+        )
+
+    return _act(request, assignment, action)
+
+
+@require_POST
+@login_required
+def return_for_revision(request, pk):
+    assignment = _visible_assignment(request, pk)
+
+    def action():
+        data = _bound(forms.ReturnForm, request, assignment)
+        services.return_delivery(
+            delivery=_delivery(assignment), decided_by=request.user, comment=data["comment"]
+        )
+
+    return _act(request, assignment, action)
+
+
+@require_POST
+@login_required
+def cancel(request, pk):
+    assignment = _visible_assignment(request, pk)
+    if not permissions.can_cancel_assignment(request.user, assignment):
+        raise PermissionDenied
+
+    def action():
+        data = _bound(forms.ReasonForm, request, assignment)
+        services.cancel_assignment(assignment=assignment, actor=request.user, reason=data["reason"])
+
+    return _act(request, assignment, action)
+
+
+@require_POST
+@login_required
+def reassign(request, pk):
+    assignment = _visible_assignment(request, pk)
+
+    def action():
+        data = _bound(forms.ReassignForm, request, assignment)
+        task = services.open_tasks(assignment).filter(pk=data["task"]).first()
+        if task is None:
+            raise ValidationError(_("Uppgiften finns inte."))
+        services.reassign_task(
+            task=task, actor=request.user, new_owner=data["new_owner"], reason=data["reason"]
+        )
+
+    return _act(request, assignment, action)
+
+
+# -- audit ---------------------------------------------------------------------------------------
+
+
+def _audit_entries(assignment):
+    return (
+        AuditEntry.objects.filter(assignment=assignment)
+        .select_related("actor")
+        .order_by("occurred_at", "pk")
+    )
+
+
+@login_required
+def audit_log(request, pk):
+    assignment = _visible_assignment(request, pk)
+    return render(
+        request,
+        "workflow/audit.html",
+        {"assignment": assignment, "entries": _audit_entries(assignment)},
+    )
+
+
+@login_required
+def audit_csv(request, pk):
+    assignment = _visible_assignment(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"granskningslogg-{assignment.pk}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # Excel reads UTF-8 (å, ä, ö) only with a BOM
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Tidpunkt"),
+            _("Utförd av"),
+            _("Händelse"),
+            _("Objekt"),
+            _("Före"),
+            _("Efter"),
+            _("Motivering"),
+        ]
+    )
+    for entry in _audit_entries(assignment):
+        writer.writerow(
+            [
+                entry.occurred_at.isoformat(),
+                str(entry.actor or ""),
+                entry.action,
+                entry.object_repr,
+                entry.before if entry.before is not None else "",
+                entry.after if entry.after is not None else "",
+                entry.reason,
+            ]
+        )
+    return response
+
+
+# -- viewflow task views (inbox → task) ------------------------------------------------------
+
+
+@method_decorator(login_required, name="dispatch")
+class _TaskFormView(FormView):
+    """A viewflow task page: the form posts to the same service the assignment page uses."""
+
+    template_name = "workflow/task.html"
+
+    @property
+    def assignment(self) -> Assignment:
+        return self.request.activation.process.artifact
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(assignment=self.assignment, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            self.perform(form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(self.request, _("Uppgiften är klar."))
+        return HttpResponseRedirect(process_url(self.assignment))
+
+
+class AdoptTaskView(_TaskFormView):
+    form_class = forms.OptionalReasonForm
+
+    def perform(self, data):
+        services.adopt_assignment(
+            assignment=self.assignment, actor=self.request.user, reason=data["reason"]
+        )
+
+
+class SubmitDeliveryTaskView(_TaskFormView):
+    form_class = forms.DeliveryForm
+
+    def perform(self, data):
+        services.submit_delivery(
+            assignment=self.assignment,
+            actor=self.request.user,
+            summary=data["summary"],
+            document=data["document"],
+        )
+
+
+class DecideTaskView(_TaskFormView):
+    """Approve (with a decision date) or return (with a comment), as one form."""
+
+    form_class = forms.ApproveForm
+
+    def post(self, request, *args, **kwargs):
+        if "return" in request.POST:
+            form = forms.ReturnForm(request.POST)
+            if not form.is_valid():
+                return self.render_to_response(self.get_context_data(form=form), status=400)
+            return self.form_valid_with(
+                form,
+                lambda d: services.return_delivery(
+                    delivery=_delivery(self.assignment),
+                    decided_by=request.user,
+                    comment=d["comment"],
+                ),
+            )
+        return super().post(request, *args, **kwargs)
+
+    def form_valid_with(self, form, perform):
+        self.perform = perform
+        return self.form_valid(form)
+
+    def perform(self, data):
+        services.approve_delivery(
+            delivery=_delivery(self.assignment),
+            decided_by=self.request.user,
+            decided_on=data["decided_on"],
+            paragraph_reference=data["paragraph_reference"],
+        )

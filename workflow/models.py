@@ -10,6 +10,7 @@ class AssignmentProcess(Process):
 
     class Meta:
         proxy = True
+        ordering = ["-pk"]
         verbose_name = _("uppdragsprocess")
         verbose_name_plural = _("uppdragsprocesser")
 

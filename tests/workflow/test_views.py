@@ -1,0 +1,168 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from assignments.models import AuditEntry, Milestone
+from tests.factories import AssignmentFactory, UserFactory
+from workflow import services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def adopted(seed004, people):
+    services.adopt_assignment(assignment=seed004, actor=people.anders_kullbratt)
+    return seed004
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_information_reader_sees_the_page_but_gets_403_on_a_milestone_post(client, adopted, people):
+    reader = people["ann-charlotte.jarnstrom"]
+    login(client, reader)
+    page = client.get(reverse("workflow:process", args=[adopted.pk]))
+    assert page.status_code == 200
+    assert "<select" not in page.content.decode()
+    milestone = adopted.milestones.first()
+    response = client.post(
+        reverse("workflow:milestone_status", args=[adopted.pk, milestone.pk]),
+        {"to_status": "in_progress", "comment": "x"},
+    )
+    assert response.status_code == 403
+    milestone.refresh_from_db()
+    assert milestone.status == Milestone.Status.PLANNED
+    assert not milestone.updates.exists()
+
+
+def test_assignee_updates_a_milestone_with_a_comment(client, adopted, people):
+    login(client, people.jan_strang)
+    milestone = adopted.milestones.get(kind="compilation")
+    response = client.post(
+        reverse("workflow:milestone_status", args=[adopted.pk, milestone.pk]),
+        {"to_status": "done", "comment": "Klart"},
+    )
+    assert response.status_code == 302
+    update = milestone.updates.get()
+    assert (update.to_status, update.comment, update.author) == ("done", "Klart", people.jan_strang)
+
+
+def test_illegal_transition_over_http_is_a_400_with_a_swedish_message(client, adopted, people):
+    login(client, people.jan_strang)
+    milestone = adopted.milestones.get(kind="compilation")
+    url = reverse("workflow:milestone_status", args=[adopted.pk, milestone.pk])
+    client.post(url, {"to_status": "cancelled"})
+    response = client.post(url, {"to_status": "done"})
+    assert response.status_code == 400
+    assert "En milstolpe som är ”Avbruten” kan inte bli ”Klar”." in response.content.decode()
+    milestone.refresh_from_db()
+    assert milestone.status == "cancelled"
+
+
+def test_decision_maker_of_another_assignment_sees_nothing(client, adopted):
+    outsider = UserFactory()
+    AssignmentFactory(decision_makers=[outsider], commissioners=[outsider])
+    login(client, outsider)
+    for name in ["workflow:process", "workflow:audit", "workflow:audit_csv"]:
+        assert client.get(reverse(name, args=[adopted.pk])).status_code == 404
+    assert client.post(reverse("workflow:approve", args=[adopted.pk]), {}).status_code == 404
+    process = services.current_process(adopted)
+    detail = client.get(reverse("uppdrag:assignment:process_detail", args=[process.pk]))
+    assert detail.status_code == 403
+    inbox = client.get(reverse("uppdrag:assignment:inbox"))
+    assert "RS 2024-05699" not in inbox.content.decode()
+
+
+def test_working_group_member_cannot_approve_over_http(client, adopted, people):
+    services.submit_delivery(assignment=adopted, actor=people.jan_strang, summary="Förslag")
+    login(client, people.erica_sandberg)
+    response = client.post(
+        reverse("workflow:approve", args=[adopted.pk]), {"decided_on": "2025-12-01"}
+    )
+    assert response.status_code == 403
+    assert not adopted.deliveries.get().approvals.exists()
+
+
+def test_decision_maker_returns_over_http_only_with_a_comment(client, adopted, people):
+    services.submit_delivery(assignment=adopted, actor=people.jan_strang, summary="Förslag")
+    login(client, people.per_albertsson)
+    url = reverse("workflow:return", args=[adopted.pk])
+    assert client.post(url, {"comment": ""}).status_code == 400
+    assert client.post(url, {"comment": "Komplettera"}).status_code == 302
+    adopted.refresh_from_db()
+    assert adopted.state == "in_progress"
+
+
+def test_inbox_lists_the_task_for_its_owner(client, adopted, people):
+    login(client, people.jan_strang)
+    response = client.get("/workflow/uppdrag/assignment/inbox/")
+    assert response.status_code == 200
+    assert "Genomför uppdraget och lämna slutleverans" in response.content.decode()
+
+
+def test_viewflow_task_page_submits_the_delivery_through_the_same_service(client, adopted, people):
+    login(client, people.jan_strang)
+    task = services.open_tasks(adopted).get()
+    url = reverse("uppdrag:assignment:work:execute", args=[task.process_id, task.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"summary": "Förslag via inkorgen"})
+    assert response.status_code == 302
+    assert adopted.deliveries.get().summary == "Förslag via inkorgen"
+    assert AuditEntry.objects.filter(action="delivery.submitted", actor=people.jan_strang).exists()
+
+
+def test_other_users_cannot_open_someone_elses_task(client, adopted, people):
+    task = services.open_tasks(adopted).get()
+    login(client, people.erica_sandberg)
+    url = reverse("uppdrag:assignment:work:execute", args=[task.process_id, task.pk])
+    assert client.post(url, {"summary": "x"}).status_code == 403
+    assert not adopted.deliveries.exists()
+
+
+def test_flow_chart_is_reachable(client, adopted, people):
+    login(client, people.jan_strang)
+    response = client.get(reverse("uppdrag:assignment:chart"))
+    assert response.status_code == 200
+    assert "<svg" in response.content.decode()
+
+
+def test_all_process_list_is_for_registrars_only(client, adopted, people):
+    login(client, people.jan_strang)
+    assert client.get(reverse("uppdrag:assignment:process_list")).status_code == 403
+    login(client, people.registrator)
+    assert client.get(reverse("uppdrag:assignment:process_list")).status_code == 200
+
+
+def test_audit_csv_lists_every_entry(client, adopted, people):
+    login(client, people.anders_kullbratt)
+    response = client.get(reverse("workflow:audit_csv", args=[adopted.pk]))
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Tidpunkt"
+    assert len(rows) - 1 == AuditEntry.objects.filter(assignment=adopted).count()
+    assert any(row[2] == "assignment.adopted" and row[1] == "Anders Kullbratt" for row in rows)
+
+
+def test_audit_page_renders(client, adopted, people):
+    login(client, people.jan_strang)
+    response = client.get(reverse("workflow:audit", args=[adopted.pk]))
+    assert response.status_code == 200
+    assert "assignment.adopted" in response.content.decode()
+
+
+def test_anonymous_users_are_sent_to_login(client, adopted):
+    response = client.get(reverse("workflow:process", args=[adopted.pk]))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_viewflow_inbox_speaks_swedish(client, adopted, people):
+    login(client, people.jan_strang)
+    response = client.get(reverse("uppdrag:assignment:inbox"))
+    content = response.content.decode()
+    assert "Inkorg" in content
+    assert "Inbox" not in content

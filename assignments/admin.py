@@ -185,6 +185,16 @@ class AssignmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
         (_("Registrering"), {"fields": ("created_at", "updated_at")}),
     )
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        assignment = form.instance
+        if not change and assignment.state == Assignment.State.DRAFT:
+            # A registered draft goes straight into its process: the adopt task reaches a
+            # commissioner's inbox.
+            from workflow.services import start_process
+
+            start_process(assignment=assignment, actor=request.user)
+
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         return queryset, True

@@ -19,7 +19,7 @@ from django.views.generic import FormView
 
 from assignments import permissions
 from assignments import services as registry
-from assignments.models import Assignment, AuditEntry, Milestone
+from assignments.models import Assignment, AuditEntry, Milestone, User
 
 from . import forms, services
 
@@ -71,6 +71,9 @@ def process_page(request, pk, errors=None, status=200):
         "may_cancel": assignment.is_open and permissions.can_cancel_assignment(user, assignment),
         "may_reassign": permissions.is_assignee(user, assignment)
         or permissions.is_commissioner(user, assignment),
+        "stand_ins": User.objects.filter(is_active=True).order_by("last_name", "first_name")
+        if tasks
+        else [],
         "status_form": forms.MilestoneStatusForm(),
         "due_form": forms.MilestoneDueForm(),
         "delivery_form": forms.DeliveryForm(),

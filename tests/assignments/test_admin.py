@@ -133,3 +133,29 @@ def test_assignment_add_form_requires_a_commissioner(admin_client):
     assert not bound.is_valid()
     assert bound.errors["commissioners"] == ["Ange minst en uppdragsgivare."]
     assert not Assignment.objects.exists()
+
+
+def test_registering_a_draft_in_the_admin_starts_its_process(admin_client):
+    from tests.factories import OrgUnitFactory
+    from workflow.services import open_tasks
+
+    commissioner, assignee = UserFactory(), UserFactory()
+    unit = OrgUnitFactory(name="Koncernkontoret")
+    form = {
+        "document_date": "2025-08-12",
+        "registration_number": "RS 2025-00999",
+        "issuing_unit": unit.pk,
+        "title": "Nytt uppdrag",
+        "commissioners": [commissioner.pk],
+        "assignee": assignee.pk,
+        "state": "draft",
+        "decision_makers": [commissioner.pk],
+    }
+    for prefix in ["items", "working_group", "relations", "milestones", "distribution"]:
+        form.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    response = admin_client.post(reverse("admin:assignments_assignment_add"), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assignment = Assignment.objects.get(registration_number="RS 2025-00999")
+    tasks = list(open_tasks(assignment))
+    assert [(t.flow_task.name, t.owner) for t in tasks] == [("adopt", commissioner)]
+    assert AuditEntry.objects.filter(assignment=assignment, action="admin.created").exists()

@@ -166,3 +166,16 @@ def test_viewflow_inbox_speaks_swedish(client, adopted, people):
     content = response.content.decode()
     assert "Inkorg" in content
     assert "Inbox" not in content
+
+
+def test_assignee_delegates_a_task_to_a_stand_in_over_http(client, adopted, people):
+    login(client, people.jan_strang)
+    task = services.open_tasks(adopted).get()
+    response = client.post(
+        reverse("workflow:reassign", args=[adopted.pk]),
+        {"task": task.pk, "new_owner": people.erica_sandberg.pk, "reason": "Föräldraledig"},
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.owner == people.erica_sandberg
+    assert AuditEntry.objects.get(action="task.reassigned").reason == "Föräldraledig"

@@ -150,6 +150,10 @@ X_FRAME_OPTIONS = "DENY"
 
 # E-mail: SMTP in production (EMAIL_URL=smtp://host:25), the console when developing.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+MESSAGE_ID_DOMAIN = env.str(
+    "MESSAGE_ID_DOMAIN", default=SITE_URL.split("://", 1)[-1].split("/")[0].split(":")[0]
+)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Uppdrag <uppdrag@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

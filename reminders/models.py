@@ -1,0 +1,151 @@
+"""The reminder policy and the reminder outbox.
+
+A reminder is a row before it is a message (STYLE.md, healthchecks' way): the sweep claims
+due rows atomically, a worker sends each once. The unique constraint on (subject, kind,
+recipient, due-date version, sequence) is what makes "exactly once per recipient" hold even
+when planning runs twice.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assignments.models import Assignment, Delivery, Milestone
+
+DELIVERY_SUBJECT = "delivery"
+
+
+def default_lead_days() -> list[int]:
+    return [10, 3]
+
+
+class ReminderPolicy(models.Model):
+    """When reminders go out, per milestone kind and for the final delivery (DOMAIN.md)."""
+
+    SUBJECT_CHOICES = [*Milestone.Kind.choices, (DELIVERY_SUBJECT, _("Slutleverans"))]
+
+    subject = models.CharField(_("gäller"), max_length=30, choices=SUBJECT_CHOICES, unique=True)
+    lead_working_days = models.JSONField(
+        _("påminn antal arbetsdagar före"),
+        default=default_lead_days,
+        help_text=_("En lista, till exempel [10, 3]."),
+    )
+    remind_on_due_day = models.BooleanField(_("påminn på slutdagen"), default=True)
+    remind_overdue = models.BooleanField(_("påminn när det är försenat"), default=True)
+    overdue_repeat_days = models.PositiveSmallIntegerField(
+        _("upprepa försenat-påminnelsen var n:e dag"), default=7
+    )
+    escalate_after_working_days = models.PositiveSmallIntegerField(
+        _("eskalera efter antal arbetsdagars försening"),
+        default=5,
+        help_text=_("0 betyder ingen eskalering."),
+    )
+    decision_wait_working_days = models.PositiveSmallIntegerField(
+        _("påminn beslutsfattare efter antal arbetsdagar"), default=3
+    )
+    send_hour = models.PositiveSmallIntegerField(_("skickas klockan"), default=8)
+
+    class Meta:
+        verbose_name = _("påminnelseregel")
+        verbose_name_plural = _("påminnelseregler")
+        ordering = ["subject"]
+
+    def __str__(self) -> str:
+        return str(dict(self.SUBJECT_CHOICES).get(self.subject, self.subject))
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        days = self.lead_working_days
+        if not isinstance(days, list) or not all(isinstance(d, int) and d > 0 for d in days):
+            raise ValidationError(
+                {"lead_working_days": _("Ange en lista med positiva heltal, till exempel [10, 3].")}
+            )
+
+    @classmethod
+    def for_subject(cls, subject: str) -> ReminderPolicy:
+        """The stored policy, or the defaults of DOMAIN.md when none is stored."""
+        return cls.objects.filter(subject=subject).first() or cls(subject=subject)
+
+
+class Reminder(models.Model):
+    """One reminder to one person about one deadline: the outbox row."""
+
+    class Kind(models.TextChoices):
+        BEFORE_DUE = "before_due", _("Före slutdatum")
+        DUE_DAY = "due_day", _("På slutdagen")
+        OVERDUE = "overdue", _("Försenad")
+        ESCALATION = "escalation", _("Eskalering")
+        DECISION_WAITING = "decision_waiting", _("Väntar på beslut")
+        DIGEST = "digest", _("Daglig sammanfattning")
+
+    class State(models.TextChoices):
+        PLANNED = "planned", _("Planerad")
+        SENDING = "sending", _("Skickas")
+        SENT = "sent", _("Skickad")
+        FAILED = "failed", _("Misslyckades")
+        CANCELLED = "cancelled", _("Avbruten")
+
+    subject_key = models.CharField(_("gäller"), max_length=64)
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mottagare"),
+        on_delete=models.PROTECT,
+        related_name="reminders",
+    )
+    due_version = models.CharField(_("planerad för datum"), max_length=32)
+    sequence = models.PositiveSmallIntegerField(_("nummer"), default=0)
+    assignment = models.ForeignKey(
+        Assignment, null=True, blank=True, on_delete=models.PROTECT, related_name="reminders"
+    )
+    milestone = models.ForeignKey(
+        Milestone, null=True, blank=True, on_delete=models.PROTECT, related_name="reminders"
+    )
+    delivery = models.ForeignKey(
+        Delivery, null=True, blank=True, on_delete=models.PROTECT, related_name="reminders"
+    )
+    due_date = models.DateField(_("slutdatum"), null=True, blank=True)
+    planned_at = models.DateTimeField(_("skickas"))
+    state = models.CharField(_("läge"), max_length=20, choices=State.choices, default=State.PLANNED)
+    attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
+    last_error = models.TextField(_("senaste fel"), blank=True)
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
+    created_at = models.DateTimeField(_("skapad"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("påminnelse")
+        verbose_name_plural = _("påminnelser")
+        ordering = ["planned_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_key", "kind", "recipient", "due_version", "sequence"],
+                name="reminder_once_per_recipient_and_version",
+            )
+        ]
+        indexes = [
+            # The sweep reads only what is due: this index holds planned rows only, so its
+            # size follows what is waiting, not the history of sent reminders.
+            models.Index(
+                fields=["planned_at"], condition=Q(state="planned"), name="reminder_due_idx"
+            ),
+            models.Index(
+                fields=["lease_until"], condition=Q(state="sending"), name="reminder_lease_idx"
+            ),
+            models.Index(fields=["subject_key", "state"], name="reminder_subject_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.subject_key} → {self.recipient}"
+
+    @property
+    def message_id(self) -> str:
+        """Stable per row, so a resend is recognisable as the same message."""
+        subject = self.subject_key.replace(":", "-")
+        return f"<reminder-{self.pk}.{subject}@{settings.MESSAGE_ID_DOMAIN}>"

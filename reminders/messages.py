@@ -1,0 +1,117 @@
+"""What a reminder says: subject, plain text, HTML, a link and an .ics for the deadline.
+
+Swedish by default, the recipient's own language when they have chosen one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import icalendar
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext as _
+
+from . import calendar
+from .models import Reminder
+
+
+@dataclass
+class Message:
+    subject: str
+    text: str
+    html: str
+    link: str
+    ics: bytes | None
+
+
+def short_date(day: dt.date) -> str:
+    """ "28 nov", as Swedes write a date in running text."""
+    return dateformat.format(day, "j M").lower()
+
+
+def _what(reminder: Reminder) -> str:
+    if reminder.milestone_id:
+        milestone = reminder.milestone
+        if milestone.kind != milestone.Kind.OTHER:
+            return str(milestone.get_kind_display())
+        return milestone.title
+    return _("Slutleveransen")
+
+
+def _link(reminder: Reminder) -> str:
+    if reminder.kind == Reminder.Kind.DIGEST:
+        return settings.SITE_URL + "/"
+    url = settings.SITE_URL + reverse("workflow:process", args=[reminder.assignment_id])
+    if reminder.milestone_id:
+        url += f"#milestone-{reminder.milestone_id}"
+    return url
+
+
+def _subject(reminder: Reminder) -> str:
+    if reminder.kind == Reminder.Kind.DIGEST:
+        return _("Uppdrag: din sammanfattning %(day)s") % {"day": short_date(reminder.due_date)}
+    # A deadline on a weekend or holiday is in practice the working day before it
+    # ("Nov 2025" ends on Sunday 30 Nov: the compilation must be ready Friday 28 Nov).
+    due = calendar.working_day_on_or_before(reminder.due_date) if reminder.due_date else None
+    values = {
+        "what": _what(reminder),
+        "dnr": reminder.assignment.registration_number,
+        "date": short_date(due) if due else "",
+    }
+    templates = {
+        Reminder.Kind.BEFORE_DUE: _("Påminnelse: %(what)s (%(dnr)s) ska vara klar %(date)s"),
+        Reminder.Kind.DUE_DAY: _("Påminnelse: %(what)s (%(dnr)s) ska vara klar i dag, %(date)s"),
+        Reminder.Kind.OVERDUE: _("Försenad: %(what)s (%(dnr)s) skulle ha varit klar %(date)s"),
+        Reminder.Kind.ESCALATION: _("Eskalering: %(what)s (%(dnr)s) är försenad sedan %(date)s"),
+        Reminder.Kind.DECISION_WAITING: _("Väntar på ditt beslut: slutleverans (%(dnr)s)"),
+    }
+    return templates[reminder.kind] % values
+
+
+def _ics(reminder: Reminder, subject: str, link: str) -> bytes | None:
+    if not reminder.due_date or reminder.kind in (
+        Reminder.Kind.DIGEST,
+        Reminder.Kind.DECISION_WAITING,
+    ):
+        return None
+    ical = icalendar.Calendar()
+    ical.add("prodid", "-//Uppdrag//reminders//SV")
+    ical.add("version", "2.0")
+    event = icalendar.Event()
+    event.add("uid", f"{reminder.subject_key.replace(':', '-')}@{settings.MESSAGE_ID_DOMAIN}")
+    event.add("dtstamp", timezone.now())
+    due = calendar.working_day_on_or_before(reminder.due_date)
+    event.add("dtstart", due)
+    event.add("dtend", due + dt.timedelta(days=1))
+    event.add("summary", subject)
+    event.add("url", link)
+    ical.add_component(event)
+    return ical.to_ical()
+
+
+def compose(reminder: Reminder) -> Message:
+    """The message for one reminder, in the recipient's language."""
+    language = reminder.recipient.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        link = _link(reminder)
+        subject = _subject(reminder)
+        context = {
+            "reminder": reminder,
+            "subject": subject,
+            "link": link,
+            "recipient": reminder.recipient,
+        }
+        if reminder.kind == Reminder.Kind.DIGEST:
+            from .digest import digest_items
+
+            context["items"] = digest_items(reminder.recipient, reminder.due_date)
+            name = "digest"
+        else:
+            name = "reminder"
+        text = render_to_string(f"reminders/{name}.txt", context)
+        html = render_to_string(f"reminders/{name}.html", context)
+        return Message(subject, text, html, link, _ics(reminder, subject, link))

@@ -1,0 +1,302 @@
+"""Planning: which reminders should exist for a milestone, a delivery deadline or a delivery
+waiting for decision, written as outbox rows. Planning is idempotent: it computes the wanted
+rows, creates the missing ones and cancels planned rows that are no longer wanted (a moved
+due date, a finished milestone, a changed responsible person)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from assignments.models import Approval, Assignment, Delivery, Milestone
+
+from . import calendar
+from .models import DELIVERY_SUBJECT, Reminder, ReminderPolicy
+
+WORKING_STATES = (Assignment.State.ADOPTED, Assignment.State.IN_PROGRESS)
+DEADLINE_KINDS = (
+    Reminder.Kind.BEFORE_DUE,
+    Reminder.Kind.DUE_DAY,
+    Reminder.Kind.OVERDUE,
+    Reminder.Kind.ESCALATION,
+)
+
+
+@dataclass(frozen=True)
+class Wanted:
+    kind: str
+    recipient_id: int
+    due_version: str
+    sequence: int
+    planned_at: dt.datetime
+    due_date: dt.date | None
+
+
+def at_hour(day: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def milestone_key(milestone: Milestone) -> str:
+    return f"milestone:{milestone.pk}"
+
+
+def deadline_key(assignment: Assignment) -> str:
+    return f"assignment:{assignment.pk}"
+
+
+def delivery_key(delivery: Delivery) -> str:
+    return f"delivery:{delivery.pk}"
+
+
+def _escalation_recipients(assignment: Assignment) -> list[int]:
+    ids = list(assignment.commissioners.values_list("pk", flat=True))
+    ids += [pk for pk in assignment.decision_makers.values_list("pk", flat=True) if pk not in ids]
+    return ids
+
+
+def _deadline_wanted(
+    *, subject_key: str, due: dt.date, owner_id: int, assignment: Assignment, policy
+) -> list[Wanted]:
+    """The before/on/after-due and escalation rows for one deadline.
+
+    Heads-up reminders whose day has passed are not planned: a reminder that a deadline is
+    ten days away is noise once it is three days away.
+    """
+    version = due.isoformat()
+    hour = policy.send_hour
+    today = timezone.localdate()
+    wanted = [
+        Wanted(
+            Reminder.Kind.BEFORE_DUE,
+            owner_id,
+            version,
+            days,
+            at_hour(calendar.working_days_before(due, days), hour),
+            due,
+        )
+        for days in sorted(set(policy.lead_working_days), reverse=True)
+    ]
+    if policy.remind_on_due_day:
+        wanted.append(
+            Wanted(
+                Reminder.Kind.DUE_DAY,
+                owner_id,
+                version,
+                0,
+                at_hour(calendar.working_day_on_or_before(due), hour),
+                due,
+            )
+        )
+    wanted = [w for w in wanted if w.planned_at.date() >= today]
+    if policy.remind_overdue:
+        first = at_hour(calendar.next_working_day(due), hour)
+        wanted.append(Wanted(Reminder.Kind.OVERDUE, owner_id, version, 0, first, due))
+        # Weekly after that: the next one is planned when the previous one has gone out, so a
+        # long outage never turns into a burst of old reminders.
+        last_sent = (
+            Reminder.objects.filter(
+                subject_key=subject_key,
+                kind=Reminder.Kind.OVERDUE,
+                recipient_id=owner_id,
+                due_version=version,
+                state=Reminder.State.SENT,
+            )
+            .order_by("-sequence")
+            .first()
+        )
+        if last_sent is not None:
+            wanted.append(
+                Wanted(
+                    Reminder.Kind.OVERDUE,
+                    owner_id,
+                    version,
+                    last_sent.sequence + 1,
+                    last_sent.planned_at + dt.timedelta(days=policy.overdue_repeat_days),
+                    due,
+                )
+            )
+    if policy.escalate_after_working_days:
+        when = at_hour(calendar.add_working_days(due, policy.escalate_after_working_days), hour)
+        wanted += [
+            Wanted(Reminder.Kind.ESCALATION, pk, version, 0, when, due)
+            for pk in _escalation_recipients(assignment)
+        ]
+    return wanted
+
+
+def _sync(*, subject_key: str, kinds, wanted: list[Wanted], links: dict) -> tuple[int, int]:
+    """Make the planned rows of subject_key (of these kinds) exactly `wanted`."""
+    keys = {(w.kind, w.recipient_id, w.due_version, w.sequence): w for w in wanted}
+    existing = {
+        (r.kind, r.recipient_id, r.due_version, r.sequence): r
+        for r in Reminder.objects.filter(subject_key=subject_key, kind__in=kinds)
+    }
+    cancelled = 0
+    for key, row in existing.items():
+        if key not in keys and row.state == Reminder.State.PLANNED:
+            row.state = Reminder.State.CANCELLED
+            row.save(update_fields=["state"])
+            cancelled += 1
+    created = 0
+    for key, w in keys.items():
+        row = existing.get(key)
+        if row is None:
+            try:
+                with transaction.atomic():
+                    Reminder.objects.create(
+                        subject_key=subject_key,
+                        kind=w.kind,
+                        recipient_id=w.recipient_id,
+                        due_version=w.due_version,
+                        sequence=w.sequence,
+                        planned_at=w.planned_at,
+                        due_date=w.due_date,
+                        **links,
+                    )
+                created += 1
+            except IntegrityError:
+                pass  # planned concurrently by someone else: the constraint kept it once
+        elif row.state == Reminder.State.CANCELLED:
+            # Wanted again (a due date moved back): plan it anew.
+            row.state = Reminder.State.PLANNED
+            row.planned_at = w.planned_at
+            row.save(update_fields=["state", "planned_at"])
+            created += 1
+    return created, cancelled
+
+
+def plan_for_milestone(milestone: Milestone) -> tuple[int, int]:
+    """Plan (or cancel) the reminders of one milestone; returns (planned, cancelled)."""
+    assignment = milestone.assignment
+    wanted: list[Wanted] = []
+    if assignment.state in WORKING_STATES and not milestone.is_closed:
+        wanted = _deadline_wanted(
+            subject_key=milestone_key(milestone),
+            due=milestone.due,
+            owner_id=milestone.responsible_id or assignment.assignee_id,
+            assignment=assignment,
+            policy=ReminderPolicy.for_subject(milestone.kind),
+        )
+    return _sync(
+        subject_key=milestone_key(milestone),
+        kinds=DEADLINE_KINDS,
+        wanted=wanted,
+        links={"assignment": assignment, "milestone": milestone},
+    )
+
+
+def plan_for_delivery_deadline(assignment: Assignment) -> tuple[int, int]:
+    """Plan the reminders of the final-delivery deadline ("senast 2025-12-01")."""
+    wanted: list[Wanted] = []
+    if assignment.state in WORKING_STATES and assignment.delivery_due:
+        wanted = _deadline_wanted(
+            subject_key=deadline_key(assignment),
+            due=assignment.delivery_due,
+            owner_id=assignment.assignee_id,
+            assignment=assignment,
+            policy=ReminderPolicy.for_subject(DELIVERY_SUBJECT),
+        )
+    return _sync(
+        subject_key=deadline_key(assignment),
+        kinds=DEADLINE_KINDS,
+        wanted=wanted,
+        links={"assignment": assignment},
+    )
+
+
+def plan_decision_waiting(delivery: Delivery) -> tuple[int, int]:
+    """Remind each decision-maker who has not answered a submitted delivery."""
+    assignment = delivery.assignment
+    wanted: list[Wanted] = []
+    if (
+        delivery.status == Delivery.Status.SUBMITTED
+        and assignment.state == Assignment.State.DELIVERED
+    ):
+        policy = ReminderPolicy.for_subject(DELIVERY_SUBJECT)
+        submitted = timezone.localtime(delivery.submitted_at).date()
+        when = at_hour(
+            calendar.add_working_days(submitted, policy.decision_wait_working_days),
+            policy.send_hour,
+        )
+        answered = set(delivery.approvals.values_list("decision_maker_id", flat=True))
+        wanted = [
+            Wanted(Reminder.Kind.DECISION_WAITING, pk, str(delivery.number), 0, when, None)
+            for pk in assignment.decision_makers.values_list("pk", flat=True)
+            if pk not in answered
+        ]
+    return _sync(
+        subject_key=delivery_key(delivery),
+        kinds=[Reminder.Kind.DECISION_WAITING],
+        wanted=wanted,
+        links={"assignment": assignment, "delivery": delivery},
+    )
+
+
+def replan_assignment(assignment: Assignment) -> None:
+    """Everything of one assignment: its milestones, its deadline, its waiting delivery."""
+    for milestone in assignment.milestones.select_related("assignment"):
+        plan_for_milestone(milestone)
+    plan_for_delivery_deadline(assignment)
+    for delivery in assignment.deliveries.all():
+        plan_decision_waiting(delivery)
+
+
+def plan_follow_up(reminder: Reminder) -> None:
+    """After a reminder went out: plan what follows it (the next weekly overdue one)."""
+    if reminder.kind != Reminder.Kind.OVERDUE:
+        return
+    if reminder.milestone_id:
+        plan_for_milestone(
+            Milestone.objects.select_related("assignment").get(pk=reminder.milestone_id)
+        )
+    elif reminder.assignment_id:
+        plan_for_delivery_deadline(Assignment.objects.get(pk=reminder.assignment_id))
+
+
+def is_still_due(reminder: Reminder) -> bool:
+    """A last check at send time: is the deadline still open and the person still concerned?"""
+    if reminder.kind == Reminder.Kind.DIGEST:
+        return True
+    assignment = reminder.assignment
+    if reminder.kind == Reminder.Kind.DECISION_WAITING:
+        delivery = reminder.delivery
+        return (
+            delivery.status == Delivery.Status.SUBMITTED
+            and not Approval.objects.filter(
+                delivery=delivery, decision_maker_id=reminder.recipient_id
+            ).exists()
+        )
+    if assignment.state not in WORKING_STATES:
+        return False
+    if reminder.milestone_id:
+        milestone = reminder.milestone
+        return not milestone.is_closed and milestone.due.isoformat() == reminder.due_version
+    return (
+        bool(assignment.delivery_due)
+        and assignment.delivery_due.isoformat() == reminder.due_version
+    )
+
+
+def plan_digests(day: dt.date) -> int:
+    """One digest row per person who wants one and has something to read about today."""
+    from .digest import digest_recipients
+
+    if not calendar.is_working_day(day):
+        return 0
+    created = 0
+    for person in digest_recipients(day):
+        _row, was_created = Reminder.objects.get_or_create(
+            subject_key="digest",
+            kind=Reminder.Kind.DIGEST,
+            recipient=person,
+            due_version=day.isoformat(),
+            sequence=0,
+            defaults={"planned_at": at_hour(day, 7), "due_date": day},
+        )
+        created += was_created
+    return created

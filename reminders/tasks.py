@@ -1,0 +1,23 @@
+"""Celery entry points: thin, each calls one function of dispatch or services."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import dispatch, services
+
+
+@shared_task(name="reminders.sweep", ignore_result=True)
+def sweep_reminders() -> int:
+    return dispatch.sweep()
+
+
+@shared_task(name="reminders.send", ignore_result=True, acks_late=True)
+def send_reminder(pk: int, token: str) -> str:
+    return dispatch.send(pk, token)
+
+
+@shared_task(name="reminders.digest", ignore_result=True)
+def send_daily_digest() -> int:
+    planned = services.plan_digests(timezone.localdate())
+    dispatch.sweep()
+    return planned

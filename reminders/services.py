@@ -110,13 +110,15 @@ def _deadline_wanted(
             .first()
         )
         if last_sent is not None:
+            # A week after it actually went out, so catching up after downtime sends one.
+            base = max(last_sent.planned_at, last_sent.sent_at or last_sent.planned_at)
             wanted.append(
                 Wanted(
                     Reminder.Kind.OVERDUE,
                     owner_id,
                     version,
                     last_sent.sequence + 1,
-                    last_sent.planned_at + dt.timedelta(days=policy.overdue_repeat_days),
+                    base + dt.timedelta(days=policy.overdue_repeat_days),
                     due,
                 )
             )

@@ -1,0 +1,100 @@
+import datetime as dt
+import email
+import socket
+import threading
+from email import policy as email_policy
+
+import pytest
+import time_machine
+from aiosmtpd.controller import Controller
+from django.core.management import call_command
+
+from assignments.models import Assignment
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every accepted message, parsed."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's API)
+        message = email.message_from_bytes(envelope.content, policy=email_policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def by_message_id(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for message in self.messages:
+            counts[message["Message-ID"]] = counts.get(message["Message-ID"], 0) + 1
+        return counts
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if m["To"] == address]
+
+
+class SmtpServer:
+    """A real SMTP server on 127.0.0.1 that a test can stop and start again on its port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.inbox = Inbox()
+        self.controller = None
+
+    def start(self):
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp(settings):
+    server = SmtpServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()
+
+
+# Ten working days before "Sammanställning" (due Sunday 2025-11-30, in practice Fri 28 Nov).
+TEN_DAYS_BEFORE = dt.datetime(2025, 11, 14, 8, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(
+        dt.datetime(2025, 10, 1, 9, 0, tzinfo=dt.UTC), tick=False
+    ) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def seed004(db, clock):
+    """RS 2024-05699 loaded and adopted on 1 Oct 2025, so its reminders are planned from then."""
+    call_command("load_demo", verbosity=0)
+    return Assignment.objects.get(registration_number="RS 2024-05699", state="adopted")
+
+
+@pytest.fixture
+def people_(db):
+    from assignments.models import User
+
+    return lambda username: User.objects.get(username=username)

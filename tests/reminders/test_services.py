@@ -1,0 +1,134 @@
+import datetime as dt
+
+import pytest
+
+from assignments.models import User
+from assignments.services import change_milestone_status, move_milestone_due
+from reminders.models import Reminder, ReminderPolicy
+from reminders.services import plan_digests
+from workflow import services as workflow
+
+pytestmark = pytest.mark.django_db
+
+
+def planned(assignment, **filters):
+    return Reminder.objects.filter(assignment=assignment, state="planned", **filters)
+
+
+def local(reminder) -> str:
+    from django.utils import timezone
+
+    return timezone.localtime(reminder.planned_at).strftime("%Y-%m-%d %H:%M")
+
+
+def test_compilation_reminders_follow_the_working_day_calendar(seed004):
+    compilation = seed004.milestones.get(kind="compilation")
+    rows = {
+        (r.kind, r.sequence, r.recipient.username): local(r)
+        for r in planned(seed004, milestone=compilation)
+    }
+    assert rows == {
+        ("before_due", 10, "jan.strang"): "2025-11-14 08:00",
+        ("before_due", 3, "jan.strang"): "2025-11-25 08:00",
+        ("due_day", 0, "jan.strang"): "2025-11-28 08:00",  # Sunday 30 Nov moves to Friday
+        ("overdue", 0, "jan.strang"): "2025-12-01 08:00",
+        ("escalation", 0, "anders.kullbratt"): "2025-12-05 08:00",
+        ("escalation", 0, "per.albertsson"): "2025-12-05 08:00",
+    }
+
+
+def test_final_delivery_deadline_is_planned_for_the_assignee(seed004):
+    rows = planned(seed004, milestone=None, subject_key=f"assignment:{seed004.pk}")
+    assert {(r.kind, r.recipient.username) for r in rows} >= {
+        ("before_due", "jan.strang"),
+        ("due_day", "jan.strang"),
+        ("overdue", "jan.strang"),
+        ("escalation", "per.albertsson"),
+    }
+
+
+def test_information_readers_get_no_deadline_reminders(seed004):
+    for username in ["ann-charlotte.jarnstrom", "anna.karevi.verdoes", "angelica.horngren"]:
+        assert not Reminder.objects.filter(recipient__username=username).exists()
+
+
+def test_information_reader_gets_the_digest(seed004):
+    plan_digests(dt.date(2025, 10, 1))
+    digests = Reminder.objects.filter(kind="digest")
+    assert digests.filter(recipient__username="ann-charlotte.jarnstrom").count() == 1
+    assert digests.filter(recipient__username="jan.strang").count() == 1
+
+
+def test_digest_respects_the_opt_out(seed004):
+    User.objects.filter(username="ann-charlotte.jarnstrom").update(wants_digest=False)
+    plan_digests(dt.date(2025, 10, 1))
+    assert not Reminder.objects.filter(
+        kind="digest", recipient__username="ann-charlotte.jarnstrom"
+    ).exists()
+
+
+def test_no_digest_on_a_holiday(seed004):
+    assert plan_digests(dt.date(2025, 12, 24)) == 0
+
+
+def test_moving_a_due_date_cancels_the_old_rows_and_plans_new_ones(seed004, people_):
+    compilation = seed004.milestones.get(kind="compilation")
+    move_milestone_due(
+        milestone=compilation,
+        actor=people_("jan.strang"),
+        new_due=dt.date(2025, 12, 12),
+        reason="Seminarier flyttade",
+    )
+    rows = Reminder.objects.filter(milestone=compilation)
+    assert set(rows.filter(state="cancelled").values_list("due_version", flat=True)) == {
+        "2025-11-30"
+    }
+    assert set(rows.filter(state="planned").values_list("due_version", flat=True)) == {"2025-12-12"}
+    assert local(rows.get(state="planned", kind="due_day")) == "2025-12-12 08:00"
+
+
+def test_completing_a_milestone_cancels_its_pending_reminders(seed004, people_):
+    compilation = seed004.milestones.get(kind="compilation")
+    change_milestone_status(milestone=compilation, actor=people_("jan.strang"), to_status="done")
+    assert not Reminder.objects.filter(milestone=compilation, state="planned").exists()
+    assert Reminder.objects.filter(milestone=compilation, state="cancelled").count() == 6
+
+
+def test_planning_twice_creates_nothing_new(seed004):
+    from reminders.services import replan_assignment
+
+    before = Reminder.objects.count()
+    replan_assignment(seed004)
+    replan_assignment(seed004)
+    assert Reminder.objects.count() == before
+
+
+def test_policy_changes_the_lead_times(seed004):
+    ReminderPolicy.objects.filter(subject="compilation").update(lead_working_days=[5])
+    compilation = seed004.milestones.get(kind="compilation")
+    from reminders.services import plan_for_milestone
+
+    plan_for_milestone(compilation)
+    assert set(
+        planned(seed004, milestone=compilation, kind="before_due").values_list(
+            "sequence", flat=True
+        )
+    ) == {5}
+
+
+def test_submitted_delivery_plans_decision_waiting_and_an_answer_cancels_it(seed004, people_):
+    delivery = workflow.submit_delivery(
+        assignment=seed004, actor=people_("jan.strang"), summary="Förslag"
+    )
+    waiting = Reminder.objects.filter(kind="decision_waiting", delivery=delivery, state="planned")
+    assert {r.recipient.username for r in waiting} == {"anders.kullbratt", "per.albertsson"}
+    assert local(waiting.first()) == "2025-10-06 08:00"  # three working days after 1 Oct
+    workflow.approve_delivery(delivery=delivery, decided_by=people_("anders.kullbratt"))
+    assert {r.recipient.username for r in waiting.all()} == {"per.albertsson"}
+
+
+def test_policy_rejects_bad_lead_times():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        ReminderPolicy(subject="other", lead_working_days=[10, -1]).full_clean()

@@ -79,7 +79,7 @@ def sweep(now: dt.datetime | None = None, enqueue=None) -> int:
 
 def _fault(point: str) -> None:
     """Fault injection for the crash tests (UPPDRAG_FAULT=before_send|after_send), never set
-    in production: the worker kills itself hard at that point, as a crash would."""
+    in production: the worker process kills itself hard at that point, as a crash would."""
     if os.environ.get("UPPDRAG_FAULT") == point:
         os.kill(os.getpid(), signal.SIGKILL)
 
@@ -90,7 +90,7 @@ def send(pk: int, token: str, now: dt.datetime | None = None) -> str:
     now = now or timezone.now()
     with transaction.atomic():
         reminder = (
-            Reminder.objects.select_for_update()
+            Reminder.objects.select_for_update(of=("self",))
             .select_related("recipient", "assignment", "milestone", "delivery")
             .filter(pk=pk)
             .first()

@@ -1,0 +1,250 @@
+"""End to end with a real Celery worker process, a real broker and a real SMTP server.
+
+The worker runs in its own process against the test database; the test moves only its own
+clock (time-machine), so it passes `now` to the sweep, and the send does not depend on time.
+"""
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+
+from reminders import dispatch
+from reminders.models import Reminder
+from reminders.tasks import send_reminder
+from tests.reminders.conftest import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+CET = dt.timezone(dt.timedelta(hours=1))
+NOV_14 = dt.datetime(2025, 11, 14, 8, 30, tzinfo=CET)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return f"postgres://{db['USER']}{password}@{host}/{db['NAME']}"
+
+
+def wait_until(predicate, timeout=45.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class Worker:
+    """`celery -A config worker` in its own process, on its own queue."""
+
+    def __init__(self, tmp_path, smtp_port, broker, queue, fault=""):
+        self.log = tmp_path / f"worker-{uuid.uuid4().hex[:6]}.log"
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": database_url(),
+            "CELERY_BROKER_URL": broker,
+            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+            "SITE_URL": settings.SITE_URL,
+            "UPPDRAG_FAULT": fault,
+            "DEBUG": "false",
+        }
+        env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-Q",
+                queue,
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-heartbeat",
+                "--without-mingle",
+                "--without-gossip",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        wait_until(
+            lambda: "ready." in self.log.read_text() or self.process.poll() is not None,
+            what="worker ready",
+        )
+        assert self.process.poll() is None, self.log.read_text()
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@pytest.fixture
+def broker():
+    return settings.CELERY_BROKER_URL
+
+
+@pytest.fixture
+def queue():
+    return f"test-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def workers(tmp_path, smtp):
+    started = []
+
+    def start(broker, queue, fault=""):
+        worker = Worker(tmp_path, smtp.port, broker, queue, fault)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+@pytest.fixture
+def demo(clock):
+    call_command("load_demo", verbosity=0)
+
+
+def enqueue_to(queue, broker=None):
+    def enqueue(pk, token):
+        options = {"queue": queue}
+        if broker:
+            from config.celery import app
+
+            with app.connection_for_write(broker) as conn:
+                send_reminder.apply_async((pk, token), connection=conn, **options)
+        else:
+            send_reminder.apply_async((pk, token), **options)
+
+    return enqueue
+
+
+def sent_count(pks) -> int:
+    return Reminder.objects.filter(pk__in=pks, state="sent").count()
+
+
+def claimed_pks(now) -> list[int]:
+    return list(
+        Reminder.objects.filter(state="planned", planned_at__lte=now).values_list("pk", flat=True)
+    )
+
+
+def test_sweep_through_the_broker_and_a_worker_delivers_each_reminder_once(
+    demo, smtp, workers, broker, queue
+):
+    pks = claimed_pks(NOV_14)
+    assert pks
+    workers(broker, queue)
+    assert dispatch.sweep(now=NOV_14, enqueue=enqueue_to(queue)) == len(pks)
+    wait_until(lambda: sent_count(pks) == len(pks), what="all reminders sent")
+    assert len(smtp.inbox.messages) == len(pks)
+    assert set(smtp.inbox.by_message_id().values()) == {1}
+    compilation = [m for m in smtp.inbox.messages if "Sammanställning" in str(m["Subject"])]
+    assert len(compilation) == 1 and compilation[0]["To"] == "jan.strang@example.org"
+
+
+def test_worker_killed_after_claim_before_send_loses_nothing_and_sends_once(
+    demo, smtp, workers, broker, queue, tmp_path
+):
+    pks = claimed_pks(NOV_14)
+    crashing = workers(broker, queue, fault="before_send")
+    dispatch.sweep(now=NOV_14, enqueue=enqueue_to(queue))
+    wait_until(lambda: crashing.process.poll() is not None, what="the worker to crash")
+    assert crashing.process.returncode == -signal.SIGKILL
+    assert smtp.inbox.messages == []
+    workers(broker, queue)  # a fresh worker; whatever the broker still holds is stale or fine
+    after_lease = NOV_14 + dispatch.LEASE + dt.timedelta(minutes=1)
+    dispatch.sweep(now=after_lease, enqueue=enqueue_to(queue))
+    wait_until(lambda: sent_count(pks) == len(pks), what="all reminders sent")
+    assert len(smtp.inbox.messages) == len(pks)
+    assert set(smtp.inbox.by_message_id().values()) == {1}
+
+
+def test_worker_killed_after_smtp_accepted_resends_with_the_same_message_id(
+    demo, smtp, workers, broker, queue
+):
+    """The design chose at-least-once: the one mail in the SMTP window is sent again, with the
+    Message-ID of the first, so a mail system or reader can tell it is the same message."""
+    pks = claimed_pks(NOV_14)
+    crashing = workers(broker, queue, fault="after_send")
+    dispatch.sweep(now=NOV_14, enqueue=enqueue_to(queue))
+    wait_until(lambda: crashing.process.poll() is not None, what="the worker to crash")
+    assert len(smtp.inbox.messages) == 1
+    first_id = smtp.inbox.messages[0]["Message-ID"]
+    workers(broker, queue)
+    after_lease = NOV_14 + dispatch.LEASE + dt.timedelta(minutes=1)
+    dispatch.sweep(now=after_lease, enqueue=enqueue_to(queue))
+    wait_until(lambda: sent_count(pks) == len(pks), what="all reminders sent")
+    counts = smtp.inbox.by_message_id()
+    assert counts[first_id] == 2
+    assert [n for mid, n in counts.items() if mid != first_id] == [1] * (len(pks) - 1)
+
+
+def test_redis_restarted_during_the_run_loses_no_reminder(demo, smtp, workers, queue, tmp_path):
+    port = free_port()
+    command = [
+        "redis-server",
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(tmp_path),
+    ]
+    redis = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    broker = f"redis://127.0.0.1:{port}/0"
+    try:
+        wait_until(lambda: _redis_up(port), what="redis up")
+        pks = claimed_pks(NOV_14)
+        dispatch.sweep(now=NOV_14, enqueue=enqueue_to(queue, broker))  # queued in Redis
+        redis.terminate()
+        redis.wait(timeout=10)
+        redis = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # empty: the queue is gone
+        wait_until(lambda: _redis_up(port), what="redis back")
+        workers(broker, queue)
+        after_lease = NOV_14 + dispatch.LEASE + dt.timedelta(minutes=1)
+        dispatch.sweep(now=after_lease, enqueue=enqueue_to(queue, broker))
+        wait_until(lambda: sent_count(pks) == len(pks), what="all reminders sent")
+        assert len(smtp.inbox.messages) == len(pks)
+        assert set(smtp.inbox.by_message_id().values()) == {1}
+    finally:
+        redis.terminate()
+        redis.wait(timeout=10)
+
+
+def _redis_up(port) -> bool:
+    import redis as redis_client
+
+    try:
+        return redis_client.Redis(host="127.0.0.1", port=port).ping()
+    except redis_client.ConnectionError:
+        return False

@@ -7,16 +7,60 @@ exists exactly once.
 
 from __future__ import annotations
 
+import contextlib
+import smtplib
+import threading
+
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from notifications.signals import notify
 
 from .messages import Message
 from .models import Reminder
 
+_local = threading.local()
+
+
+def _connection():
+    """One SMTP connection per worker thread, kept open between reminders: connecting and
+    greeting the server costs more than sending a reminder."""
+    connection = getattr(_local, "connection", None)
+    if connection is None:
+        connection = get_connection(fail_silently=False)
+        connection.open()
+        _local.connection = connection
+    return connection
+
+
+def drop_connection() -> None:
+    connection = getattr(_local, "connection", None)
+    _local.connection = None
+    if connection is not None:
+        with contextlib.suppress(Exception):  # already broken; a new one replaces it
+            connection.close()
+
 
 class EmailChannel:
     def deliver(self, reminder: Reminder, message: Message) -> None:
+        email = self._build(reminder, message)
+        try:
+            email.connection = _connection()
+            email.send(fail_silently=False)
+        except (smtplib.SMTPServerDisconnected, ConnectionError):
+            # The kept connection went stale (server restart, idle timeout) before this mail
+            # was handed over: one fresh connection, then any error goes to the caller.
+            drop_connection()
+            email.connection = _connection()
+            try:
+                email.send(fail_silently=False)
+            except Exception:
+                drop_connection()
+                raise
+        except Exception:
+            drop_connection()
+            raise
+
+    def _build(self, reminder: Reminder, message: Message) -> EmailMultiAlternatives:
         email = EmailMultiAlternatives(
             subject=message.subject,
             body=message.text,
@@ -29,7 +73,7 @@ class EmailChannel:
             email.attach(
                 "deadline.ics", message.ics, "text/calendar; charset=utf-8; method=PUBLISH"
             )
-        email.send(fail_silently=False)
+        return email
 
 
 class InAppChannel:

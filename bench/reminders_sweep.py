@@ -1,0 +1,467 @@
+"""Benchmark of the reminder sweep (issue 4), against PostgreSQL and Redis on this machine.
+
+1. Builds a database `uppdrag_bench` at one tenth of the size (10,000 assignments, 40,000
+   milestones, 100,000 reminder rows) with ~1,000 reminders due, and measures
+   (a) finding and claiming the due set and (b) the time until every send task is in Redis.
+2. Grows the history to full size (100,000 / 400,000 / 1,000,000) with the same due set and
+   measures again, so the two figures show whether the sweep scales with what is due or with
+   history. EXPLAIN must show the partial index on planned rows.
+3. Sends the due set with 2 Celery worker processes to a local aiosmtpd sink: e-mails/second
+   and duplicates (counted by Message-ID).
+
+Run with `make bench`. Exits non-zero when a bar is missed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DB_NAME = "uppdrag_bench"
+BROKER = os.environ.get("BENCH_BROKER", "redis://127.0.0.1:6379/15")
+QUEUE = "bench-reminders"
+DUE = 1000
+NOW = dt.datetime(2025, 11, 14, 8, 30, tzinfo=dt.UTC)
+
+
+def recreate_database() -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+
+
+os.environ.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": f"{PG}/{DB_NAME}",
+        "CELERY_BROKER_URL": BROKER,
+        "DEBUG": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+)
+recreate_database()
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+call_command("migrate", verbosity=0)
+
+from reminders import dispatch  # noqa: E402
+from reminders.models import Reminder  # noqa: E402
+from reminders.tasks import send_reminder  # noqa: E402
+
+USERS = 1000
+
+
+def copy(table: str, columns: list[str], rows) -> None:
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join("\\N" if v is None else str(v) for v in row) + "\n")
+    buffer.seek(0)
+    with (
+        connection.cursor() as cursor,
+        cursor.connection.cursor().copy(
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        ) as pg_copy,
+    ):
+        pg_copy.write(buffer.read())
+
+
+def seed_people() -> None:
+    copy(
+        "assignments_orgunit",
+        ["id", "name", "kind", "parent_id", "is_archived"],
+        [(1, "Koncernkontoret", "central_office", None, "f")],
+    )
+    now = "2025-01-01 00:00:00+00"
+    copy(
+        "assignments_user",
+        [
+            "id",
+            "password",
+            "is_superuser",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "is_staff",
+            "is_active",
+            "date_joined",
+            "title",
+            "org_unit_id",
+            "language",
+            "wants_digest",
+        ],
+        [
+            (
+                i,
+                "!",
+                "f",
+                f"user{i}",
+                "Person",
+                str(i),
+                f"user{i}@example.org",
+                "f",
+                "t",
+                now,
+                "",
+                1,
+                "",
+                "t",
+            )
+            for i in range(1, USERS + 1)
+        ],
+    )
+
+
+def seed(first_assignment: int, assignments: int, reminders: int, due: int) -> None:
+    """Assignments with 4 milestones each and `reminders` outbox rows, `due` of them due."""
+    created = "2025-01-01 00:00:00+00"
+    copy(
+        "assignments_assignment",
+        [
+            "id",
+            "registration_number",
+            "document_date",
+            "issuing_unit_id",
+            "title",
+            "description",
+            "purpose",
+            "working_group_note",
+            "communication",
+            "schedule_note",
+            "costs_and_financing",
+            "decision_form",
+            "decision_makers_label",
+            "delivery_due",
+            "assignee_id",
+            "state",
+            "is_public",
+            "created_at",
+            "updated_at",
+        ],
+        [
+            (
+                a,
+                f"RS 2025-{a:07d}",
+                "2025-01-10",
+                1,
+                f"Uppdrag {a}",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "2026-06-30",
+                (a % USERS) + 1,
+                "in_progress",
+                "f",
+                created,
+                created,
+            )
+            for a in range(first_assignment, first_assignment + assignments)
+        ],
+    )
+    first_milestone = (first_assignment - 1) * 4 + 1
+    copy(
+        "assignments_milestone",
+        [
+            "id",
+            "assignment_id",
+            "kind",
+            "title",
+            "period_label",
+            "start",
+            "due",
+            "status",
+            "position",
+        ],
+        [
+            (
+                m,
+                first_assignment + (m - first_milestone) // 4,
+                "compilation",
+                f"Aktivitet {m}",
+                "",
+                "2025-11-01",
+                "2025-11-28",
+                "planned",
+                (m - first_milestone) % 4,
+            )
+            for m in range(first_milestone, first_milestone + assignments * 4)
+        ],
+    )
+    first_reminder = (first_assignment - 1) * 10 + 1
+    history_states = ["sent", "sent", "sent", "cancelled", "sent", "sent", "cancelled"]
+
+    def rows():
+        for n in range(reminders):
+            r = first_reminder + n
+            milestone = first_milestone + (n % (assignments * 4))
+            assignment = first_assignment + (n % (assignments * 4)) // 4
+            if n < due:
+                state, planned, sent = "planned", "2025-11-14 07:00:00+00", None
+            elif n % 10 == 9:  # a share of the future: planned, not yet due
+                state, planned, sent = "planned", "2025-12-20 07:00:00+00", None
+            else:
+                state = history_states[n % len(history_states)]
+                planned = "2025-10-01 07:00:00+00"
+                sent = planned if state == "sent" else None
+            yield (
+                r,
+                f"milestone:{milestone}",
+                "before_due",
+                (r % USERS) + 1,
+                "2025-11-28",
+                n // (assignments * 4),
+                assignment,
+                milestone,
+                "2025-11-28",
+                planned,
+                state,
+                1 if sent else 0,
+                "",
+                sent,
+                created,
+            )
+
+    copy(
+        "reminders_reminder",
+        [
+            "id",
+            "subject_key",
+            "kind",
+            "recipient_id",
+            "due_version",
+            "sequence",
+            "assignment_id",
+            "milestone_id",
+            "due_date",
+            "planned_at",
+            "state",
+            "attempts",
+            "last_error",
+            "sent_at",
+            "created_at",
+        ],
+        rows(),
+    )
+    with connection.cursor() as cursor:
+        for table in [
+            "assignments_assignment",
+            "assignments_milestone",
+            "reminders_reminder",
+            "assignments_user",
+        ]:
+            sequence = f"pg_get_serial_sequence('{table}', 'id')"
+            cursor.execute(f"SELECT setval({sequence}, (SELECT max(id) FROM {table}))")
+        cursor.execute("ANALYZE")
+
+
+def due_pks() -> list[int]:
+    return list(
+        Reminder.objects.filter(state="planned", planned_at__lte=NOW).values_list("pk", flat=True)
+    )
+
+
+def reset(pks) -> None:
+    Reminder.objects.filter(pk__in=pks).update(
+        state="planned", claim_token=None, lease_until=None, sent_at=None, attempts=0
+    )
+
+
+def explain_claim() -> str:
+    queryset = (
+        Reminder.objects.filter(state="planned", planned_at__lte=NOW)
+        .order_by("planned_at")
+        .values_list("pk", flat=True)[: dispatch.BATCH]
+    )
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def redis_client():
+    import redis
+
+    return redis.Redis.from_url(BROKER)
+
+
+def measure(label: str, pks: list[int], repeats: int = 7) -> dict:
+    claim_times, enqueue_times = [], []
+    r = redis_client()
+    for _ in range(repeats):
+        reset(pks)
+        r.delete(QUEUE)
+        start = time.perf_counter()
+        claimed = dispatch.claim_due(NOW)
+        claim_times.append(time.perf_counter() - start)
+        assert len(claimed) == len(pks), (len(claimed), len(pks))
+        reset(pks)
+        r.delete(QUEUE)
+        start = time.perf_counter()
+        count = dispatch.sweep(
+            now=NOW, enqueue=lambda pk, token: send_reminder.apply_async((pk, token), queue=QUEUE)
+        )
+        enqueue_times.append(time.perf_counter() - start)
+        assert count == len(pks) and r.llen(QUEUE) == len(pks), (count, r.llen(QUEUE))
+    r.delete(QUEUE)
+    result = {
+        "label": label,
+        "rows": Reminder.objects.count(),
+        "due": len(pks),
+        "claim_ms": statistics.median(claim_times) * 1000,
+        "enqueue_s": statistics.median(enqueue_times),
+    }
+    print(
+        f"  {label:<6} rows={result['rows']:>9,}  due={result['due']}  "
+        f"(a) find+claim {result['claim_ms']:.1f} ms  (b) all tasks in Redis "
+        f"{result['enqueue_s']:.3f} s"
+    )
+    return result
+
+
+def email_throughput(pks: list[int]) -> dict:
+    from aiosmtpd.controller import Controller
+
+    class Sink:
+        def __init__(self):
+            self.ids: list[str] = []
+            self.lock = threading.Lock()
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802
+            for line in envelope.content.split(b"\r\n"):
+                if line.lower().startswith(b"message-id:"):
+                    with self.lock:
+                        self.ids.append(line.split(b":", 1)[1].strip().decode())
+                    break
+            return "250 OK"
+
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    env = {**os.environ, "EMAIL_URL": f"smtp://127.0.0.1:{port}"}
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    logs = [results / f"worker-{i}.log" for i in range(2)]
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-Q",
+                QUEUE,
+                "--pool=solo",
+                "--loglevel=WARNING",
+                "-n",
+                f"bench{i}@%h",
+                "--without-heartbeat",
+                "--without-mingle",
+                "--without-gossip",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=logs[i].open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        for i in range(2)
+    ]
+    try:
+        time.sleep(4)  # let both workers connect before the clock starts
+        reset(pks)
+        redis_client().delete(QUEUE)
+        start = time.perf_counter()
+        dispatch.sweep(
+            now=NOW, enqueue=lambda pk, token: send_reminder.apply_async((pk, token), queue=QUEUE)
+        )
+        deadline = start + 120
+        while time.perf_counter() < deadline:
+            if Reminder.objects.filter(pk__in=pks, state="sent").count() == len(pks):
+                break
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - start
+        sent = Reminder.objects.filter(pk__in=pks, state="sent").count()
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=30)
+        controller.stop()
+    duplicates = len(sink.ids) - len(set(sink.ids))
+    result = {
+        "sent": sent,
+        "mails": len(sink.ids),
+        "seconds": elapsed,
+        "per_second": sent / elapsed,
+        "duplicates": duplicates,
+    }
+    print(
+        f"  e-mail: {sent} sent, {len(sink.ids)} received in {elapsed:.2f} s = "
+        f"{result['per_second']:.0f}/s with 2 worker processes, {duplicates} duplicates"
+    )
+    return result
+
+
+def main() -> int:
+    started = time.perf_counter()
+    seed_people()
+    seed(first_assignment=1, assignments=10_000, reminders=100_000, due=DUE)
+    pks = due_pks()
+    print(f"tenth size built in {time.perf_counter() - started:.0f} s")
+    tenth = measure("tenth", pks)
+    seed(first_assignment=10_001, assignments=90_000, reminders=900_000, due=0)
+    print(f"full size built in {time.perf_counter() - started:.0f} s")
+    full = measure("full", pks)
+    plan = explain_claim()
+    uses_index = "reminder_due_idx" in plan
+    print("  EXPLAIN of the claim:\n    " + plan.replace("\n", "\n    "))
+    mail = email_throughput(pks)
+
+    bars = [
+        ("(a) find+claim at full size < 100 ms", full["claim_ms"] < 100),
+        ("(b) all send tasks in Redis at full size < 1 s", full["enqueue_s"] < 1),
+        ("(a) full ≤ 1.5 × tenth", full["claim_ms"] <= 1.5 * tenth["claim_ms"]),
+        ("claim uses the partial index reminder_due_idx", uses_index),
+        ("e-mail ≥ 200/s with 2 workers", mail["per_second"] >= 200),
+        ("0 duplicate e-mails", mail["duplicates"] == 0 and mail["mails"] == mail["sent"]),
+    ]
+    print("bars:")
+    for name, ok in bars:
+        print(f"  {'PASS' if ok else 'FAIL'}  {name}")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return 0 if all(ok for _name, ok in bars) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -33,43 +33,34 @@ class NoDeleteMixin:
         return False
 
 
+def save_audited(request, obj) -> None:
+    """Save obj and write one audit entry: created, or changed with only the changed fields."""
+    is_new = obj.pk is None
+    before = {} if is_new else audit.snapshot(type(obj).objects.get(pk=obj.pk))
+    obj.save()
+    after = audit.snapshot(obj)
+    if not is_new:
+        before, after = audit.changed_fields(before, after)
+        if not after:
+            return
+    audit.record(
+        actor=request.user,
+        action="admin.created" if is_new else "admin.changed",
+        obj=obj,
+        before=before or None,
+        after=after,
+    )
+
+
 class AuditedAdminMixin(NoDeleteMixin):
     """Writes an audit entry for every admin save, with the changed fields before/after."""
 
     def save_model(self, request, obj, form, change):
-        before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else {}
-        super().save_model(request, obj, form, change)
-        after = audit.snapshot(obj)
-        if change:
-            before, after = audit.changed_fields(before, after)
-            if not after:
-                return
-        audit.record(
-            actor=request.user,
-            action="admin.changed" if change else "admin.created",
-            obj=obj,
-            before=before or None,
-            after=after,
-        )
+        save_audited(request, obj)
 
     def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
-        for instance in instances:
-            is_new = instance.pk is None
-            before = {} if is_new else audit.snapshot(type(instance).objects.get(pk=instance.pk))
-            instance.save()
-            after = audit.snapshot(instance)
-            if not is_new:
-                before, after = audit.changed_fields(before, after)
-                if not after:
-                    continue
-            audit.record(
-                actor=request.user,
-                action="admin.created" if is_new else "admin.changed",
-                obj=instance,
-                before=before or None,
-                after=after,
-            )
+        for instance in formset.save(commit=False):
+            save_audited(request, instance)
         formset.save_m2m()
 
 

@@ -106,13 +106,19 @@ def _bound(form_class, request, assignment):
     return form.cleaned_data
 
 
-@require_POST
-@login_required
-def milestone_status(request, pk, milestone_pk):
+def _milestone_to_update(request, pk, milestone_pk):
+    """The assignment and its milestone, if the user may update that milestone (else 403)."""
     assignment = _visible_assignment(request, pk)
     milestone = get_object_or_404(Milestone, pk=milestone_pk, assignment=assignment)
     if not permissions.can_update_milestone(request.user, milestone):
         raise PermissionDenied
+    return assignment, milestone
+
+
+@require_POST
+@login_required
+def milestone_status(request, pk, milestone_pk):
+    assignment, milestone = _milestone_to_update(request, pk, milestone_pk)
 
     def action():
         data = _bound(forms.MilestoneStatusForm, request, assignment)
@@ -129,10 +135,7 @@ def milestone_status(request, pk, milestone_pk):
 @require_POST
 @login_required
 def milestone_due(request, pk, milestone_pk):
-    assignment = _visible_assignment(request, pk)
-    milestone = get_object_or_404(Milestone, pk=milestone_pk, assignment=assignment)
-    if not permissions.can_update_milestone(request.user, milestone):
-        raise PermissionDenied
+    assignment, milestone = _milestone_to_update(request, pk, milestone_pk)
 
     def action():
         data = _bound(forms.MilestoneDueForm, request, assignment)

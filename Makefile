@@ -31,10 +31,11 @@ run: install messages ## Migrate, load the demo data and start web + worker + be
 	@echo ""
 	@echo "  Uppdrag runs at http://$(HOST):$(PORT)/  (Ctrl-C stops web, worker and beat)"
 	@echo ""
-	@trap 'kill 0' INT TERM EXIT; \
+	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
 	$(PY) -m celery -A config worker --loglevel=warning --pool=threads --concurrency=2 & \
 	$(PY) -m celery -A config beat --loglevel=warning & \
-	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT) & \
+	wait
 
 test: install messages ## Run the whole suite (SQLite by default; CI sets DATABASE_URL to PostgreSQL)
 	$(PY) -m pytest

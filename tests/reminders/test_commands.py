@@ -1,0 +1,57 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from reminders.models import Reminder
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reminders_preview_lists_what_is_planned(seed004, capsys):
+    call_command("reminders_preview", "RS 2024-05699")
+    out = capsys.readouterr().out
+    planned = Reminder.objects.filter(assignment=seed004, state="planned").count()
+    assert f"{planned} påminnelser." in out
+    assert "2025-11-14 08:00  Före slutdatum" in out
+
+
+def test_reminders_preview_rejects_an_unknown_number():
+    with pytest.raises(CommandError, match="Inget uppdrag med diarienummer RS 1999-00001"):
+        call_command("reminders_preview", "RS 1999-00001")
+
+
+def test_reminders_sweep_inline_sends_what_is_due(seed004, smtp, clock, capsys):
+    import datetime as dt
+
+    clock.move_to(dt.datetime(2025, 11, 14, 8, 30, tzinfo=dt.UTC))
+    call_command("reminders_sweep", "--inline")
+    assert "sent" in capsys.readouterr().out
+    assert smtp.inbox.messages
+    assert not Reminder.objects.filter(state="sending").exists()
+
+
+def test_outbox_is_listed_in_the_admin_with_filters(seed004, client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    response = client.get(reverse("admin:reminders_reminder_changelist"), {"state": "planned"})
+    assert response.status_code == 200
+    assert "RS 2024-05699" in response.content.decode()
+
+
+def test_information_readers_digest_says_what_they_follow(seed004, smtp, clock):
+    import datetime as dt
+
+    from reminders import dispatch
+    from reminders.services import plan_digests
+
+    plan_digests(dt.date(2025, 10, 1))
+    now = dt.datetime(2025, 10, 1, 9, 0, tzinfo=dt.UTC)
+    rows = Reminder.objects.filter(kind="digest", recipient__username="ann-charlotte.jarnstrom")
+    claimed = dict(dispatch.claim_due(now))
+    assert dispatch.send(rows.get().pk, claimed[rows.get().pk], now=now) == "sent"
+    mail = smtp.inbox.to("ann-charlotte.jarnstrom@example.org")[0]
+    body = mail.get_body(preferencelist=("plain",)).get_content()
+    assert "Uppdrag du får för kännedom" in body
+    assert "RS 2024-05699" in body
+    assert "Försenat" not in body

@@ -179,3 +179,29 @@ def test_assignee_delegates_a_task_to_a_stand_in_over_http(client, adopted, peop
     task.refresh_from_db()
     assert task.owner == people.erica_sandberg
     assert AuditEntry.objects.get(action="task.reassigned").reason == "Föräldraledig"
+
+
+def test_assignee_moves_a_due_date_over_http_only_with_a_reason(client, adopted, people):
+    login(client, people.jan_strang)
+    milestone = adopted.milestones.get(kind="compilation")
+    url = reverse("workflow:milestone_due", args=[adopted.pk, milestone.pk])
+    page = client.get(reverse("workflow:process", args=[adopted.pk])).content.decode()
+    assert url in page
+    response = client.post(url, {"new_due": "2025-12-12", "reason": ""})
+    assert response.status_code == 400
+    milestone.refresh_from_db()
+    assert str(milestone.due) == "2025-11-30"
+    assert client.post(url, {"new_due": "2025-12-12", "reason": "Seminarier"}).status_code == 302
+    milestone.refresh_from_db()
+    assert str(milestone.due) == "2025-12-12"
+
+
+def test_commissioner_cancels_over_http_with_a_reason(client, adopted, people):
+    login(client, people.per_albertsson)
+    url = reverse("workflow:cancel", args=[adopted.pk])
+    assert client.post(url, {"reason": ""}).status_code == 400
+    assert client.post(url, {"reason": "Omprioriterat"}).status_code == 302
+    adopted.refresh_from_db()
+    assert adopted.state == "cancelled"
+    login(client, people.jan_strang)
+    assert client.post(url, {"reason": "x"}).status_code == 403

@@ -7,6 +7,7 @@ import datetime as dt
 from functools import lru_cache
 
 import holidays
+from holidays.countries.sweden import Sweden  # noqa: F401  (loaded now, not in the first send)
 
 
 @lru_cache(maxsize=64)

@@ -17,6 +17,12 @@ $(VENV)/.installed: requirements.lock
 
 install: $(VENV)/.installed ## Install the pinned dependencies into .venv
 
+# axe-core for the browser tests' accessibility checks, pinned in package.json; no lock file,
+# since npm's records download addresses.
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --no-package-lock --loglevel=error
+	touch $@
+
 lock: ## Re-pin requirements.lock from pyproject.toml (names and versions only)
 	$(UV) pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11 -q
 
@@ -37,7 +43,7 @@ run: install messages ## Migrate, load the demo data and start web + worker + be
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT) & \
 	wait
 
-test: install messages ## Run the whole suite (SQLite by default; CI sets DATABASE_URL to PostgreSQL)
+test: install messages node_modules/.installed ## Run the whole suite (SQLite by default; CI sets DATABASE_URL to PostgreSQL)
 	$(PY) -m pytest
 
 lint: install

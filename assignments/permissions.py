@@ -145,3 +145,16 @@ rules.add_perm("assignments.cancel_assignment", can_cancel_assignment)
 rules.add_perm("assignments.decide_assignment", can_decide)
 rules.add_perm("assignments.submit_delivery", can_submit_delivery)
 rules.add_perm("assignments.change_milestone", can_update_milestone)
+
+
+def may_see_portfolio(user) -> bool:
+    """The portfolio is for registrars, the regional director and commissioners."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if is_registrar(user) or is_regional_director(user):
+        return True
+    cache = getattr(user, "_uppdrag_is_commissioner", None)
+    if cache is None:
+        cache = user.commissioned_assignments.exists()
+        user._uppdrag_is_commissioner = cache
+    return cache

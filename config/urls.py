@@ -2,9 +2,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 from viewflow.urls import Application, Site
 
+from assignments import views as pages
+from reminders import views as notices
 from workflow.flows import AssignmentFlow
 from workflow.viewsets import AssignmentFlowViewset
 
@@ -20,6 +21,7 @@ site = Site(
             icon="assignment",
             app_name="uppdrag",
             viewsets=[AssignmentFlowViewset(AssignmentFlow, icon="assignment")],
+            base_template_name="base.html",
         ),
     ],
 )
@@ -30,7 +32,16 @@ urlpatterns = [
     path("workflow/", site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("", RedirectView.as_view(url="/workflow/", permanent=False), name="home"),
+    path("", pages.home, name="home"),
+    path("portfolj/", pages.portfolio, name="portfolio"),
+    path("grupper/", pages.group_list, name="group_list"),
+    path("grupper/<int:pk>/", pages.group_detail, name="group_detail"),
+    path("installningar/", pages.user_settings, name="user_settings"),
+    path("sprak/", pages.set_language, name="language"),
+    path("notiser/", notices.notification_list, name="notification_list"),
+    path("notiser/<int:pk>/", notices.notification_open, name="notification_open"),
+    path("notiser/<int:pk>/last/", notices.notification_mark_read, name="notification_read"),
+    path("notiser/alla-lasta/", notices.notification_mark_all_read, name="notification_read_all"),
 ]
 
 if settings.DEBUG:

@@ -24,7 +24,7 @@ class MilestoneStatusForm(forms.Form):
 
 class MilestoneDueForm(forms.Form):
     new_due = forms.DateField(
-        label=_("Nytt slutdatum"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Nytt slutdatum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     reason = forms.CharField(
         label=_("Varför flyttas datumet?"), widget=forms.Textarea(attrs={"rows": 2})
@@ -42,14 +42,16 @@ class ApproveForm(forms.Form):
     decided_on = forms.DateField(
         label=_("Datum för beslut"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     paragraph_reference = forms.CharField(label=_("Paragraf (§)"), required=False, max_length=40)
 
 
 class ReturnForm(forms.Form):
     comment = forms.CharField(
-        label=_("Varför återremitteras leveransen?"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Varför återremitteras leveransen?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Skriv varför leveransen återremitteras.")},
     )
 
 

@@ -27,6 +27,7 @@ from assignments.models import (
     User,
 )
 from assignments.services import set_assignment_state
+from reminders.events import notify_event
 
 from .models import AssignmentProcess
 
@@ -42,12 +43,11 @@ def current_process(assignment: Assignment) -> AssignmentProcess | None:
 
 
 def open_tasks(assignment: Assignment):
-    """The human tasks of the assignment's process still waiting for someone."""
-    process = current_process(assignment)
-    if process is None:
-        return Task.objects.none()
-    return process.task_set.filter(
-        status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN"
+    """The human tasks of the assignment's current process still waiting for someone (one
+    query: the current process is a subquery)."""
+    process = AssignmentProcess.of(assignment).values("pk")[:1]
+    return Task.objects.filter(
+        process_id__in=process, status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN"
     ).select_related("owner")
 
 
@@ -142,6 +142,12 @@ def submit_delivery(*, assignment: Assignment, actor, summary: str, document=Non
             after={"number": number, "summary": delivery.summary},
         )
         _execute(task, actor)
+        notify_event(
+            "decision_waiting",
+            assignment=assignment,
+            recipients=assignment.decision_makers.all(),
+            actor=actor,
+        )
         return delivery
 
 
@@ -241,6 +247,12 @@ def return_delivery(*, delivery: Delivery, decided_by, comment: str) -> Approval
             reason=approval.comment,
         )
         _execute(task, decided_by)
+        notify_event(
+            "delivery_returned",
+            assignment=assignment,
+            recipients=[assignment.assignee],
+            actor=decided_by,
+        )
         return approval
 
 
@@ -264,6 +276,12 @@ def record_decision(*, assignment: Assignment) -> Decision:
         action="decision.recorded",
         obj=decision,
         after={"decided_on": decision.decided_on, "delivery": delivery.number},
+    )
+    notify_event(
+        "decided",
+        assignment=assignment,
+        recipients=[assignment.assignee, *assignment.commissioners.all()],
+        actor=last.decision_maker,
     )
     return decision
 

@@ -5,6 +5,8 @@ from . import views
 app_name = "workflow"
 
 urlpatterns = [
+    path("<int:pk>/", views.process_page, name="assignment"),
+    path("<int:pk>/beslut/", views.decision_page, name="decision"),
     path("<int:pk>/process/", views.process_page, name="process"),
     path("<int:pk>/adopt/", views.adopt, name="adopt"),
     path("<int:pk>/delivery/", views.submit, name="submit"),

@@ -9,24 +9,38 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 
-from assignments import permissions
+from assignments import permissions, timeline
 from assignments import services as registry
-from assignments.models import Assignment, AuditEntry, Milestone, User
+from assignments.models import (
+    Approval,
+    Assignment,
+    AssignmentItem,
+    AuditEntry,
+    Distribution,
+    Milestone,
+    MilestoneUpdate,
+    User,
+)
 
 from . import forms, services
 
 
-def _visible_assignment(request, pk) -> Assignment:
-    assignment = get_object_or_404(Assignment, pk=pk)
-    if not permissions.can_view_assignment(request.user, assignment):
+def _visible_assignment(request, pk, queryset=None) -> Assignment:
+    """The assignment, if the user may read it (can_view_assignment, as one query); else 404."""
+    queryset = queryset if queryset is not None else Assignment.objects.all()
+    assignment = get_object_or_404(queryset, pk=pk)
+    if not permissions.visible_assignments(request.user).filter(pk=assignment.pk).exists():
         raise Http404
     return assignment
 
@@ -39,59 +53,183 @@ def process_url(assignment: Assignment) -> str:
     return reverse("workflow:process", args=[assignment.pk])
 
 
+def _page_context(request, assignment: Assignment) -> dict:
+    """What the assignment page and the decision page both show; a fixed number of queries."""
+    user = request.user
+    tasks = list(services.open_tasks(assignment).order_by("pk"))
+    decision_tasks = [t for t in tasks if t.flow_task.name == "approve"]
+    deliveries = list(
+        assignment.deliveries.select_related("submitted_by")
+        .prefetch_related(
+            Prefetch(
+                "approvals",
+                queryset=Approval.objects.select_related("decision_maker").order_by("pk"),
+            )
+        )
+        .order_by("-number")
+    )
+    # commissioners and decision-makers in one query
+    people = list(
+        User.objects.filter(
+            Q(commissioned_assignments=assignment) | Q(deciding_assignments=assignment)
+        )
+        .annotate(
+            commissions=Exists(
+                Assignment.commissioners.through.objects.filter(
+                    assignment=assignment, user=OuterRef("pk")
+                )
+            ),
+            decides=Exists(
+                Assignment.decision_makers.through.objects.filter(
+                    assignment=assignment, user=OuterRef("pk")
+                )
+            ),
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+    commissioners = [p for p in people if p.commissions]
+    decision_makers = [p for p in people if p.decides]
+    return {
+        "commissioners": commissioners,
+        "user_is_commissioner": any(c.pk == user.pk for c in commissioners),
+        "assignment": assignment,
+        "tasks": tasks,
+        "deliveries": deliveries,
+        "latest_delivery": deliveries[0] if deliveries else None,
+        "decision_makers": decision_makers,
+        "may_decide": any(
+            t.data.get("decision_maker") == user.pk or t.owner_id == user.pk for t in decision_tasks
+        ),
+        "today": timezone.localdate(),
+    }
+
+
 @login_required
 def process_page(request, pk, errors=None, status=200):
-    """The process of one assignment: state, open tasks, milestones, deliveries, actions."""
-    assignment = _visible_assignment(request, pk)
+    """The assignment page: the whole uppdragshandling, its timeline and its process."""
+    assignment = _visible_assignment(
+        request,
+        pk,
+        Assignment.objects.select_related(
+            "issuing_unit", "assignee", "project_lead", "supersedes", "decision"
+        ),
+    )
     user = request.user
+    context = _page_context(request, assignment)
+    today = context["today"]
     milestones = list(
         assignment.milestones.select_related("responsible", "assignment__assignee").order_by(
             "position", "start"
         )
     )
+    working_group = list(
+        assignment.working_group.filter(is_active=True)
+        .select_related("person")
+        .order_by("position", "pk")
+    )
+    distribution = list(assignment.distribution.select_related("person").order_by("position", "pk"))
+    for_execution = [d for d in distribution if d.purpose == Distribution.Purpose.EXECUTION]
+    is_assignee = permissions.is_assignee(user, assignment)
+    # can_update_milestone for the whole list, from the rows already loaded
+    in_group = any(m.person_id == user.pk for m in working_group) or any(
+        d.person_id == user.pk for d in for_execution
+    )
+    last_updates = {}
+    for update in (
+        MilestoneUpdate.objects.filter(milestone__assignment=assignment)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    ):
+        last_updates[update.milestone_id] = update
     for milestone in milestones:
-        milestone.user_may_update = permissions.can_update_milestone(user, milestone)
-    tasks = list(services.open_tasks(assignment).order_by("pk"))
-    context = {
-        "assignment": assignment,
-        "process": services.current_process(assignment),
-        "tasks": tasks,
-        "milestones": milestones,
-        "deliveries": assignment.deliveries.prefetch_related("approvals__decision_maker"),
-        "errors": errors or [],
-        "may_adopt": assignment.state == Assignment.State.DRAFT
-        and permissions.can_adopt_assignment(user, assignment),
-        "may_submit": any(t.flow_task.name == "work" for t in tasks)
-        and permissions.can_submit_delivery(user, assignment),
-        "may_decide": any(
-            t.flow_task.name == "approve"
-            and (t.data.get("decision_maker") == user.pk or t.owner_id == user.pk)
-            for t in tasks
-        ),
-        "may_cancel": assignment.is_open and permissions.can_cancel_assignment(user, assignment),
-        "may_reassign": permissions.is_assignee(user, assignment)
-        or permissions.is_commissioner(user, assignment),
-        "stand_ins": User.objects.filter(is_active=True).order_by("last_name", "first_name")
-        if tasks
-        else [],
-        "status_form": forms.MilestoneStatusForm(),
-        "due_form": forms.MilestoneDueForm(),
-        "delivery_form": forms.DeliveryForm(),
-        "approve_form": forms.ApproveForm(),
-        "return_form": forms.ReturnForm(),
-        "reason_form": forms.ReasonForm(),
-    }
+        milestone.user_may_update = is_assignee or (
+            in_group and milestone.responsible_id == user.pk
+        )
+        milestone.overdue = milestone.is_overdue(today)
+        milestone.last_update = last_updates.get(milestone.pk)
+    items = list(assignment.items.order_by("kind", "position", "pk"))
+    tasks = context["tasks"]
+    is_commissioner = context["user_is_commissioner"]
+    may_reassign = bool(tasks) and (is_assignee or is_commissioner)
+    context.update(
+        {
+            "page_title": f"{assignment.registration_number} {assignment.title}",
+            "milestones": milestones,
+            "timeline": timeline.build(milestones, assignment.delivery_due, today),
+            "scope": [i for i in items if i.kind == AssignmentItem.Kind.SCOPE],
+            "requirements": [i for i in items if i.kind == AssignmentItem.Kind.REQUIREMENT],
+            "working_group": working_group,
+            "relations": list(
+                assignment.relations.select_related("target_assignment", "target_group").order_by(
+                    "position", "pk"
+                )
+            ),
+            "for_execution": for_execution,
+            "for_information": [
+                d for d in distribution if d.purpose == Distribution.Purpose.INFORMATION
+            ],
+            "audit_entries": list(
+                AuditEntry.objects.filter(assignment=assignment)
+                .select_related("actor")
+                .order_by("-occurred_at", "-pk")[:15]
+            ),
+            "errors": errors or [],
+            "may_adopt": assignment.state == Assignment.State.DRAFT
+            and permissions.can_adopt_assignment(user, assignment),
+            "may_submit": is_assignee and any(t.flow_task.name == "work" for t in tasks),
+            "may_cancel": assignment.is_open and is_commissioner,
+            "may_reassign": may_reassign,
+            "stand_ins": User.objects.filter(is_active=True).order_by("last_name", "first_name")
+            if may_reassign
+            else [],
+            "due_form": forms.MilestoneDueForm(),
+            "delivery_form": forms.DeliveryForm(),
+            "reason_form": forms.ReasonForm(),
+        }
+    )
     return render(request, "workflow/process.html", context, status=status)
 
 
-def _act(request, assignment, action):
+@login_required
+def decision_page(request, pk, errors=None, status=200):
+    """One page for a decision-maker: the delivery, the others' answers so far, and the choice."""
+    assignment = _visible_assignment(
+        request, pk, Assignment.objects.select_related("assignee", "decision")
+    )
+    context = _page_context(request, assignment)
+    context.update(
+        {
+            "page_title": _("Beslut: %(title)s") % {"title": assignment.title},
+            "errors": errors or [],
+            "approve_form": forms.ApproveForm(request.POST if errors else None)
+            if "decided_on" in request.POST
+            else forms.ApproveForm(),
+            "return_form": forms.ReturnForm(request.POST if errors else None)
+            if "comment" in request.POST
+            else forms.ReturnForm(),
+        }
+    )
+    return render(request, "workflow/decision.html", context, status=status)
+
+
+def _next_url(request, default: str) -> str:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _act(request, assignment, action, page=None):
     """Run a service; Swedish errors re-render the page with 400 and nothing saved."""
     try:
         action()
     except ValidationError as error:
-        return process_page(request, assignment.pk, errors=_errors(error), status=400)
+        return (page or process_page)(request, assignment.pk, errors=_errors(error), status=400)
     messages.success(request, _("Sparat."))
-    return HttpResponseRedirect(request.POST.get("next") or process_url(assignment))
+    return HttpResponseRedirect(_next_url(request, process_url(assignment)))
 
 
 def _bound(form_class, request, assignment):
@@ -198,7 +336,7 @@ def approve(request, pk):
             paragraph_reference=data["paragraph_reference"],
         )
 
-    return _act(request, assignment, action)
+    return _act(request, assignment, action, page=decision_page)
 
 
 @require_POST
@@ -212,7 +350,7 @@ def return_for_revision(request, pk):
             delivery=_delivery(assignment), decided_by=request.user, comment=data["comment"]
         )
 
-    return _act(request, assignment, action)
+    return _act(request, assignment, action, page=decision_page)
 
 
 @require_POST

@@ -1,0 +1,69 @@
+"""What every page's shell needs: the navigation and the unread-notification count.
+
+Both are computed only when a template uses them, so a page that does not render the shell
+(CSV, JSON) pays nothing.
+"""
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+
+from . import permissions
+from .models import Assignment, User
+
+
+def _flags(request) -> dict:
+    """Unread count and "is a commissioner" in one query, once per request."""
+    cached = getattr(request, "_uppdrag_flags", None)
+    if cached is None:
+        user = request.user
+        cached = (
+            User.objects.filter(pk=user.pk)
+            .annotate(
+                unread=Count(
+                    "notifications",
+                    filter=Q(notifications__unread=True, notifications__deleted=False),
+                ),
+                commissions=Exists(Assignment.objects.filter(commissioners=OuterRef("pk"))),
+            )
+            .values("unread", "commissions")
+            .first()
+        ) or {"unread": 0, "commissions": False}
+        user._uppdrag_is_commissioner = cached["commissions"]
+        request._uppdrag_flags = cached
+    return cached
+
+
+def _navigation(request) -> list[dict]:
+    user = request.user
+    _flags(request)
+    items = [
+        ("home", _("Mina uppdrag"), "home", True),
+        ("uppdrag:assignment:inbox", _("Inkorg"), "inbox", True),
+        ("uppdrag:assignment:archive", _("Avslutade uppgifter"), "archive", True),
+        ("portfolio", _("Portfölj"), "view_list", permissions.may_see_portfolio(user)),
+        ("group_list", _("Grupper"), "groups", True),
+        ("notification_list", _("Notiser"), "notifications", True),
+        ("user_settings", _("Inställningar"), "settings", True),
+        ("admin:index", _("Administration"), "admin_panel_settings", user.is_staff),
+    ]
+    path = request.path
+    result = []
+    for name, title, icon, allowed in items:
+        if not allowed:
+            continue
+        url = reverse(name)
+        current = path == url if url == "/" else path.startswith(url)
+        result.append({"url": url, "title": title, "icon": icon, "current": current})
+    return result
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "navigation": SimpleLazyObject(lambda: _navigation(request)),
+        "unread_notifications": SimpleLazyObject(lambda: _flags(request)["unread"]),
+    }

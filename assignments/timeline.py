@@ -1,0 +1,133 @@
+"""The timeline picture of an assignment: a Gantt chart of its milestones, computed here and
+drawn as SVG by a template, so it works without JavaScript.
+
+Geometry only; words (titles, status, dates) are in the template and in the milestone table,
+which is the picture's text equivalent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import dateformat
+
+from .models import Milestone
+
+WIDTH = 960
+LABEL_WIDTH = 300
+ROW_HEIGHT = 30
+TOP = 34
+BAR_HEIGHT = 16
+
+# Fill colours with at least 3:1 contrast against white (WCAG 1.4.11, non-text contrast).
+# Colour is never the only signal: every bar also carries its status in words.
+STATUS_COLOURS = {
+    Milestone.Status.PLANNED: "#5f6b7a",
+    Milestone.Status.IN_PROGRESS: "#00457c",
+    Milestone.Status.DONE: "#2e7d32",
+    Milestone.Status.AT_RISK: "#a14f00",
+    Milestone.Status.BLOCKED: "#b00020",
+    Milestone.Status.CANCELLED: "#757575",
+}
+
+
+@dataclass
+class Bar:
+    milestone: Milestone
+    y: int
+    x: float
+    width: float
+    colour: str
+    overdue: bool
+    label: str
+
+    @property
+    def text_y(self) -> int:
+        return self.y + BAR_HEIGHT - 3
+
+
+@dataclass
+class Tick:
+    x: float
+    label: str
+
+
+@dataclass
+class Marker:
+    x: float
+    date: dt.date
+
+
+@dataclass
+class Timeline:
+    width: int
+    height: int
+    label_width: int
+    chart_right: int
+    bars: list[Bar]
+    ticks: list[Tick]
+    today: Marker | None
+    deadline: Marker | None
+    status_colours: list[tuple[str, str]]
+
+
+def _months(first: dt.date, last: dt.date):
+    month = first.replace(day=1)
+    while month <= last:
+        yield month
+        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def build(milestones: list[Milestone], deadline: dt.date | None, today: dt.date) -> Timeline | None:
+    if not milestones:
+        return None
+    dates = [m.start for m in milestones] + [m.due for m in milestones]
+    if deadline:
+        dates.append(deadline)
+    first = min(dates).replace(day=1)
+    last_month = max(dates).replace(day=1)
+    last = (last_month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    span = max((last - first).days, 1)
+    chart_right = WIDTH - 10
+    scale = (chart_right - LABEL_WIDTH) / span
+
+    def x_of(day: dt.date) -> float:
+        return round(LABEL_WIDTH + (day - first).days * scale, 1)
+
+    bars = []
+    for row, milestone in enumerate(milestones):
+        x = x_of(milestone.start)
+        end = x_of(milestone.due + dt.timedelta(days=1))
+        title = milestone.title
+        bars.append(
+            Bar(
+                milestone=milestone,
+                y=TOP + row * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) // 2,
+                x=x,
+                width=max(end - x, 3),
+                colour=STATUS_COLOURS.get(milestone.status, "#5f6b7a"),
+                overdue=milestone.is_overdue(today),
+                label=title if len(title) <= 42 else title[:40].rstrip() + "…",
+            )
+        )
+    ticks = [
+        Tick(x=x_of(month), label=dateformat.format(month, "M y")) for month in _months(first, last)
+    ]
+    height = TOP + len(milestones) * ROW_HEIGHT + 12
+    in_range = first <= today <= last
+    return Timeline(
+        width=WIDTH,
+        height=height,
+        label_width=LABEL_WIDTH,
+        chart_right=chart_right,
+        bars=bars,
+        ticks=ticks[:-1] if len(ticks) > 1 else ticks,
+        today=Marker(x=x_of(today), date=today) if in_range else None,
+        deadline=Marker(x=x_of(deadline + dt.timedelta(days=1)), date=deadline)
+        if deadline
+        else None,
+        status_colours=[
+            (label, STATUS_COLOURS[value]) for value, label in Milestone.Status.choices
+        ],
+    )

@@ -1,0 +1,419 @@
+"""The everyday pages that are not one assignment's process: the start page "Mina uppdrag", the
+portfolio with its exports, the group catalogue and the person's own settings.
+
+Every list is built from `permissions.visible_assignments`, so nobody sees an assignment they
+could not open; every page runs a fixed number of queries however many rows it shows.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from viewflow.workflow.models import Task
+
+from reminders.calendar import add_working_days
+
+from . import audit, permissions
+from .models import Assignment, Group, Milestone, OrgUnit, User
+
+UPCOMING_WORKING_DAYS = 15
+PAGE_SIZE = 50
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _open_milestone_overdue(today: dt.date):
+    return Exists(
+        Milestone.objects.filter(assignment=OuterRef("pk"), due__lt=today).exclude(
+            status__in=Milestone.CLOSED_STATUSES
+        )
+    )
+
+
+def _with_overdue(queryset, today: dt.date):
+    """Annotate `is_overdue`: an open assignment with a late milestone or a late delivery."""
+    return queryset.annotate(late_milestone=_open_milestone_overdue(today)).annotate(
+        is_overdue=Q(state__in=Assignment.OPEN_STATES)
+        & (Q(late_milestone=True) | Q(delivery_due__lt=today))
+    )
+
+
+# -- start page --------------------------------------------------------------------------------
+
+
+def _my_tasks(user):
+    """Open human tasks owned by the user, each with its assignment and the page to act on."""
+    from workflow.services import OPEN_TASK_STATUSES
+
+    tasks = list(
+        Task.objects.filter(owner=user, status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN")
+        .select_related("process")
+        .order_by("created")[:100]
+    )
+    ids = {int(t.process.artifact_object_id) for t in tasks if t.process.artifact_object_id}
+    assignments = Assignment.objects.in_bulk(ids)
+    result = []
+    for task in tasks:
+        assignment = assignments.get(int(task.process.artifact_object_id or 0))
+        if assignment is None:
+            continue
+        name = task.flow_task.name
+        if name == "approve":
+            url = reverse("workflow:decision", args=[assignment.pk])
+        else:
+            url = reverse("workflow:process", args=[assignment.pk])
+        result.append(
+            {
+                "task": task,
+                "title": task.flow_task.task_title,
+                "is_decision": name == "approve",
+                "assignment": assignment,
+                "url": url,
+                "waiting_since": task.created,
+            }
+        )
+    return result
+
+
+@login_required
+def home(request):
+    user = request.user
+    today = _today()
+    horizon = add_working_days(today, UPCOMING_WORKING_DAYS)
+    milestones = list(
+        Milestone.objects.filter(
+            Q(responsible=user) | Q(responsible__isnull=True, assignment__assignee=user),
+            assignment__state__in=Assignment.OPEN_STATES,
+            due__lte=horizon,
+        )
+        .exclude(status__in=Milestone.CLOSED_STATUSES)
+        .select_related("assignment")
+        .order_by("due", "pk")[:100]
+    )
+    for milestone in milestones:
+        milestone.overdue = milestone.due < today
+    mine = (
+        _with_overdue(
+            Assignment.objects.filter(
+                Q(assignee=user) | Q(working_group__person=user, working_group__is_active=True)
+            ).exclude(state=Assignment.State.SUPERSEDED),
+            today,
+        )
+        .distinct()
+        .order_by("delivery_due", "pk")[:100]
+    )
+    commissioned = (
+        _with_overdue(
+            user.commissioned_assignments.exclude(state=Assignment.State.SUPERSEDED), today
+        )
+        .select_related("assignee")
+        .order_by("delivery_due", "pk")[:100]
+    )
+    unread = list(user.notifications.unread()[:5])
+    context = {
+        "page_title": _("Mina uppdrag"),
+        "today": today,
+        "horizon": horizon,
+        "tasks": _my_tasks(user),
+        "milestones": milestones,
+        "mine": mine,
+        "commissioned": commissioned,
+        "unread": unread,
+    }
+    return render(request, "assignments/home.html", context)
+
+
+# -- portfolio ---------------------------------------------------------------------------------
+
+SORTS = {
+    "dnr": ("registration_number", gettext_lazy("Diarienummer")),
+    "title": ("title", gettext_lazy("Uppdrag")),
+    "state": ("state", gettext_lazy("Status")),
+    "due": ("delivery_due", gettext_lazy("Slutleverans")),
+    "unit": ("issuing_unit__name", gettext_lazy("Utfärdande enhet")),
+    "assignee": ("assignee__last_name", gettext_lazy("Uppdragstagare")),
+}
+
+
+class PortfolioFilter(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Sök (diarienummer eller titel)"), required=False)
+    state = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("Alla"))] + list(Assignment.State.choices),
+    )
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("Utfärdande enhet"),
+        required=False,
+        queryset=OrgUnit.objects.order_by("name"),
+        empty_label=gettext_lazy("Alla"),
+    )
+    commissioner = forms.ModelChoiceField(
+        label=gettext_lazy("Uppdragsgivare"),
+        required=False,
+        queryset=User.objects.filter(commissioned_assignments__isnull=False)
+        .distinct()
+        .order_by("last_name", "first_name"),
+        empty_label=gettext_lazy("Alla"),
+    )
+    assignee = forms.ModelChoiceField(
+        label=gettext_lazy("Uppdragstagare"),
+        required=False,
+        queryset=User.objects.filter(assigned_assignments__isnull=False)
+        .distinct()
+        .order_by("last_name", "first_name"),
+        empty_label=gettext_lazy("Alla"),
+    )
+    overdue = forms.BooleanField(label=gettext_lazy("Bara försenade"), required=False)
+    sort = forms.ChoiceField(
+        label=gettext_lazy("Sortera efter"),
+        required=False,
+        choices=[(k, v) for k, (_f, v) in SORTS.items()]
+        + [(f"-{k}", f"{v} ↓") for k, (_f, v) in SORTS.items()],
+    )
+
+
+def portfolio_queryset(user, data: dict, today: dt.date):
+    queryset = _with_overdue(permissions.visible_assignments(user), today)
+    if data.get("q"):
+        queryset = queryset.filter(
+            Q(registration_number__icontains=data["q"]) | Q(title__icontains=data["q"])
+        )
+    if data.get("state"):
+        queryset = queryset.filter(state=data["state"])
+    if data.get("unit"):
+        queryset = queryset.filter(issuing_unit=data["unit"])
+    if data.get("commissioner"):
+        queryset = queryset.filter(
+            pk__in=Assignment.objects.filter(commissioners=data["commissioner"]).values("pk")
+        )
+    if data.get("assignee"):
+        queryset = queryset.filter(assignee=data["assignee"])
+    if data.get("overdue"):
+        queryset = queryset.filter(is_overdue=True)
+    key = data.get("sort") or "due"
+    field = SORTS[key.lstrip("-")][0]
+    order = f"-{field}" if key.startswith("-") else field
+    return (
+        queryset.select_related("issuing_unit", "assignee")
+        .prefetch_related(
+            Prefetch("commissioners", queryset=User.objects.order_by("last_name", "first_name"))
+        )
+        .order_by(order, "pk")
+    )
+
+
+def _portfolio_rows(assignments):
+    for a in assignments:
+        yield [
+            a.registration_number,
+            a.title,
+            a.get_state_display(),
+            a.issuing_unit.name,
+            ", ".join(str(c) for c in a.commissioners.all()),
+            str(a.assignee or ""),
+            a.delivery_due.isoformat() if a.delivery_due else "",
+            _("Ja") if a.is_overdue else _("Nej"),
+        ]
+
+
+def _portfolio_header():
+    return [
+        _("Diarienummer"),
+        _("Uppdrag"),
+        _("Status"),
+        _("Utfärdande enhet"),
+        _("Uppdragsgivare"),
+        _("Uppdragstagare"),
+        _("Slutleverans"),
+        _("Försenat"),
+    ]
+
+
+def _export(queryset, fmt: str, today: dt.date) -> HttpResponse:
+    filename = f"uppdrag-{today.isoformat()}"
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        response.write("\ufeff")  # Excel reads UTF-8 (å, ä, ö) only with a BOM
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow(_portfolio_header())
+        writer.writerows(_portfolio_rows(queryset.iterator(chunk_size=2000)))
+        return response
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Uppdrag"))
+    sheet.append(_portfolio_header())
+    for row in _portfolio_rows(queryset.iterator(chunk_size=2000)):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+@login_required
+def portfolio(request):
+    if not permissions.may_see_portfolio(request.user):
+        raise PermissionDenied
+    today = _today()
+    form = PortfolioFilter(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    status = 200 if form.is_valid() or not request.GET else 400
+    queryset = portfolio_queryset(request.user, data, today)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx") and status == 200:
+        return _export(queryset, fmt, today)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = {k: v for k, v in request.GET.items() if k not in ("page", "format") and v}
+    context = {
+        "page_title": _("Portfölj"),
+        "form": form,
+        "page": page,
+        "query": urlencode(params),
+        "sort": data.get("sort") or "due",
+        "sorts": SORTS,
+        "today": today,
+    }
+    return render(request, "assignments/portfolio.html", context, status=status)
+
+
+# -- groups ------------------------------------------------------------------------------------
+
+
+@login_required
+def group_list(request):
+    groups = (
+        Group.objects.filter(is_archived=False)
+        .select_related("chair")
+        .prefetch_related("reports_to")
+        .order_by("name")
+    )
+    return render(
+        request, "assignments/group_list.html", {"page_title": _("Grupper"), "groups": groups}
+    )
+
+
+@login_required
+def group_detail(request, pk):
+    group = get_object_or_404(
+        Group.objects.select_related("chair", "assignment").prefetch_related(
+            "reports_to", "reported_by", "administrations", "members"
+        ),
+        pk=pk,
+    )
+    visible = permissions.visible_assignments(request.user)
+    assignments = (
+        visible.filter(Q(related_from__target_group=group) | Q(defined_groups=group))
+        .distinct()
+        .select_related("assignee")
+        .order_by("-document_date", "pk")
+    )
+    context = {"page_title": group.name, "group": group, "assignments": assignments}
+    return render(request, "assignments/group_detail.html", context)
+
+
+# -- the person's own settings -----------------------------------------------------------------
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["language", "wants_digest"]
+        labels = {
+            "language": gettext_lazy("Språk"),
+            "wants_digest": gettext_lazy("Daglig sammanfattning via e-post (kl. 07.00)"),
+        }
+        help_texts = {
+            "wants_digest": gettext_lazy(
+                "Påminnelser om egna milstolpar och eskaleringar skickas alltid."
+            )
+        }
+
+
+@login_required
+def user_settings(request):
+    user = request.user
+    if request.method == "POST":
+        form = SettingsForm(request.POST, instance=user)
+        if form.is_valid():
+            before = audit.snapshot(user, ["language", "wants_digest"])
+            form.save()
+            audit.record(
+                actor=user,
+                obj=user,
+                action="settings_changed",
+                before=before,
+                after=audit.snapshot(user, ["language", "wants_digest"]),
+            )
+            messages.success(request, _("Inställningarna är sparade."))
+            response = HttpResponseRedirect(reverse("user_settings"))
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                user.language or settings.LANGUAGE_CODE,
+                samesite="Lax",
+            )
+            return response
+        status = 400
+    else:
+        form = SettingsForm(instance=user)
+        status = 200
+    return render(
+        request,
+        "assignments/settings.html",
+        {"page_title": _("Inställningar"), "form": form},
+        status=status,
+    )
+
+
+@require_POST
+def set_language(request):
+    """The toolbar's language switch: remembered on the person (if logged in) and in a cookie."""
+    language = request.POST.get("language")
+    if language not in dict(settings.LANGUAGES):
+        raise Http404
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    user = request.user
+    if user.is_authenticated and user.language != language:
+        before = audit.snapshot(user, ["language"])
+        user.language = language
+        user.save(update_fields=["language"])
+        audit.record(
+            actor=user,
+            obj=user,
+            action="settings_changed",
+            before=before,
+            after=audit.snapshot(user, ["language"]),
+        )
+    response = HttpResponseRedirect(target)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+    return response

@@ -1,0 +1,87 @@
+"""The notification centre: the `notifications` library's data, in our pages.
+
+A person sees and changes only their own notifications; anyone else's answers 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from notifications.models import Notification
+
+PAGE_SIZE = 30
+
+
+def _mine(request):
+    return Notification.objects.filter(recipient=request.user, deleted=False)
+
+
+def target_url(notification: Notification) -> str:
+    """Where a notification leads: its own link (kept in data) or the assignment page."""
+    url = (notification.data or {}).get("url") or ""
+    if url:
+        # Links in e-mail are absolute; inside the app we follow the path only.
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        url = parts.path + (f"?{parts.query}" if parts.query else "")
+        url += f"#{parts.fragment}" if parts.fragment else ""
+    if url.startswith("/") and not url.startswith("//"):
+        return url
+    return reverse("notification_list")
+
+
+@login_required
+def notification_list(request):
+    only_unread = request.GET.get("olasta") == "1"
+    queryset = _mine(request).select_related("actor_content_type").order_by("-timestamp", "-pk")
+    if only_unread:
+        queryset = queryset.filter(unread=True)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    for notification in page:
+        notification.url = target_url(notification)
+    return render(
+        request,
+        "reminders/notifications.html",
+        {"page_title": _("Notiser"), "page": page, "only_unread": only_unread},
+    )
+
+
+@login_required
+def notification_open(request, pk):
+    """Follow a notification to its object; opening it marks it read."""
+    notification = get_object_or_404(_mine(request), pk=pk)
+    if notification.unread:
+        notification.mark_as_read()
+    return HttpResponseRedirect(target_url(notification))
+
+
+def _back(request):
+    target = request.POST.get("next") or reverse("notification_list")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("notification_list")
+    return HttpResponseRedirect(target)
+
+
+@require_POST
+@login_required
+def notification_mark_read(request, pk):
+    notification = get_object_or_404(_mine(request), pk=pk)
+    if request.POST.get("unread") == "1":
+        notification.mark_as_unread()
+    else:
+        notification.mark_as_read()
+    return _back(request)
+
+
+@require_POST
+@login_required
+def notification_mark_all_read(request):
+    count = _mine(request).filter(unread=True).update(unread=False)
+    messages.success(request, _("%(count)d notiser markerade som lästa.") % {"count": count})
+    return _back(request)

@@ -1,0 +1,120 @@
+"""Browser tests: Playwright for Python driving Debian's /usr/bin/chromium against Django's live
+server with the demo data (seed 004). Each test saves a full-page screenshot under artifacts/.
+
+A missing chromium or axe-core is an error, not a skip: `.ci/run` installs chromium with apt-get
+and `make test` installs axe-core from npm.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an asyncio loop in the test thread; Django's ORM refuses to run
+# inside one unless told the caller knows there is no concurrency (there is none here).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DEMO_PASSWORD = "demo-e2e-lösen"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: apt-get install chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(live_server, transactional_db, monkeypatch):
+    """The demo data served by the live server; `site.url(path)` builds addresses."""
+    from django.core.management import call_command
+
+    from assignments.models import Assignment
+
+    monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
+    call_command("load_demo", verbosity=0)
+
+    class Site:
+        base = live_server.url
+        password = DEMO_PASSWORD
+        assignment = Assignment.objects.get(
+            registration_number="RS 2024-05699", state__in=Assignment.OPEN_STATES
+        )
+
+        def url(self, path: str) -> str:
+            return self.base + path
+
+    return Site()
+
+
+@pytest.fixture
+def new_page(browser, request):
+    """new_page() opens a fresh browser session (one person); each is screenshotted at the end."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    ARTIFACTS.mkdir(exist_ok=True)
+    for i, context in enumerate(contexts):
+        for page in context.pages:
+            name = request.node.name + (f"-{i + 1}" if len(contexts) > 1 else "")
+            page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        context.close()
+
+
+def login(page, site, username: str):
+    page.goto(site.url("/accounts/login/"))
+    page.fill("#id_username", username)
+    page.fill("#id_password", site.password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(site.url("/"))
+
+
+def assert_accessible(page, label: str) -> None:
+    """axe-core finds no WCAG 2.1 A/AA violation on the page as it is now."""
+    assert AXE.exists(), "axe-core is missing: run `make test` (npm install)"
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary),
+            }));
+        }""",
+        WCAG_TAGS,
+    )
+    assert violations == [], f"{label}: " + json.dumps(violations, indent=1, ensure_ascii=False)

@@ -168,21 +168,12 @@ class PortfolioFilter(forms.Form):
         queryset=OrgUnit.objects.order_by("name"),
         empty_label=gettext_lazy("Alla"),
     )
-    commissioner = forms.ModelChoiceField(
-        label=gettext_lazy("Uppdragsgivare"),
-        required=False,
-        queryset=User.objects.filter(commissioned_assignments__isnull=False)
-        .distinct()
-        .order_by("last_name", "first_name"),
-        empty_label=gettext_lazy("Alla"),
+    # Names, not drop-downs: a region has thousands of people.
+    commissioner = forms.CharField(
+        label=gettext_lazy("Uppdragsgivare (namn)"), required=False, max_length=100
     )
-    assignee = forms.ModelChoiceField(
-        label=gettext_lazy("Uppdragstagare"),
-        required=False,
-        queryset=User.objects.filter(assigned_assignments__isnull=False)
-        .distinct()
-        .order_by("last_name", "first_name"),
-        empty_label=gettext_lazy("Alla"),
+    assignee = forms.CharField(
+        label=gettext_lazy("Uppdragstagare (namn)"), required=False, max_length=100
     )
     overdue = forms.BooleanField(label=gettext_lazy("Bara försenade"), required=False)
     sort = forms.ChoiceField(
@@ -191,6 +182,18 @@ class PortfolioFilter(forms.Form):
         choices=[(k, v) for k, (_f, v) in SORTS.items()]
         + [(f"-{k}", f"{v} ↓") for k, (_f, v) in SORTS.items()],
     )
+
+
+def _name_matches(relation: str, text: str) -> Q:
+    """Every word of `text` in the person's first name, last name or user name."""
+    q = Q()
+    for word in text.split():
+        q &= (
+            Q(**{f"{relation}__first_name__icontains": word})
+            | Q(**{f"{relation}__last_name__icontains": word})
+            | Q(**{f"{relation}__username__icontains": word})
+        )
+    return q
 
 
 def portfolio_queryset(user, data: dict, today: dt.date):
@@ -205,10 +208,12 @@ def portfolio_queryset(user, data: dict, today: dt.date):
         queryset = queryset.filter(issuing_unit=data["unit"])
     if data.get("commissioner"):
         queryset = queryset.filter(
-            pk__in=Assignment.objects.filter(commissioners=data["commissioner"]).values("pk")
+            pk__in=Assignment.objects.filter(
+                _name_matches("commissioners", data["commissioner"])
+            ).values("pk")
         )
     if data.get("assignee"):
-        queryset = queryset.filter(assignee=data["assignee"])
+        queryset = queryset.filter(_name_matches("assignee", data["assignee"]))
     if data.get("overdue"):
         queryset = queryset.filter(is_overdue=True)
     key = data.get("sort") or "due"
@@ -329,7 +334,7 @@ def group_detail(request, pk):
     )
     visible = permissions.visible_assignments(request.user)
     assignments = (
-        visible.filter(Q(related_from__target_group=group) | Q(defined_groups=group))
+        visible.filter(Q(relations__target_group=group) | Q(defined_groups=group))
         .distinct()
         .select_related("assignee")
         .order_by("-document_date", "pk")
@@ -360,9 +365,9 @@ class SettingsForm(forms.ModelForm):
 def user_settings(request):
     user = request.user
     if request.method == "POST":
+        before = audit.snapshot(user, ["language", "wants_digest"])  # is_valid() mutates user
         form = SettingsForm(request.POST, instance=user)
         if form.is_valid():
-            before = audit.snapshot(user, ["language", "wants_digest"])
             form.save()
             audit.record(
                 actor=user,

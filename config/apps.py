@@ -1,0 +1,9 @@
+from django.contrib.staticfiles.apps import StaticFilesConfig
+
+
+class UppdragStaticFilesConfig(StaticFilesConfig):
+    """viewflow ships a stray copy of roboto-fontface under node_modules/ whose CSS names fonts
+    that are not there; collectstatic's hashing storage fails on it. Our pages use the copy one
+    level up, so the stray one is left out."""
+
+    ignore_patterns = [*StaticFilesConfig.ignore_patterns, "node_modules"]

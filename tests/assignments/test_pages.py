@@ -1,0 +1,205 @@
+"""The everyday pages over HTTP: start page, portfolio and its exports, groups, settings."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from assignments.models import Assignment, AuditEntry, Group
+from tests.factories import AssignmentFactory, MilestoneFactory, UserFactory
+from workflow import services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def adopted(demo):
+    return demo
+
+
+def people(username):
+    from assignments.models import User
+
+    return User.objects.get(username=username)
+
+
+def test_start_page_shows_what_waits_my_milestones_and_commissioned(client, adopted):
+    services.submit_delivery(
+        assignment=adopted, actor=people("jan.strang"), summary="Förslag till organisering"
+    )
+    client.force_login(people("per.albertsson"))
+    page = client.get(reverse("home")).content.decode()
+    assert "Beslut om slutleverans" in page
+    assert reverse("workflow:decision", args=[adopted.pk]) in page
+    # Per commissioned RS 2024-05699; its late milestones make it overdue
+    assert "Uppdrag jag beställt" in page and adopted.title in page
+    assert "försenat" in page
+    # the in-app notification of the waiting decision
+    assert "Väntar på ditt beslut" in page
+
+
+def test_start_page_lists_overdue_milestones_in_red_for_the_responsible(client, adopted):
+    client.force_login(people("jan.strang"))
+    page = client.get(reverse("home")).content.decode()
+    late = adopted.milestones.order_by("due").first()
+    assert late.due < dt.date.today()
+    assert f"#milestone-{late.pk}" in page
+    assert 'class="uppdrag-overdue"' in page
+
+
+def test_start_page_empty_states_tell_what_to_do(client, db):
+    client.force_login(UserFactory())
+    page = client.get(reverse("home")).content.decode()
+    assert "Inget väntar på dig just nu" in page
+    assert "Du har inga milstolpar" in page
+    assert "Du har inga olästa notiser" in page
+
+
+def test_portfolio_is_for_registrars_and_commissioners(client, adopted):
+    client.force_login(people("jan.strang"))  # assignee, not a commissioner
+    assert client.get(reverse("portfolio")).status_code == 403
+    client.force_login(people("per.albertsson"))
+    assert client.get(reverse("portfolio")).status_code == 200
+
+
+def test_portfolio_filters_sorts_and_shows_only_visible_assignments(client, adopted):
+    commissioner = people("per.albertsson")
+    hidden = AssignmentFactory(title="Hemligt uppdrag", is_public=False)
+    own = AssignmentFactory(title="Eget uppdrag", delivery_due=dt.date(2030, 1, 1))
+    own.commissioners.add(commissioner)
+    client.force_login(commissioner)
+    url = reverse("portfolio")
+
+    page = client.get(url).content.decode()
+    assert adopted.title in page and "Eget uppdrag" in page
+    assert "Hemligt uppdrag" not in page
+
+    overdue = client.get(url, {"overdue": "on"}).content.decode()
+    assert adopted.title in overdue and "Eget uppdrag" not in overdue
+
+    by_state = client.get(url, {"state": "adopted"}).content.decode()
+    assert adopted.title in by_state and "Eget uppdrag" not in by_state
+
+    search = client.get(url, {"q": "2024-05699"}).content.decode()
+    assert adopted.title in search and "Eget uppdrag" not in search
+
+    newest_first = client.get(url, {"sort": "-due"}).content.decode()
+    assert newest_first.index("Eget uppdrag") < newest_first.index(adopted.title)
+
+    # the registrar sees everything
+    client.force_login(people("registrator"))
+    assert hidden.title in client.get(url).content.decode()
+
+
+def test_portfolio_bad_filter_is_a_400_in_swedish(client, adopted):
+    client.force_login(people("registrator"))
+    response = client.get(reverse("portfolio"), {"state": "nonsense"})
+    assert response.status_code == 400
+    assert "Välj ett giltigt alternativ" in response.content.decode()
+
+
+def test_portfolio_exports_the_filtered_list_as_csv_and_excel(client, adopted):
+    AssignmentFactory(title="Annat uppdrag", state=Assignment.State.DECIDED)
+    client.force_login(people("registrator"))
+    url = reverse("portfolio")
+
+    response = client.get(url, {"state": "adopted", "format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Diarienummer", "Uppdrag", "Status"]
+    titles = [r[1] for r in rows[1:]]
+    assert adopted.title in titles and "Annat uppdrag" not in titles
+    assert {r[2] for r in rows[1:]} == {"Fastställd"}
+    assert rows[1 + titles.index(adopted.title)][7] == "Ja"
+
+    response = client.get(url, {"state": "adopted", "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.values)
+    assert values[0][0] == "Diarienummer"
+    assert [v[1] for v in values[1:]] == titles
+
+
+def test_group_catalogue_shows_seed_002_groups_and_their_assignments(client, adopted):
+    client.force_login(people("ann-charlotte.jarnstrom"))
+    page = client.get(reverse("group_list")).content.decode()
+    assert Group.objects.count() > 5
+    group = Group.objects.filter(related_assignments__assignment=adopted).first()
+    assert group.name in page
+    assert group.get_mandate_display() in page
+    detail = client.get(reverse("group_detail", args=[group.pk])).content.decode()
+    assert adopted.title in detail
+
+
+def test_group_page_lists_only_assignments_the_reader_may_see(client, adopted):
+    group = Group.objects.filter(related_assignments__assignment=adopted).first()
+    Assignment.objects.filter(pk=adopted.pk).update(is_public=False)
+    client.force_login(UserFactory())
+    detail = client.get(reverse("group_detail", args=[group.pk])).content.decode()
+    assert adopted.title not in detail
+    client.force_login(people("registrator"))
+    detail = client.get(reverse("group_detail", args=[group.pk])).content.decode()
+    assert adopted.title in detail
+
+
+def test_settings_change_language_and_digest_with_an_audit_entry(client, db):
+    person = UserFactory()
+    client.force_login(person)
+    response = client.post(reverse("user_settings"), {"language": "en"})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.language == "en" and person.wants_digest is False
+    entry = AuditEntry.objects.get(action="settings_changed")
+    assert entry.before == {"language": "", "wants_digest": True}
+    assert entry.after == {"language": "en", "wants_digest": False}
+    bad = client.post(reverse("user_settings"), {"language": "xx", "wants_digest": "on"})
+    assert bad.status_code == 400
+    person.refresh_from_db()
+    assert person.wants_digest is False
+
+
+def test_language_switch_remembers_choice_and_refuses_foreign_redirects(client, db):
+    person = UserFactory()
+    client.force_login(person)
+    response = client.post(reverse("language"), {"language": "en", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+    assert response.cookies["django_language"].value == "en"
+    person.refresh_from_db()
+    assert person.language == "en"
+    english = client.get(reverse("home")).content.decode()
+    assert 'lang="en"' in english and "My assignments" in english
+    assert client.post(reverse("language"), {"language": "xx"}).status_code == 404
+
+
+def test_pages_need_login(client, db):
+    for name in ["home", "portfolio", "group_list", "user_settings", "notification_list"]:
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_milestone_due_soon_is_on_the_start_page_but_not_one_far_away(client, db):
+    person = UserFactory()
+    assignment = AssignmentFactory(assignee=person)
+    today = dt.date.today()
+    soon = MilestoneFactory(
+        assignment=assignment, title="Snart klar", start=today, due=today + dt.timedelta(days=7)
+    )
+    MilestoneFactory(
+        assignment=assignment, title="Långt bort", start=today, due=today + dt.timedelta(days=90)
+    )
+    client.force_login(person)
+    page = client.get(reverse("home")).content.decode()
+    assert soon.title in page and "Långt bort" not in page
+
+
+def test_portfolio_filters_by_commissioner_and_assignee_name(client, adopted):
+    client.force_login(people("registrator"))
+    url = reverse("portfolio")
+    by_commissioner = client.get(url, {"commissioner": "Per Albertsson"}).content.decode()
+    assert adopted.title in by_commissioner
+    by_assignee = client.get(url, {"assignee": "sträng"}).content.decode()
+    assert adopted.title in by_assignee
+    nobody = client.get(url, {"assignee": "Ingen Alls"}).content.decode()
+    assert adopted.title not in nobody and "Inga uppdrag matchar filtret" in nobody

@@ -1,0 +1,114 @@
+"""The notification centre and the in-app notifications of process events."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from notifications.models import Notification
+from notifications.signals import notify
+
+from assignments.models import User
+from tests.factories import UserFactory
+from workflow import services
+
+pytestmark = pytest.mark.django_db
+
+
+def person(username):
+    return User.objects.get(username=username)
+
+
+def test_process_events_notify_the_right_people(demo):
+    jan, per, anders = person("jan.strang"), person("per.albertsson"), person("anders.kullbratt")
+    delivery = services.submit_delivery(assignment=demo, actor=jan, summary="Förslag")
+    waiting = Notification.objects.filter(
+        data__event="decision_waiting", target_object_id=str(demo.pk)
+    )
+    assert {n.recipient for n in waiting} == set(demo.decision_makers.all())
+    assert {per, anders} <= {n.recipient for n in waiting}
+    assert all(n.data["url"] == f"/uppdrag/{demo.pk}/beslut/" for n in waiting)
+
+    services.return_delivery(delivery=delivery, decided_by=per, comment="Komplettera")
+    returned = Notification.objects.get(
+        data__event="delivery_returned", target_object_id=str(demo.pk)
+    )
+    assert returned.recipient == jan
+    assert returned.verb.startswith("Slutleveransen återremitterades")
+
+    delivery = services.submit_delivery(assignment=demo, actor=jan, summary="Version 2")
+    services.approve_delivery(delivery=delivery, decided_by=anders)
+    services.approve_delivery(delivery=delivery, decided_by=per)
+    decided = Notification.objects.filter(data__event="decided", target_object_id=str(demo.pk))
+    # the assignee and the commissioners, but not the decision-maker who closed it
+    assert {n.recipient for n in decided} == {jan, *demo.commissioners.all()} - {per}
+    assert anders in {n.recipient for n in decided}
+
+
+def test_notification_in_the_recipients_language(demo):
+    per = person("per.albertsson")
+    per.language = "en"
+    per.save()
+    services.submit_delivery(assignment=demo, actor=person("jan.strang"), summary="Förslag")
+    assert Notification.objects.get(recipient=per, target_object_id=str(demo.pk)).verb.startswith(
+        "Awaiting your decision"
+    )
+
+
+@pytest.fixture
+def two_people(db):
+    me, other = UserFactory(), UserFactory()
+    mine = [
+        notify.send(other, recipient=me, verb=f"Notis {i}", url="/uppdrag/1/") for i in range(3)
+    ]
+    notify.send(me, recipient=other, verb="Inte din")
+    assert mine
+    return me, other
+
+
+def test_centre_lists_only_my_notifications_and_the_bell_counts_them(client, two_people):
+    me, _other = two_people
+    client.force_login(me)
+    page = client.get(reverse("notification_list")).content.decode()
+    assert "Notis 0" in page and "Notis 2" in page and "Inte din" not in page
+    assert '<span id="notification-count" class="uppdrag-bell__count">3</span>' in page
+
+
+def test_open_marks_read_and_follows_the_link(client, two_people):
+    me, _other = two_people
+    client.force_login(me)
+    notification = me.notifications.first()
+    response = client.get(reverse("notification_open", args=[notification.pk]))
+    assert response.status_code == 302 and response["Location"] == "/uppdrag/1/"
+    notification.refresh_from_db()
+    assert notification.unread is False
+
+
+def test_mark_read_unread_and_all(client, two_people):
+    me, _other = two_people
+    client.force_login(me)
+    notification = me.notifications.first()
+    client.post(reverse("notification_read", args=[notification.pk]))
+    assert me.notifications.unread().count() == 2
+    client.post(reverse("notification_read", args=[notification.pk]), {"unread": "1"})
+    assert me.notifications.unread().count() == 3
+    response = client.post(reverse("notification_read_all"), {"next": "https://evil.example/"})
+    assert response["Location"] == reverse("notification_list")
+    assert me.notifications.unread().count() == 0
+
+
+def test_someone_elses_notification_is_a_404_and_unchanged(client, two_people):
+    me, other = two_people
+    client.force_login(me)
+    theirs = other.notifications.get()
+    assert client.post(reverse("notification_read", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("notification_open", args=[theirs.pk])).status_code == 404
+    client.post(reverse("notification_read_all"))
+    theirs.refresh_from_db()
+    assert theirs.unread is True
+
+
+def test_marking_read_needs_csrf(two_people):
+    me, _other = two_people
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(me)
+    assert client.post(reverse("notification_read_all")).status_code == 403
+    assert me.notifications.unread().count() == 3

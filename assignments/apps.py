@@ -7,4 +7,6 @@ class AssignmentsConfig(AppConfig):
     verbose_name = _("Uppdragsregister")
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the object permissions)
+        from . import page_cache, permissions  # noqa: F401  (registers the object permissions)
+
+        page_cache.connect()

@@ -19,7 +19,10 @@ class PreferredLanguageMiddleware:
         language = self._language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.deactivate()  # the thread serves the next person in their language
         response.headers.setdefault("Content-Language", language)
         return response
 

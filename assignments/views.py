@@ -31,7 +31,7 @@ from viewflow.workflow.models import Task
 
 from reminders.calendar import add_working_days
 
-from . import audit, permissions
+from . import audit, page_cache, permissions
 from .models import Assignment, Group, Milestone, OrgUnit, User
 
 UPCOMING_WORKING_DAYS = 15
@@ -96,6 +96,7 @@ def _my_tasks(user):
 
 
 @login_required
+@page_cache.cached_page
 def home(request):
     user = request.user
     today = _today()
@@ -283,6 +284,7 @@ def _export(queryset, fmt: str, today: dt.date) -> HttpResponse:
 
 
 @login_required
+@page_cache.cached_page
 def portfolio(request):
     if not permissions.may_see_portfolio(request.user):
         raise PermissionDenied

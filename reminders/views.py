@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from notifications.models import Notification
 
+from assignments import page_cache
+
 PAGE_SIZE = 30
 
 
@@ -83,5 +85,6 @@ def notification_mark_read(request, pk):
 @login_required
 def notification_mark_all_read(request):
     count = _mine(request).filter(unread=True).update(unread=False)
+    page_cache.bump_on_commit()  # update() sends no signals
     messages.success(request, _("%(count)d notiser markerade som lästa.") % {"count": count})
     return _back(request)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 
-from assignments import permissions, timeline
+from assignments import page_cache, permissions, timeline
 from assignments import services as registry
 from assignments.models import (
     Approval,
@@ -106,6 +106,7 @@ def _page_context(request, assignment: Assignment) -> dict:
 
 
 @login_required
+@page_cache.cached_page
 def process_page(request, pk, errors=None, status=200):
     """The assignment page: the whole uppdragshandling, its timeline and its process."""
     assignment = _visible_assignment(
@@ -180,15 +181,28 @@ def process_page(request, pk, errors=None, status=200):
             "may_submit": is_assignee and any(t.flow_task.name == "work" for t in tasks),
             "may_cancel": assignment.is_open and is_commissioner,
             "may_reassign": may_reassign,
-            "stand_ins": User.objects.filter(is_active=True).order_by("last_name", "first_name")
-            if may_reassign
-            else [],
+            "stand_ins": _stand_ins(context, working_group, for_execution) if may_reassign else [],
             "due_form": forms.MilestoneDueForm(),
             "delivery_form": forms.DeliveryForm(),
             "reason_form": forms.ReasonForm(),
         }
     )
     return render(request, "workflow/process.html", context, status=status)
+
+
+def _stand_ins(context, working_group, for_execution) -> list[User]:
+    """Who a task can be delegated to: the people of the assignment (working group, those
+    carrying it out, commissioners, decision-makers), already loaded for the page."""
+    people = {}
+    for person in [
+        *(m.person for m in working_group),
+        *(d.person for d in for_execution),
+        *context["commissioners"],
+        *context["decision_makers"],
+    ]:
+        if person.is_active:
+            people[person.pk] = person
+    return sorted(people.values(), key=lambda p: (p.last_name, p.first_name, p.pk))
 
 
 @login_required

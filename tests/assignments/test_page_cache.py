@@ -1,0 +1,102 @@
+"""The whole-page cache: a repeated GET is served from the cache, and every committed write
+(a milestone, a notification, a bulk mark-read, a group membership) is seen at once."""
+
+import pytest
+from django.urls import reverse
+from notifications.signals import notify
+
+from assignments.models import Milestone, User
+from assignments.services import change_milestone_status
+
+pytestmark = pytest.mark.django_db(transaction=True)  # writes commit, as in production
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+
+
+def person(username):
+    return User.objects.get(username=username)
+
+
+def get(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+def test_repeated_get_is_a_hit_and_a_write_is_seen_at_once(client, demo):
+    jan = person("jan.strang")
+    client.force_login(jan)
+    url = reverse("workflow:assignment", args=[demo.pk])
+    first = get(client, url)  # sets the CSRF cookie
+    assert "X-Page-Cache" not in first
+    get(client, url)
+    hit = get(client, url)
+    assert hit["X-Page-Cache"] == "hit"
+
+    milestone = demo.milestones.get(kind=Milestone.Kind.COMPILATION)
+    change_milestone_status(
+        milestone=milestone, actor=jan, to_status=Milestone.Status.DONE, comment="Klart nu"
+    )
+    after = get(client, url)
+    assert "X-Page-Cache" not in after
+    assert "Klart nu" in after.content.decode()
+
+
+def test_each_person_gets_their_own_page(client, demo):
+    url = reverse("home")
+    client.force_login(person("jan.strang"))
+    get(client, url)
+    jan_page = get(client, url).content.decode()
+    client.force_login(person("per.albertsson"))
+    get(client, url)
+    per_page = get(client, url).content.decode()
+    assert "Jan Sträng" in jan_page and "Per Albertsson" in per_page
+    assert jan_page != per_page
+
+
+def test_new_notification_and_mark_all_read_update_the_bell(client, demo):
+    per = person("per.albertsson")
+    client.force_login(per)
+    url = reverse("home")
+    get(client, url)
+    before = get(client, url).content.decode()
+    unread = per.notifications.unread().count()
+    assert f'uppdrag-bell__count--zero">{unread}<' in before or f">{unread}</span>" in before
+
+    notify.send(per, recipient=per, verb="Ny notis i testet")
+    page = get(client, url).content.decode()
+    assert "Ny notis i testet" in page and f">{unread + 1}</span>" in page
+
+    client.post(reverse("notification_read_all"))  # a bulk update(), no signals
+    page = get(client, url).content.decode()
+    assert 'uppdrag-bell__count--zero">0</span>' in page
+
+
+def test_a_message_is_shown_once_and_never_cached(client, demo):
+    jan = person("jan.strang")
+    client.force_login(jan)
+    url = reverse("workflow:assignment", args=[demo.pk])
+    get(client, url)
+    milestone = demo.milestones.get(kind=Milestone.Kind.COMPILATION)
+    client.post(
+        reverse("workflow:milestone_status", args=[demo.pk, milestone.pk]),
+        {"to_status": "done", "comment": "Klart"},
+    )
+    shown = get(client, url)
+    assert "Sparat." in shown.content.decode() and "X-Page-Cache" not in shown
+    again = get(client, url)
+    assert "Sparat." not in again.content.decode()
+
+
+def test_losing_a_role_is_seen_at_once(client, demo):
+    registrar = person("registrator")
+    client.force_login(registrar)
+    url = reverse("portfolio")
+    get(client, url)  # sets the CSRF cookie
+    get(client, url)
+    assert get(client, url)["X-Page-Cache"] == "hit"
+    registrar.groups.clear()
+    assert client.get(url).status_code == 403

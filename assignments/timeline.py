@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils import dateformat
+from django.utils import dateformat, formats
 
 from .models import Milestone
 
@@ -112,7 +112,13 @@ def build(milestones: list[Milestone], deadline: dt.date | None, today: dt.date)
             )
         )
     ticks = [
-        Tick(x=x_of(month), label=dateformat.format(month, "M y")) for month in _months(first, last)
+        Tick(
+            x=x_of(month),
+            label=dateformat.format(
+                month, formats.get_format("YEAR_MONTH_FORMAT").replace("Y", "y")
+            ),
+        )
+        for month in _months(first, last)
     ]
     height = TOP + len(milestones) * ROW_HEIGHT + 12
     in_range = first <= today <= last

@@ -32,17 +32,19 @@ from viewflow.workflow.models import Task
 from reminders.calendar import add_working_days
 
 from . import audit, page_cache, permissions
-from .models import Assignment, Group, Milestone, OrgUnit, User
+from .models import Assignment, Group, Milestone, OrgUnit, User, WorkingGroupMember
 
 UPCOMING_WORKING_DAYS = 15
 PAGE_SIZE = 50
+# The start page shows the first rows of each list and says when there are more.
+START_LIST = 25
 
 
 def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _open_milestone_overdue(today: dt.date):
+def _late_milestone(today: dt.date):
     return Exists(
         Milestone.objects.filter(assignment=OuterRef("pk"), due__lt=today).exclude(
             status__in=Milestone.CLOSED_STATUSES
@@ -50,12 +52,27 @@ def _open_milestone_overdue(today: dt.date):
     )
 
 
-def _with_overdue(queryset, today: dt.date):
-    """Annotate `is_overdue`: an open assignment with a late milestone or a late delivery."""
-    return queryset.annotate(late_milestone=_open_milestone_overdue(today)).annotate(
-        is_overdue=Q(state__in=Assignment.OPEN_STATES)
-        & (Q(late_milestone=True) | Q(delivery_due__lt=today))
+def _overdue_q(today: dt.date) -> Q:
+    """An open assignment with a late milestone or a late final delivery."""
+    return Q(state__in=Assignment.OPEN_STATES) & (
+        Q(late_milestone=True) | Q(delivery_due__lt=today)
     )
+
+
+def mark_overdue(assignments, today: dt.date) -> list:
+    """Set `is_overdue` on a page of assignments with one query (an annotation would be
+    computed for every row of the table before the page is cut)."""
+    assignments = list(assignments)
+    late = set(
+        Milestone.objects.filter(assignment_id__in=[a.pk for a in assignments], due__lt=today)
+        .exclude(status__in=Milestone.CLOSED_STATUSES)
+        .values_list("assignment_id", flat=True)
+    )
+    for a in assignments:
+        a.is_overdue = a.state in Assignment.OPEN_STATES and (
+            a.pk in late or bool(a.delivery_due and a.delivery_due < today)
+        )
+    return assignments
 
 
 # -- start page --------------------------------------------------------------------------------
@@ -68,7 +85,7 @@ def _my_tasks(user):
     tasks = list(
         Task.objects.filter(owner=user, status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN")
         .select_related("process")
-        .order_by("created")[:100]
+        .order_by("created")[: START_LIST + 1]
     )
     ids = {int(t.process.artifact_object_id) for t in tasks if t.process.artifact_object_id}
     assignments = Assignment.objects.in_bulk(ids)
@@ -109,36 +126,40 @@ def home(request):
         )
         .exclude(status__in=Milestone.CLOSED_STATUSES)
         .select_related("assignment")
-        .order_by("due", "pk")[:100]
+        .order_by("due", "pk")[: START_LIST * 2 + 1]
     )
     for milestone in milestones:
         milestone.overdue = milestone.due < today
-    mine = (
-        _with_overdue(
-            Assignment.objects.filter(
-                Q(assignee=user) | Q(working_group__person=user, working_group__is_active=True)
-            ).exclude(state=Assignment.State.SUPERSEDED),
-            today,
-        )
-        .distinct()
-        .order_by("delivery_due", "pk")[:100]
+    in_group = WorkingGroupMember.objects.filter(person=user, is_active=True).values(
+        "assignment_id"
     )
-    commissioned = (
-        _with_overdue(
-            user.commissioned_assignments.exclude(state=Assignment.State.SUPERSEDED), today
-        )
+    mine = mark_overdue(
+        Assignment.objects.filter(Q(assignee=user) | Q(pk__in=in_group))
+        .exclude(state=Assignment.State.SUPERSEDED)
+        .order_by("delivery_due", "pk")[: START_LIST + 1],
+        today,
+    )
+    commissioned = mark_overdue(
+        user.commissioned_assignments.exclude(state=Assignment.State.SUPERSEDED)
         .select_related("assignee")
-        .order_by("delivery_due", "pk")[:100]
+        .order_by("delivery_due", "pk")[: START_LIST + 1],
+        today,
     )
     unread = list(user.notifications.unread()[:5])
+    tasks = _my_tasks(user)
     context = {
         "page_title": _("Mina uppdrag"),
         "today": today,
         "horizon": horizon,
-        "tasks": _my_tasks(user),
-        "milestones": milestones,
-        "mine": mine,
-        "commissioned": commissioned,
+        "tasks": tasks[:START_LIST],
+        "more_tasks": len(tasks) > START_LIST,
+        "milestones": milestones[: START_LIST * 2],
+        "more_milestones": len(milestones) > START_LIST * 2,
+        "mine": mine[:START_LIST],
+        "more_mine": len(mine) > START_LIST,
+        "commissioned": commissioned[:START_LIST],
+        "more_commissioned": len(commissioned) > START_LIST,
+        "may_see_portfolio": permissions.may_see_portfolio(user),
         "unread": unread,
     }
     return render(request, "assignments/home.html", context)
@@ -198,7 +219,7 @@ def _name_matches(relation: str, text: str) -> Q:
 
 
 def portfolio_queryset(user, data: dict, today: dt.date):
-    queryset = _with_overdue(permissions.visible_assignments(user), today)
+    queryset = permissions.visible_assignments(user)
     if data.get("q"):
         queryset = queryset.filter(
             Q(registration_number__icontains=data["q"]) | Q(title__icontains=data["q"])
@@ -216,7 +237,7 @@ def portfolio_queryset(user, data: dict, today: dt.date):
     if data.get("assignee"):
         queryset = queryset.filter(_name_matches("assignee", data["assignee"]))
     if data.get("overdue"):
-        queryset = queryset.filter(is_overdue=True)
+        queryset = queryset.alias(late_milestone=_late_milestone(today)).filter(_overdue_q(today))
     key = data.get("sort") or "due"
     field = SORTS[key.lstrip("-")][0]
     order = f"-{field}" if key.startswith("-") else field
@@ -229,7 +250,17 @@ def portfolio_queryset(user, data: dict, today: dt.date):
     )
 
 
-def _portfolio_rows(assignments):
+def _portfolio_rows(queryset, today: dt.date):
+    page = []
+    for assignment in queryset.iterator(chunk_size=2000):
+        page.append(assignment)
+        if len(page) == 2000:
+            yield from _rows(mark_overdue(page, today))
+            page = []
+    yield from _rows(mark_overdue(page, today))
+
+
+def _rows(assignments):
     for a in assignments:
         yield [
             a.registration_number,
@@ -264,14 +295,14 @@ def _export(queryset, fmt: str, today: dt.date) -> HttpResponse:
         response.write("\ufeff")  # Excel reads UTF-8 (å, ä, ö) only with a BOM
         writer = csv.writer(response, delimiter=";")
         writer.writerow(_portfolio_header())
-        writer.writerows(_portfolio_rows(queryset.iterator(chunk_size=2000)))
+        writer.writerows(_portfolio_rows(queryset, today))
         return response
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Uppdrag"))
     sheet.append(_portfolio_header())
-    for row in _portfolio_rows(queryset.iterator(chunk_size=2000)):
+    for row in _portfolio_rows(queryset, today):
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -297,6 +328,7 @@ def portfolio(request):
     if fmt in ("csv", "xlsx") and status == 200:
         return _export(queryset, fmt, today)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = mark_overdue(page.object_list, today)
     params = {k: v for k, v in request.GET.items() if k not in ("page", "format") and v}
     context = {
         "page_title": _("Portfölj"),

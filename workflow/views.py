@@ -68,24 +68,17 @@ def _page_context(request, assignment: Assignment) -> dict:
         )
         .order_by("-number")
     )
-    # commissioners and decision-makers in one query
+    # commissioners and decision-makers in one query, each side through its index
+    commissioning = Assignment.commissioners.through.objects.filter(assignment=assignment)
+    deciding = Assignment.decision_makers.through.objects.filter(assignment=assignment)
     people = list(
         User.objects.filter(
-            Q(commissioned_assignments=assignment) | Q(deciding_assignments=assignment)
+            Q(pk__in=commissioning.values("user_id")) | Q(pk__in=deciding.values("user_id"))
         )
         .annotate(
-            commissions=Exists(
-                Assignment.commissioners.through.objects.filter(
-                    assignment=assignment, user=OuterRef("pk")
-                )
-            ),
-            decides=Exists(
-                Assignment.decision_makers.through.objects.filter(
-                    assignment=assignment, user=OuterRef("pk")
-                )
-            ),
+            commissions=Exists(commissioning.filter(user=OuterRef("pk"))),
+            decides=Exists(deciding.filter(user=OuterRef("pk"))),
         )
-        .distinct()
         .order_by("last_name", "first_name", "pk")
     )
     commissioners = [p for p in people if p.commissions]

@@ -159,3 +159,30 @@ def test_portfolio_and_login_pages_are_accessible(site, new_page):
     page.goto(site.url("/portfolj/?state=adopted"))
     assert site.assignment.registration_number in page.locator("#portfolio").inner_text()
     assert_accessible(page, "portfolio")
+
+
+def test_keyboard_only_skip_link_and_milestone_update(site, new_page):
+    page = new_page()
+    login(page, site, "jan.strang")
+    page.goto(site.url(f"/uppdrag/{site.assignment.pk}/"))
+    page.keyboard.press("Tab")
+    skip = page.locator(".uppdrag-skip")
+    assert skip.evaluate("el => el === document.activeElement")
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+
+    milestone = site.assignment.milestones.get(title__startswith="Sammanställning")
+    row = page.locator(f"#milestone-{milestone.pk}")
+    row.locator("input[name=comment]").focus()
+    page.keyboard.type("Via tangentbordet")
+    # Tab through the status buttons to "Klar" and press Enter
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.value") == "done":
+            break
+    assert page.evaluate("document.activeElement.value") == "done"
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".uppdrag-messages")
+    milestone.refresh_from_db()
+    assert milestone.status == Milestone.Status.DONE
+    assert milestone.updates.get().comment == "Via tangentbordet"

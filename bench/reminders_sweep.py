@@ -358,6 +358,10 @@ def email_throughput(pks: list[int]) -> dict:
                     break
             return "250 OK"
 
+        def distinct(self) -> int:
+            with self.lock:
+                return len(set(self.ids))
+
     import socket
 
     with socket.socket() as s:
@@ -404,11 +408,23 @@ def email_throughput(pks: list[int]) -> dict:
         dispatch.sweep(
             now=NOW, enqueue=lambda pk, token: send_reminder.apply_async((pk, token), queue=QUEUE)
         )
+        # Wait without taking CPU from the workers, which share the machine's cores with this
+        # process: polling the database with the ORM (a 1,000-pk IN list, compiled anew) every
+        # 50 ms cost ~9 ms of CPU here and ~4 ms in PostgreSQL per poll, a fifth of one core.
+        # Now: first until the sink holds every message (in memory), then until every row is
+        # committed as sent, with one plain query.
         deadline = start + 120
-        while time.perf_counter() < deadline:
-            if Reminder.objects.filter(pk__in=pks, state="sent").count() == len(pks):
-                break
-            time.sleep(0.05)
+        while time.perf_counter() < deadline and sink.distinct() < len(pks):
+            time.sleep(0.01)
+        with connection.cursor() as cursor:
+            while time.perf_counter() < deadline:
+                cursor.execute(
+                    "SELECT count(*) FROM reminders_reminder WHERE id = ANY(%s) AND state = 'sent'",
+                    [pks],
+                )
+                if cursor.fetchone()[0] == len(pks):
+                    break
+                time.sleep(0.01)
         elapsed = time.perf_counter() - start
         sent = Reminder.objects.filter(pk__in=pks, state="sent").count()
     finally:

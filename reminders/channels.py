@@ -8,6 +8,7 @@ exists exactly once.
 from __future__ import annotations
 
 import contextlib
+import secrets
 import smtplib
 import threading
 
@@ -40,6 +41,22 @@ def drop_connection() -> None:
             connection.close()
 
 
+class ReminderEmail(EmailMultiAlternatives):
+    """An e-mail whose multipart boundaries are chosen before it is written. Left unset, the
+    email package picks each while writing the message and compiles a regular expression for
+    it to check that the text does not contain it: a new pattern for each of the two
+    multiparts of every reminder, ~0.5 ms of a send's ~10. A random 128-bit boundary does
+    not occur in the text unless someone knows it beforehand; "=_" cannot occur in
+    quoted-printable or base64 at all."""
+
+    def message(self):
+        msg = super().message()
+        for part in msg.walk():
+            if part.is_multipart():
+                part.set_boundary(f"=_{secrets.token_hex(16)}")
+        return msg
+
+
 class EmailChannel:
     def deliver(self, reminder: Reminder, message: Message) -> None:
         email = self._build(reminder, message)
@@ -61,7 +78,7 @@ class EmailChannel:
             raise
 
     def _build(self, reminder: Reminder, message: Message) -> EmailMultiAlternatives:
-        email = EmailMultiAlternatives(
+        email = ReminderEmail(
             subject=message.subject,
             body=message.text,
             from_email=settings.DEFAULT_FROM_EMAIL,

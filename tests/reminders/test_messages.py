@@ -1,0 +1,120 @@
+import datetime as dt
+
+import icalendar
+import pytest
+from django.conf import settings
+from django.db import transaction
+
+from reminders import dispatch, services
+from reminders.messages import _ics, _ics_line, compose
+from reminders.models import Reminder
+
+pytestmark = pytest.mark.django_db
+
+
+def icalendar_reference(reminder: Reminder, subject: str, link: str, stamp) -> bytes:
+    """The .ics as the icalendar library builds it (how messages.py built it before)."""
+    from reminders import calendar
+
+    ical = icalendar.Calendar()
+    ical.add("prodid", "-//Uppdrag//reminders//SV")
+    ical.add("version", "2.0")
+    event = icalendar.Event()
+    event.add("uid", f"{reminder.subject_key.replace(':', '-')}@{settings.MESSAGE_ID_DOMAIN}")
+    event.add("dtstamp", stamp)
+    due = calendar.working_day_on_or_before(reminder.due_date)
+    event.add("dtstart", due)
+    event.add("dtend", due + dt.timedelta(days=1))
+    event.add("summary", subject)
+    event.add("url", link)
+    ical.add_component(event)
+    return ical.to_ical()
+
+
+def properties(ics: bytes) -> list[tuple[str, str, str]]:
+    """Every property of every component, decoded, in order."""
+    return [
+        (component.name, name, value.to_ical().decode())
+        for component in icalendar.Calendar.from_ical(ics).walk()
+        for name, value in component.property_items(recursive=False)
+        if name not in ("BEGIN", "END")
+    ]
+
+
+SUBJECTS = [
+    "Påminnelse: Sammanställning (RS 2024-05699) ska vara klar 28 nov",
+    "Försenad: Aktivitet; med komma, semikolon och \\ omvänt snedstreck",
+    "Eskalering: " + "åäö" * 40,
+    "Rad ett\nrad två\r\nrad tre",
+    "x" * 73 + "\\,",  # an escape exactly at the fold
+    "y" * 72 + "å" + "z" * 100,  # a two-byte character exactly at the fold
+]
+
+
+@pytest.mark.parametrize("subject", SUBJECTS)
+def test_ics_holds_what_icalendar_would_write(seed004, clock, subject):
+    reminder = Reminder.objects.filter(milestone__isnull=False).first()
+    link = "http://127.0.0.1:8000/uppdrag/1/process/#milestone-1"
+    ours = _ics(reminder, subject, link)
+    stamp = dt.datetime(2025, 10, 1, 9, 0, tzinfo=dt.UTC)  # the clock fixture's now
+    assert properties(ours) == properties(icalendar_reference(reminder, subject, link, stamp))
+    event = icalendar.Calendar.from_ical(ours).walk("VEVENT")[0]
+    assert str(event["SUMMARY"]) == subject.replace("\r\n", "\n").replace("\r", "\n")
+    assert ours.endswith(b"\r\n")
+    assert all(len(line) <= 75 for line in ours.split(b"\r\n"))
+    ours.decode()  # never split inside a UTF-8 sequence
+
+
+def test_a_folded_line_unfolds_to_the_original():
+    line = "SUMMARY:" + "Påminnelse\\, " * 30
+    folded = _ics_line(line)
+    assert folded.replace(b"\r\n ", b"").decode() == line
+    assert all(len(part) <= 75 for part in folded.split(b"\r\n"))
+
+
+def test_what_a_send_reads_comes_with_the_locked_read(seed004, clock, django_assert_num_queries):
+    """compose() and the still-due check use only what dispatch._locked() reads: a template
+    or a check that needs another field of the recipient, assignment or milestone adds it to
+    dispatch._RELATED_FIELDS, or every send pays a query more."""
+    for kind, has_milestone in [
+        (Reminder.Kind.BEFORE_DUE, True),
+        (Reminder.Kind.BEFORE_DUE, False),
+        (Reminder.Kind.ESCALATION, True),
+    ]:
+        pk = (
+            Reminder.objects.filter(
+                kind=kind, milestone__isnull=not has_milestone, state=Reminder.State.PLANNED
+            )
+            .values_list("pk", flat=True)
+            .first()
+        )
+        assert pk, (kind, has_milestone)
+        with transaction.atomic():
+            with django_assert_num_queries(1):
+                reminder = dispatch._locked(pk)
+            with django_assert_num_queries(0):
+                assert services.is_still_due(reminder)
+                message = compose(reminder)
+                str(reminder)
+        assert reminder.assignment.registration_number in message.subject
+        assert message.ics
+
+
+def test_each_reminder_email_has_its_own_boundaries_and_parses(seed004, clock):
+    import email
+    from email import policy
+
+    from reminders.channels import EmailChannel
+
+    reminder = Reminder.objects.filter(milestone__isnull=False, state="planned").first()
+    message = compose(reminder)
+    raws = [EmailChannel()._build(reminder, message).message().as_bytes() for _ in range(2)]
+    boundaries = []
+    for raw in raws:
+        parsed = email.message_from_bytes(raw, policy=policy.default)
+        assert parsed.get_body(preferencelist=("plain",)).get_content() == message.text
+        assert parsed.get_body(preferencelist=("html",)).get_content() == message.html
+        (ics,) = [p for p in parsed.iter_attachments() if p.get_content_type() == "text/calendar"]
+        assert ics.get_content().encode() == message.ics.replace(b"\r\n", b"\n")
+        boundaries.append({part.get_boundary() for part in parsed.walk() if part.is_multipart()})
+    assert len(boundaries[0]) == 2 and not boundaries[0] & boundaries[1]

@@ -164,8 +164,6 @@ MESSAGE_ID_DOMAIN = env.str(
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Uppdrag <uppdrag@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Celery: Redis in production and CI; the filesystem transport under var/ needs no server,
-# which is what `make run` uses on the embedded default.
 # The cache must be shared by web and worker processes (assignments/page_cache.py): Redis in
 # production, e.g. CACHE_URL=redis://127.0.0.1:6379/1; files under var/ for `make run`.
 CACHES = {
@@ -176,6 +174,8 @@ CACHES = {
 # How long a rendered page may be served again while nothing has changed; 0 turns it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 
+# Celery: Redis in production and CI; the filesystem transport under var/ needs no server,
+# which is what `make run` uses on the embedded default.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "celery" / "queue"
@@ -186,6 +186,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_processed_dir),
+        "control_folder": str(VAR_DIR / "celery" / "control"),  # default: ./control
         "store_processed": False,
     }
 else:

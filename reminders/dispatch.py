@@ -66,17 +66,34 @@ def claim_due(now: dt.datetime, limit: int = BATCH) -> list[tuple[int, str]]:
     return [(pk, str(token)) for pk in pks]
 
 
-def sweep(now: dt.datetime | None = None, enqueue=None) -> int:
-    """One sweep: reclaim dead leases, claim what is due, hand each row to a send task."""
-    from .tasks import send_reminder
+def sweep(now: dt.datetime | None = None, enqueue=None, queue: str | None = None) -> int:
+    """One sweep: reclaim dead leases, claim what is due, hand each row to a send task.
 
+    `enqueue(pk, token)` replaces the Celery hand-off (the inline command and tests use it);
+    `queue` names the Celery queue (default: the task's own)."""
     now = now or timezone.now()
     reclaim_expired(now)
     claimed = claim_due(now)
-    enqueue = enqueue or (lambda pk, token: send_reminder.delay(pk, token))
-    for pk, token in claimed:
-        enqueue(pk, token)
+    if enqueue is not None:
+        for pk, token in claimed:
+            enqueue(pk, token)
+    elif claimed:
+        enqueue_send_tasks(claimed, queue=queue)
     return len(claimed)
+
+
+def enqueue_send_tasks(claimed, queue: str | None = None) -> None:
+    """One send task per claimed row, published through kombu's producer batch: on Redis the
+    LPUSHes go out in pipelines (half the time of one round trip each). If publishing fails
+    part-way, the rows not sent stay claimed and are reclaimed when their lease ends."""
+    from celery import current_app
+
+    from .tasks import send_reminder
+
+    options = {"queue": queue} if queue else {}
+    with current_app.producer_or_acquire() as producer, producer.batch(max_size=500):
+        for pk, token in claimed:
+            send_reminder.apply_async((pk, token), producer=producer, **options)
 
 
 def _fault(point: str) -> None:

@@ -160,7 +160,8 @@ def test_sweep_through_the_broker_and_a_worker_delivers_each_reminder_once(
     pks = claimed_pks(NOV_14)
     assert pks
     workers(broker, queue)
-    assert dispatch.sweep(now=NOV_14, enqueue=enqueue_to(queue)) == len(pks)
+    # the production hand-off: one task per row, published in a batch
+    assert dispatch.sweep(now=NOV_14, queue=queue) == len(pks)
     wait_until(lambda: sent_count(pks) == len(pks), what="all reminders sent")
     assert len(smtp.inbox.messages) == len(pks)
     assert set(smtp.inbox.by_message_id().values()) == {1}

@@ -381,6 +381,12 @@ def group_detail(request, pk):
 
 
 class SettingsForm(forms.ModelForm):
+    language = forms.ChoiceField(
+        label=gettext_lazy("Språk"),
+        required=False,
+        choices=[("", gettext_lazy("Standard (svenska)")), *settings.LANGUAGES],
+    )
+
     class Meta:
         model = User
         fields = ["language", "wants_digest"]

@@ -16,7 +16,9 @@ class _RegistrarOnly:
 
 
 class ProcessListView(_RegistrarOnly, views.DashboardProcessListView):
-    pass
+    def get_queryset(self):
+        # viewflow's annotate() drops the model's ordering; pages need a stable order
+        return super().get_queryset().order_by("-pk")
 
 
 class TaskListView(_RegistrarOnly, views.DashboardTaskListView):

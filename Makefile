@@ -55,7 +55,7 @@ fmt: install
 	$(VENV)/bin/ruff format .
 
 bench: install messages ## Benchmarks against PostgreSQL and Redis (see bench/README.md)
-	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@for b in bench/[!_]*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
 	rm -rf var/celery var/db.sqlite3 .pytest_cache

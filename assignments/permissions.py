@@ -103,15 +103,25 @@ can_edit_working_group = is_assignee | is_registrar
 can_comment = is_assignee | is_working_group_member | is_commissioner | is_decision_maker
 
 
-@rules.predicate
-def can_update_milestone(user, milestone: Milestone) -> bool:
-    """The assignee updates every milestone; a working-group member those they answer for."""
-    if milestone is None or not getattr(user, "is_authenticated", False):
+def may_update_milestone(user, assignment: Assignment, milestone: Milestone, is_member) -> bool:
+    """The rule, once: the assignee updates every milestone; a working-group member (or one on
+    the "för genomförande" list) those they answer for. `is_member()` is asked only if needed,
+    so a page that has the working group loaded already answers without a query."""
+    if not getattr(user, "is_authenticated", False):
         return False
-    assignment = milestone.assignment
     if is_assignee(user, assignment):
         return True
-    return milestone.responsible_id == user.pk and is_working_group_member(user, assignment)
+    return milestone.responsible_id == user.pk and is_member()
+
+
+@rules.predicate
+def can_update_milestone(user, milestone: Milestone) -> bool:
+    if milestone is None:
+        return False
+    assignment = milestone.assignment
+    return may_update_milestone(
+        user, assignment, milestone, lambda: is_working_group_member(user, assignment)
+    )
 
 
 def visible_assignments_q(user) -> Q:

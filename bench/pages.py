@@ -16,7 +16,6 @@ Run with `make bench`. Exits non-zero when a bar is missed.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import os
 import re
@@ -32,8 +31,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+from _common import PG, copy, recreate_database  # noqa: E402
+
 DB_NAME = "uppdrag_bench_pages"
 ASSIGNMENTS = int(os.environ.get("BENCH_ASSIGNMENTS", "100000"))
 USERS = 1000
@@ -43,28 +44,20 @@ P95_BAR_MS = 150
 THROUGHPUT_SHARE_BAR = 0.40
 
 
-def recreate_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
 ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings",
     "DATABASE_URL": f"{PG}/{DB_NAME}",
     "DEBUG": "false",
     "LOG_LEVEL": "WARNING",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    "ROOT_URLCONF": "bench.urls",
+    "ROOT_URLCONF": "bench._urls",
     "CACHE_URL": os.environ.get("BENCH_CACHE", "redis://127.0.0.1:6379/14"),
 }
 os.environ.update(ENV)
 # BENCH_REUSE=1 measures again on the database a previous run built (same size).
 REUSE = os.environ.get("BENCH_REUSE") == "1" and (ROOT / "var" / "bench_pages.json").exists()
 if not REUSE:
-    recreate_database()
+    recreate_database(DB_NAME)
 
 import django  # noqa: E402
 
@@ -76,20 +69,6 @@ from django.db import connection  # noqa: E402
 
 call_command("migrate", verbosity=0)
 call_command("collectstatic", "--noinput", verbosity=0)  # production storage, as deployed
-
-
-def copy(table: str, columns: list[str], rows) -> None:
-    buffer = io.StringIO()
-    for row in rows:
-        buffer.write("\t".join("\\N" if v is None else str(v) for v in row) + "\n")
-    buffer.seek(0)
-    with (
-        connection.cursor() as cursor,
-        cursor.connection.cursor().copy(
-            f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-        ) as pg_copy,
-    ):
-        pg_copy.write(buffer.read())
 
 
 STATES = ["in_progress"] * 5 + ["adopted", "delivered", "decided", "draft", "cancelled"]

@@ -15,7 +15,6 @@ Run with `make bench`. Exits non-zero when a bar is missed.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import statistics
 import subprocess
@@ -26,21 +25,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+from _common import PG, copy, recreate_database  # noqa: E402
+
 DB_NAME = "uppdrag_bench"
 BROKER = os.environ.get("BENCH_BROKER", "redis://127.0.0.1:6379/15")
 QUEUE = "bench-reminders"
 DUE = 1000
 NOW = dt.datetime(2025, 11, 14, 8, 30, tzinfo=dt.UTC)
-
-
-def recreate_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
 
 
 os.environ.update(
@@ -52,7 +45,7 @@ os.environ.update(
         "LOG_LEVEL": "WARNING",
     }
 )
-recreate_database()
+recreate_database(DB_NAME)
 
 import django  # noqa: E402
 
@@ -67,20 +60,6 @@ from reminders import dispatch  # noqa: E402
 from reminders.models import Reminder  # noqa: E402
 
 USERS = 1000
-
-
-def copy(table: str, columns: list[str], rows) -> None:
-    buffer = io.StringIO()
-    for row in rows:
-        buffer.write("\t".join("\\N" if v is None else str(v) for v in row) + "\n")
-    buffer.seek(0)
-    with (
-        connection.cursor() as cursor,
-        cursor.connection.cursor().copy(
-            f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-        ) as pg_copy,
-    ):
-        pg_copy.write(buffer.read())
 
 
 def seed_people() -> None:

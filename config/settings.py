@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "viewflow.middleware.SiteMiddleware",
 ]
 
-# The benchmarks add a bare page beside ours (bench/urls.py); nothing else sets this.
+# The benchmarks add a bare page beside ours (bench/_urls.py); nothing else sets this.
 ROOT_URLCONF = env.str("ROOT_URLCONF", default="config.urls")
 WSGI_APPLICATION = "config.wsgi.application"
 

@@ -125,10 +125,12 @@ def process_page(request, pk, errors=None, status=200):
     distribution = list(assignment.distribution.select_related("person").order_by("position", "pk"))
     for_execution = [d for d in distribution if d.purpose == Distribution.Purpose.EXECUTION]
     is_assignee = permissions.is_assignee(user, assignment)
-    # can_update_milestone for the whole list, from the rows already loaded
-    in_group = any(m.person_id == user.pk for m in working_group) or any(
-        d.person_id == user.pk for d in for_execution
-    )
+
+    def in_group() -> bool:  # is_working_group_member, from the rows already loaded
+        return any(m.person_id == user.pk for m in working_group) or any(
+            d.person_id == user.pk for d in for_execution
+        )
+
     last_updates = {}
     for update in (
         MilestoneUpdate.objects.filter(milestone__assignment=assignment)
@@ -137,8 +139,8 @@ def process_page(request, pk, errors=None, status=200):
     ):
         last_updates[update.milestone_id] = update
     for milestone in milestones:
-        milestone.user_may_update = is_assignee or (
-            in_group and milestone.responsible_id == user.pk
+        milestone.user_may_update = permissions.may_update_milestone(
+            user, assignment, milestone, in_group
         )
         milestone.overdue = milestone.is_overdue(today)
         milestone.last_update = last_updates.get(milestone.pk)

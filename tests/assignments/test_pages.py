@@ -203,3 +203,19 @@ def test_portfolio_filters_by_commissioner_and_assignee_name(client, adopted):
     assert adopted.title in by_assignee
     nobody = client.get(url, {"assignee": "Ingen Alls"}).content.decode()
     assert adopted.title not in nobody and "Inga uppdrag matchar filtret" in nobody
+
+
+def test_portfolio_pages_keep_the_filter(client, db):
+    registrar = UserFactory()
+    from django.contrib.auth.models import Group as AuthGroup
+
+    registrar.groups.add(AuthGroup.objects.get_or_create(name="Registrator")[0])
+    for _i in range(55):
+        AssignmentFactory(state=Assignment.State.ADOPTED)
+    AssignmentFactory(state=Assignment.State.DECIDED, title="Beslutat uppdrag")
+    client.force_login(registrar)
+    first = client.get(reverse("portfolio"), {"state": "adopted"}).content.decode()
+    assert "Sida 1 av 2" in first and "?state=adopted&amp;page=2" in first
+    second = client.get(reverse("portfolio"), {"state": "adopted", "page": "2"}).content.decode()
+    assert "Sida 2 av 2" in second and "Beslutat uppdrag" not in second
+    assert second.count('href="/uppdrag/') == 5  # 55 rows, 50 a page

@@ -16,6 +16,7 @@ in production (CACHE_URL), a file cache under var/ for `make run`.
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from functools import wraps
 
@@ -26,6 +27,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone, translation
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "uppdrag:pages:version"
 # Rows that change often and that no cached page shows.
@@ -48,10 +51,16 @@ def version() -> int:
 
 
 def bump() -> None:
+    """Runs after a commit: it must not fail the request that wrote. If the cache is down,
+    nothing is served from it either (see cached_page); pages it holds expire within
+    PAGE_CACHE_SECONDS."""
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+    except Exception:
+        logger.warning("page cache: could not bump the data version", exc_info=True)
 
 
 def bump_on_commit() -> None:
@@ -95,8 +104,13 @@ def cached_page(view):
             or len(messages.get_messages(request))  # a message is shown once, never cached
         ):
             return view(request, *args, **kwargs)
+        try:
+            current = version()
+        except Exception:  # the cache is down: render, as without a cache
+            logger.warning("page cache unavailable", exc_info=True)
+            return view(request, *args, **kwargs)
         parts = [
-            str(version()),
+            str(current),
             str(request.user.pk),
             translation.get_language(),
             timezone.localdate().isoformat(),
@@ -115,7 +129,10 @@ def cached_page(view):
             and not response.streaming
             and response.get("Content-Type", "").startswith("text/html")
         ):
-            cache.set(key, response.content, seconds)
+            try:
+                cache.set(key, response.content, seconds)
+            except Exception:
+                logger.warning("page cache: could not store a page", exc_info=True)
         return response
 
     return wrapper

@@ -100,3 +100,30 @@ def test_losing_a_role_is_seen_at_once(client, demo):
     assert get(client, url)["X-Page-Cache"] == "hit"
     registrar.groups.clear()
     assert client.get(url).status_code == 403
+
+
+def test_pages_and_writes_work_while_the_cache_server_is_down(client, demo, settings):
+    """A dead Redis must not turn pages or writes into 500s: pages render uncached."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead_port = s.getsockname()[1]  # nothing listens here once the socket is closed
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{dead_port}/0",
+        }
+    }
+    jan = person("jan.strang")
+    client.force_login(jan)
+    url = reverse("workflow:assignment", args=[demo.pk])
+    get(client, url)
+    assert "X-Page-Cache" not in get(client, url)
+    milestone = demo.milestones.get(kind=Milestone.Kind.COMPILATION)
+    response = client.post(
+        reverse("workflow:milestone_status", args=[demo.pk, milestone.pk]),
+        {"to_status": "done", "comment": "Utan cache"},
+    )
+    assert response.status_code == 302
+    assert "Utan cache" in get(client, url).content.decode()

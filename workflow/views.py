@@ -501,6 +501,10 @@ class DecideTaskView(_TaskFormView):
 
     form_class = forms.ApproveForm
 
+    def get(self, request, *args, **kwargs):
+        """From the inbox to the decision page: the delivery, the others' answers, the choice."""
+        return HttpResponseRedirect(reverse("workflow:decision", args=[self.assignment.pk]))
+
     def post(self, request, *args, **kwargs):
         if "return" in request.POST:
             form = forms.ReturnForm(request.POST)

@@ -205,3 +205,19 @@ def test_commissioner_cancels_over_http_with_a_reason(client, adopted, people):
     assert adopted.state == "cancelled"
     login(client, people.jan_strang)
     assert client.post(url, {"reason": "x"}).status_code == 403
+
+
+def test_approval_task_from_the_inbox_opens_the_decision_page(client, adopted, people):
+    services.submit_delivery(assignment=adopted, actor=people.jan_strang, summary="Förslag")
+    login(client, people.per_albertsson)
+    task = next(
+        t
+        for t in services.open_tasks(adopted)
+        if t.flow_task.name == "approve" and t.owner_id == people.per_albertsson.pk
+    )
+    url = reverse("uppdrag:assignment:approve:execute", args=[task.process_id, task.pk])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("workflow:decision", args=[adopted.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="approve"' in page and "Förslag" in page

@@ -151,15 +151,21 @@ def submit_delivery(*, assignment: Assignment, actor, summary: str, document=Non
         return delivery
 
 
+def may_answer(task: Task, user) -> bool:
+    """An open approval task is answered by its decision-maker or the stand-in it was
+    delegated to."""
+    return task.flow_task.name == "approve" and user.pk in (
+        task.data.get("decision_maker"),
+        task.owner_id,
+    )
+
+
 def _approve_task_for(delivery: Delivery, actor) -> tuple[Task, User]:
     """The open approval task actor may answer: their own, or one delegated to them."""
     assignment = delivery.assignment
     for task in open_tasks(assignment).order_by("pk"):
-        if task.flow_task.name != "approve":
-            continue
-        decision_maker_pk = task.data.get("decision_maker")
-        if decision_maker_pk == actor.pk or task.owner_id == actor.pk:
-            return task, User.objects.get(pk=decision_maker_pk)
+        if may_answer(task, actor):
+            return task, User.objects.get(pk=task.data.get("decision_maker"))
     if permissions.is_decision_maker(actor, assignment):
         raise ValidationError(_("Du har redan svarat på den här slutleveransen."))
     raise PermissionDenied(_("Du är inte beslutsfattare för det här uppdraget."))

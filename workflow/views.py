@@ -57,7 +57,6 @@ def _page_context(request, assignment: Assignment) -> dict:
     """What the assignment page and the decision page both show; a fixed number of queries."""
     user = request.user
     tasks = list(services.open_tasks(assignment).order_by("pk"))
-    decision_tasks = [t for t in tasks if t.flow_task.name == "approve"]
     deliveries = list(
         assignment.deliveries.select_related("submitted_by")
         .prefetch_related(
@@ -91,9 +90,7 @@ def _page_context(request, assignment: Assignment) -> dict:
         "deliveries": deliveries,
         "latest_delivery": deliveries[0] if deliveries else None,
         "decision_makers": decision_makers,
-        "may_decide": any(
-            t.data.get("decision_maker") == user.pk or t.owner_id == user.pk for t in decision_tasks
-        ),
+        "may_decide": any(services.may_answer(t, user) for t in tasks),
         "today": timezone.localdate(),
     }
 

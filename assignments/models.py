@@ -272,13 +272,44 @@ class Assignment(PublicRecord):
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
 
+    # The final delivery can be late only while the work is under way.
+    DELIVERY_DUE_STATES = (State.ADOPTED, State.IN_PROGRESS)
+
     def is_delivery_overdue(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
         return bool(
             self.delivery_due
-            and self.state in (self.State.ADOPTED, self.State.IN_PROGRESS)
+            and self.state in self.DELIVERY_DUE_STATES
             and self.delivery_due < today
         )
+
+    # "Overdue" for an assignment, stated once: its final delivery is late, or it is open and
+    # one of its open milestones is past due. As a filter and for a page of loaded rows.
+
+    @classmethod
+    def overdue_q(cls, today: dt.date) -> Q:
+        late_milestone = models.Exists(
+            Milestone.objects.filter(assignment=models.OuterRef("pk"), due__lt=today).exclude(
+                status__in=Milestone.CLOSED_STATUSES
+            )
+        )
+        return Q(state__in=cls.DELIVERY_DUE_STATES, delivery_due__lt=today) | (
+            Q(state__in=cls.OPEN_STATES) & Q(late_milestone)
+        )
+
+    @classmethod
+    def mark_overdue(cls, assignments, today: dt.date) -> list[Assignment]:
+        """Set `is_overdue` on loaded assignments with one query (an annotation would be
+        computed for every row of the table before a page is cut)."""
+        assignments = list(assignments)
+        late = set(
+            Milestone.objects.filter(assignment_id__in=[a.pk for a in assignments], due__lt=today)
+            .exclude(status__in=Milestone.CLOSED_STATUSES)
+            .values_list("assignment_id", flat=True)
+        )
+        for a in assignments:
+            a.is_overdue = a.is_delivery_overdue(today) or (a.is_open and a.pk in late)
+        return assignments
 
 
 class AssignmentItem(PublicRecord):

@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -42,37 +42,6 @@ START_LIST = 25
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def _late_milestone(today: dt.date):
-    return Exists(
-        Milestone.objects.filter(assignment=OuterRef("pk"), due__lt=today).exclude(
-            status__in=Milestone.CLOSED_STATUSES
-        )
-    )
-
-
-def _overdue_q(today: dt.date) -> Q:
-    """An open assignment with a late milestone or a late final delivery."""
-    return Q(state__in=Assignment.OPEN_STATES) & (
-        Q(late_milestone=True) | Q(delivery_due__lt=today)
-    )
-
-
-def mark_overdue(assignments, today: dt.date) -> list:
-    """Set `is_overdue` on a page of assignments with one query (an annotation would be
-    computed for every row of the table before the page is cut)."""
-    assignments = list(assignments)
-    late = set(
-        Milestone.objects.filter(assignment_id__in=[a.pk for a in assignments], due__lt=today)
-        .exclude(status__in=Milestone.CLOSED_STATUSES)
-        .values_list("assignment_id", flat=True)
-    )
-    for a in assignments:
-        a.is_overdue = a.state in Assignment.OPEN_STATES and (
-            a.pk in late or bool(a.delivery_due and a.delivery_due < today)
-        )
-    return assignments
 
 
 # -- start page --------------------------------------------------------------------------------
@@ -129,17 +98,17 @@ def home(request):
         .order_by("due", "pk")[: START_LIST * 2 + 1]
     )
     for milestone in milestones:
-        milestone.overdue = milestone.due < today
+        milestone.overdue = milestone.is_overdue(today)
     in_group = WorkingGroupMember.objects.filter(person=user, is_active=True).values(
         "assignment_id"
     )
-    mine = mark_overdue(
+    mine = Assignment.mark_overdue(
         Assignment.objects.filter(Q(assignee=user) | Q(pk__in=in_group))
         .exclude(state=Assignment.State.SUPERSEDED)
         .order_by("delivery_due", "pk")[: START_LIST + 1],
         today,
     )
-    commissioned = mark_overdue(
+    commissioned = Assignment.mark_overdue(
         user.commissioned_assignments.exclude(state=Assignment.State.SUPERSEDED)
         .select_related("assignee")
         .order_by("delivery_due", "pk")[: START_LIST + 1],
@@ -237,7 +206,7 @@ def portfolio_queryset(user, data: dict, today: dt.date):
     if data.get("assignee"):
         queryset = queryset.filter(_name_matches("assignee", data["assignee"]))
     if data.get("overdue"):
-        queryset = queryset.alias(late_milestone=_late_milestone(today)).filter(_overdue_q(today))
+        queryset = queryset.filter(Assignment.overdue_q(today))
     key = data.get("sort") or "due"
     field = SORTS[key.lstrip("-")][0]
     order = f"-{field}" if key.startswith("-") else field
@@ -255,9 +224,9 @@ def _portfolio_rows(queryset, today: dt.date):
     for assignment in queryset.iterator(chunk_size=2000):
         page.append(assignment)
         if len(page) == 2000:
-            yield from _rows(mark_overdue(page, today))
+            yield from _rows(Assignment.mark_overdue(page, today))
             page = []
-    yield from _rows(mark_overdue(page, today))
+    yield from _rows(Assignment.mark_overdue(page, today))
 
 
 def _rows(assignments):
@@ -328,7 +297,7 @@ def portfolio(request):
     if fmt in ("csv", "xlsx") and status == 200:
         return _export(queryset, fmt, today)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = mark_overdue(page.object_list, today)
+    page.object_list = Assignment.mark_overdue(page.object_list, today)
     params = {k: v for k, v in request.GET.items() if k not in ("page", "format") and v}
     context = {
         "page_title": _("Portfölj"),

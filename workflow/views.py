@@ -150,6 +150,7 @@ def process_page(request, pk, errors=None, status=200):
             "page_title": f"{assignment.registration_number} {assignment.title}",
             "milestones": milestones,
             "timeline": timeline.build(milestones, assignment.delivery_due, today),
+            "delivery_overdue": assignment.is_delivery_overdue(today),
             "scope": [i for i in items if i.kind == AssignmentItem.Kind.SCOPE],
             "requirements": [i for i in items if i.kind == AssignmentItem.Kind.REQUIREMENT],
             "working_group": working_group,

@@ -170,3 +170,24 @@ def test_audit_entries_are_immutable():
     with pytest.raises(RecordDeletionError):
         entry.delete()
     assert AuditEntry.objects.get(pk=entry.pk).reason == ""
+
+
+def test_overdue_filter_and_loaded_rows_agree():
+    from tests.factories import AssignmentFactory, MilestoneFactory
+
+    today = dt.date(2025, 11, 14)
+    late_delivery = AssignmentFactory(delivery_due=dt.date(2025, 11, 1))
+    delivered = AssignmentFactory(
+        delivery_due=dt.date(2025, 11, 1), state=Assignment.State.DELIVERED
+    )
+    late_milestone = AssignmentFactory(delivery_due=dt.date(2026, 1, 1))
+    MilestoneFactory(assignment=late_milestone, due=dt.date(2025, 11, 13))
+    done_milestone = AssignmentFactory(delivery_due=dt.date(2026, 1, 1))
+    MilestoneFactory(assignment=done_milestone, due=dt.date(2025, 11, 13), status="done")
+    decided = AssignmentFactory(delivery_due=dt.date(2025, 11, 1), state=Assignment.State.DECIDED)
+    MilestoneFactory(assignment=decided, due=dt.date(2025, 11, 13))
+
+    by_filter = set(Assignment.objects.filter(Assignment.overdue_q(today)))
+    by_rows = {a for a in Assignment.mark_overdue(Assignment.objects.all(), today) if a.is_overdue}
+    assert by_filter == by_rows == {late_delivery, late_milestone}
+    assert delivered not in by_rows and done_milestone not in by_rows

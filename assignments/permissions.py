@@ -70,6 +70,13 @@ def is_working_group_member(user, assignment: Assignment) -> bool:
     )
 
 
+def is_working_group_member_in(user, working_group, distribution) -> bool:
+    """is_working_group_member, answered from rows a page has loaded already."""
+    return any(m.person_id == user.pk and m.is_active for m in working_group) or any(
+        d.person_id == user.pk and d.purpose == Distribution.Purpose.EXECUTION for d in distribution
+    )
+
+
 @rules.predicate
 def is_information_reader(user, assignment: Assignment) -> bool:
     """On the "för kännedom" list: read only."""

@@ -27,7 +27,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from viewflow.workflow.models import Task
 
 from reminders.calendar import add_working_days
 
@@ -48,33 +47,20 @@ def _today() -> dt.date:
 
 
 def _my_tasks(user):
-    """Open human tasks owned by the user, each with its assignment and the page to act on."""
-    from workflow.services import OPEN_TASK_STATUSES
+    """What waits for the person, each with the page to act on: a decision on the decision
+    page, anything else on the assignment page."""
+    from workflow.services import tasks_waiting_for
 
-    tasks = list(
-        Task.objects.filter(owner=user, status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN")
-        .select_related("process")
-        .order_by("created")[: START_LIST + 1]
-    )
-    ids = {int(t.process.artifact_object_id) for t in tasks if t.process.artifact_object_id}
-    assignments = Assignment.objects.in_bulk(ids)
     result = []
-    for task in tasks:
-        assignment = assignments.get(int(task.process.artifact_object_id or 0))
-        if assignment is None:
-            continue
-        name = task.flow_task.name
-        if name == "approve":
-            url = reverse("workflow:decision", args=[assignment.pk])
-        else:
-            url = reverse("workflow:process", args=[assignment.pk])
+    for task, assignment in tasks_waiting_for(user, limit=START_LIST + 1):
+        is_decision = task.flow_task.name == "approve"
+        page = "workflow:decision" if is_decision else "workflow:assignment"
         result.append(
             {
-                "task": task,
                 "title": task.flow_task.task_title,
-                "is_decision": name == "approve",
+                "is_decision": is_decision,
                 "assignment": assignment,
-                "url": url,
+                "url": reverse(page, args=[assignment.pk]),
                 "waiting_since": task.created,
             }
         )

@@ -51,6 +51,24 @@ def open_tasks(assignment: Assignment):
     ).select_related("owner")
 
 
+def tasks_waiting_for(user, limit: int) -> list[tuple[Task, Assignment]]:
+    """The open human tasks a person owns, oldest first, each with its assignment (two
+    queries whatever the number)."""
+    tasks = list(
+        Task.objects.filter(owner=user, status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN")
+        .select_related("process")
+        .order_by("created")[:limit]
+    )
+    assignments = Assignment.objects.in_bulk(
+        {int(t.process.artifact_object_id) for t in tasks if t.process.artifact_object_id}
+    )
+    return [
+        (task, assignments[int(task.process.artifact_object_id)])
+        for task in tasks
+        if int(task.process.artifact_object_id or 0) in assignments
+    ]
+
+
 def _open_task(assignment: Assignment, node_name: str, **data) -> Task | None:
     for task in open_tasks(assignment).order_by("pk"):
         if task.flow_task.name != node_name:

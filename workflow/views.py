@@ -123,10 +123,8 @@ def process_page(request, pk, errors=None, status=200):
     for_execution = [d for d in distribution if d.purpose == Distribution.Purpose.EXECUTION]
     is_assignee = permissions.is_assignee(user, assignment)
 
-    def in_group() -> bool:  # is_working_group_member, from the rows already loaded
-        return any(m.person_id == user.pk for m in working_group) or any(
-            d.person_id == user.pk for d in for_execution
-        )
+    def in_group() -> bool:
+        return permissions.is_working_group_member_in(user, working_group, distribution)
 
     last_updates = {}
     for update in (

@@ -1,13 +1,15 @@
 """A whole-page cache for the pages people reload all day (start page, assignment page,
 portfolio), per person, invalidated by every write.
 
-The key holds a global data version, the person, the language, today's date, the address and
-the person's CSRF cookie. Any saved, deleted or re-linked row of a model the pages show bumps
-the version once its transaction has committed, so a page is never served from before a write
-that committed before the request began. Writes are rare next to reads (a region's
-assignments change a few times an hour; they are read all day), so the coarse version keeps
-the rule simple and always right. Bulk `update()` calls send no signals: the code that uses
-them on page data calls `bump()` itself.
+The key holds a global data version, the person's own version, the person, the language,
+today's date, the address and the person's CSRF cookie. Any saved, deleted or re-linked row of
+a model the pages show bumps the global version once its transaction has committed, so a page
+is never served from before a write that committed before the request began. A notification
+concerns its recipient only (the bell and the notification list): creating one or marking it
+read bumps that person's version, so a burst of reminders keeps everyone else's pages cached.
+Other writes are rare next to reads (a region's assignments change a few times an hour; they
+are read all day), so the coarse global version keeps the rule simple and always right. Bulk
+`update()` calls send no signals: the code that uses them on page data calls `bump()` itself.
 
 The cache must be shared by every process that writes (web workers and Celery workers): Redis
 in production (CACHE_URL), a file cache under var/ for `make run`.
@@ -18,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -31,6 +33,7 @@ from django.utils import timezone, translation
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "uppdrag:pages:version"
+PERSON_VERSION_KEY = "uppdrag:pages:version:person:{}"
 # Rows that change often and that no cached page shows.
 IGNORED_MODELS = {
     "sessions.session",
@@ -38,33 +41,42 @@ IGNORED_MODELS = {
     "admin.logentry",
     "contenttypes.contenttype",
 }
+NOTIFICATION_MODEL = "notifications.notification"  # per recipient, see _changed
 IGNORED_APPS = {"django_celery_beat", "sessions"}
 
 
-def version() -> int:
-    value = cache.get(VERSION_KEY)
-    if value is None:
-        # after a cache flush, start above every version handed out before
-        cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
-        value = cache.get(VERSION_KEY)
-    return value
+def _start_value() -> int:
+    """After a cache flush, a version starts above every version handed out before."""
+    return time.time_ns() // 1000
 
 
-def bump() -> None:
-    """Runs after a commit: it must not fail the request that wrote. If the cache is down,
-    nothing is served from it either (see cached_page); pages it holds expire within
-    PAGE_CACHE_SECONDS."""
+def versions(person_pk) -> tuple[int, int]:
+    """The global data version and the person's own, in one round trip."""
+    person_key = PERSON_VERSION_KEY.format(person_pk)
+    found = cache.get_many([VERSION_KEY, person_key])
+    for key in (VERSION_KEY, person_key):
+        if key not in found:
+            cache.add(key, _start_value(), timeout=None)
+            found[key] = cache.get(key)
+    return found[VERSION_KEY], found[person_key]
+
+
+def bump(person_pk=None) -> None:
+    """The global version, or one person's when given. Runs after a commit: it must not fail
+    the request that wrote. If the cache is down, nothing is served from it either (see
+    cached_page); pages it holds expire within PAGE_CACHE_SECONDS."""
+    key = VERSION_KEY if person_pk is None else PERSON_VERSION_KEY.format(person_pk)
     try:
         try:
-            cache.incr(VERSION_KEY)
+            cache.incr(key)
         except ValueError:
-            cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+            cache.add(key, _start_value(), timeout=None)
     except Exception:
         logger.warning("page cache: could not bump the data version", exc_info=True)
 
 
-def bump_on_commit() -> None:
-    transaction.on_commit(bump)
+def bump_on_commit(person_pk=None) -> None:
+    transaction.on_commit(partial(bump, person_pk))
 
 
 def _changed(sender, **kwargs) -> None:
@@ -73,11 +85,28 @@ def _changed(sender, **kwargs) -> None:
         return
     if kwargs.get("action", "post_").startswith("pre_"):
         return  # m2m_changed: only after the change
+    if meta.label_lower == NOTIFICATION_MODEL and kwargs.get("instance") is not None:
+        bump_on_commit(kwargs["instance"].recipient_id)  # marked read or unread
+        return
     bump_on_commit()
 
 
-def _notified(**kwargs) -> None:
-    bump_on_commit()  # notify.send() writes with bulk_create, which sends no post_save
+def _notified(recipient=None, **kwargs) -> None:
+    """notify.send() writes with bulk_create, which sends no post_save. Its recipient is a
+    person, a list or queryset of people, or a group (see notifications' notify_handler)."""
+    from django.contrib.auth.models import Group
+    from django.db.models import QuerySet
+
+    if isinstance(recipient, Group):
+        recipients = recipient.user_set.values_list("pk", flat=True)
+    elif isinstance(recipient, QuerySet | list | tuple | set):
+        recipients = [person.pk for person in recipient]
+    elif recipient is not None:
+        recipients = [recipient.pk]
+    else:
+        recipients = []
+    for pk in recipients:
+        bump_on_commit(pk)
 
 
 def connect() -> None:
@@ -105,12 +134,13 @@ def cached_page(view):
         ):
             return view(request, *args, **kwargs)
         try:
-            current = version()
+            current, own = versions(request.user.pk)
         except Exception:  # the cache is down: render, as without a cache
             logger.warning("page cache unavailable", exc_info=True)
             return view(request, *args, **kwargs)
         parts = [
             str(current),
+            str(own),
             str(request.user.pk),
             translation.get_language(),
             timezone.localdate().isoformat(),

@@ -85,6 +85,6 @@ def notification_mark_read(request, pk):
 @login_required
 def notification_mark_all_read(request):
     count = _mine(request).filter(unread=True).update(unread=False)
-    page_cache.bump_on_commit()  # update() sends no signals
+    page_cache.bump_on_commit(request.user.pk)  # update() sends no signals
     messages.success(request, _("%(count)d notiser markerade som lästa.") % {"count": count})
     return _back(request)

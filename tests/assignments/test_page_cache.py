@@ -75,6 +75,32 @@ def test_new_notification_and_mark_all_read_update_the_bell(client, demo):
     assert 'uppdrag-bell__count--zero">0</span>' in page
 
 
+def test_a_notification_changes_only_its_recipients_pages(demo):
+    """A reminder burst writes one notification per recipient: everyone else's pages stay
+    cached, the recipient's bell changes at once, and so does reading it."""
+    from django.test import Client
+    from notifications.models import Notification
+
+    per, jan = person("per.albertsson"), person("jan.strang")
+    url = reverse("home")
+    pers, jans = Client(), Client()
+    pers.force_login(per)
+    jans.force_login(jan)
+    for browser in (pers, jans):
+        get(browser, url)  # sets the CSRF cookie
+        get(browser, url)
+
+    notify.send(jan, recipient=[per], verb="Bara till Per")
+    assert "Bara till Per" in get(pers, url).content.decode()
+    assert get(jans, url)["X-Page-Cache"] == "hit"
+
+    assert get(pers, url)["X-Page-Cache"] == "hit"
+    notification = Notification.objects.get(recipient=per, verb="Bara till Per")
+    notification.mark_as_read()  # a save(): the recipient's version, not everyone's
+    assert "X-Page-Cache" not in get(pers, url)
+    assert get(jans, url)["X-Page-Cache"] == "hit"
+
+
 def test_a_message_is_shown_once_and_never_cached(client, demo):
     jan = person("jan.strang")
     client.force_login(jan)

@@ -8,14 +8,15 @@ exists exactly once.
 from __future__ import annotations
 
 import contextlib
-import secrets
 import smtplib
 import threading
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from notifications.signals import notify
 
+from . import mime
 from .messages import Message
 from .models import Reminder
 
@@ -41,35 +42,37 @@ def drop_connection() -> None:
             connection.close()
 
 
-class ReminderEmail(EmailMultiAlternatives):
-    """An e-mail whose multipart boundaries are chosen before it is written. Left unset, the
-    email package picks each while writing the message and compiles a regular expression for
-    it to check that the text does not contain it: a new pattern for each of the two
-    multiparts of every reminder, ~0.5 ms of a send's ~10. A random 128-bit boundary does
-    not occur in the text unless someone knows it beforehand; "=_" cannot occur in
-    quoted-printable or base64 at all."""
+class RawEmail(EmailMessage):
+    """An e-mail whose bytes are already written (reminders/mime.py), for the backends other
+    than SMTP: the console when developing, the in-memory outbox. Its subject and body stay
+    readable on the object; message() gives the written bytes, parsed."""
 
-    def message(self):
-        msg = super().message()
-        for part in msg.walk():
-            if part.is_multipart():
-                part.set_boundary(f"=_{secrets.token_hex(16)}")
-        return msg
+    def __init__(self, mail: mime.Mail, raw: bytes):
+        super().__init__(
+            subject=mail.subject, body=mail.text, from_email=mail.from_email, to=[mail.to]
+        )
+        self.raw = raw
+
+    def message(self, **kwargs):
+        return mime.parsed(self.raw)
 
 
 class EmailChannel:
+    """Writes the message once (reminders/mime.py) and hands the bytes to the kept SMTP
+    connection of Django's SMTP backend, as that backend's own send does; any other backend
+    gets them wrapped in a RawEmail."""
+
     def deliver(self, reminder: Reminder, message: Message) -> None:
-        email = self._build(reminder, message)
+        mail = self.mail(reminder, message)
+        raw = mime.render(mail)
         try:
-            email.connection = _connection()
-            email.send(fail_silently=False)
+            self._send(mail, raw)
         except (smtplib.SMTPServerDisconnected, ConnectionError):
             # The kept connection went stale (server restart, idle timeout) before this mail
             # was handed over: one fresh connection, then any error goes to the caller.
             drop_connection()
-            email.connection = _connection()
             try:
-                email.send(fail_silently=False)
+                self._send(mail, raw)
             except Exception:
                 drop_connection()
                 raise
@@ -77,20 +80,34 @@ class EmailChannel:
             drop_connection()
             raise
 
-    def _build(self, reminder: Reminder, message: Message) -> EmailMultiAlternatives:
-        email = ReminderEmail(
-            subject=message.subject,
-            body=message.text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[reminder.recipient.email],
-            headers={"Message-ID": reminder.message_id},
-        )
-        email.attach_alternative(message.html, "text/html")
+    @staticmethod
+    def _send(mail: mime.Mail, raw: bytes) -> None:
+        backend = _connection()
+        if isinstance(backend, SMTPBackend):
+            backend.connection.sendmail(mime.address(mail.from_email), [mime.address(mail.to)], raw)
+        else:
+            backend.send_messages([RawEmail(mail, raw)])
+
+    @staticmethod
+    def mail(reminder: Reminder, message: Message) -> mime.Mail:
+        attachments = []
         if message.ics:
-            email.attach(
-                "deadline.ics", message.ics, "text/calendar; charset=utf-8; method=PUBLISH"
+            attachments.append(
+                mime.Attachment(
+                    "deadline.ics", message.ics, 'text/calendar; charset="utf-8"; method=PUBLISH'
+                )
             )
-        return email
+        return mime.Mail(
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=reminder.recipient.email,
+            subject=message.subject,
+            text=message.text,
+            html=message.html,
+            message_id=reminder.message_id,
+            attachments=attachments,
+            # RFC 3834: sent by a program, so vacation responders do not answer it.
+            headers={"Auto-Submitted": "auto-generated"},
+        )
 
 
 class InAppChannel:

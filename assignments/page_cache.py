@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import time
+import secrets
 from functools import partial, wraps
 
 from django.conf import settings
@@ -45,18 +45,20 @@ NOTIFICATION_MODEL = "notifications.notification"  # per recipient, see _changed
 IGNORED_APPS = {"django_celery_beat", "sessions"}
 
 
-def _start_value() -> int:
-    """After a cache flush, a version starts above every version handed out before."""
-    return time.time_ns() // 1000
+def _new_version() -> str:
+    """A version is a random token: a page key only needs to change with it, and one SET
+    costs a single round trip where an increment costs two (Django's Redis cache checks that
+    the key exists first)."""
+    return secrets.token_hex(8)
 
 
-def versions(person_pk) -> tuple[int, int]:
+def versions(person_pk) -> tuple[str, str]:
     """The global data version and the person's own, in one round trip."""
     person_key = PERSON_VERSION_KEY.format(person_pk)
     found = cache.get_many([VERSION_KEY, person_key])
     for key in (VERSION_KEY, person_key):
         if key not in found:
-            cache.add(key, _start_value(), timeout=None)
+            cache.add(key, _new_version(), timeout=None)
             found[key] = cache.get(key)
     return found[VERSION_KEY], found[person_key]
 
@@ -67,10 +69,7 @@ def bump(person_pk=None) -> None:
     cached_page); pages it holds expire within PAGE_CACHE_SECONDS."""
     key = VERSION_KEY if person_pk is None else PERSON_VERSION_KEY.format(person_pk)
     try:
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.add(key, _start_value(), timeout=None)
+        cache.set(key, _new_version(), timeout=None)
     except Exception:
         logger.warning("page cache: could not bump the data version", exc_info=True)
 

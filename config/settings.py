@@ -171,6 +171,8 @@ CACHES = {
         "CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}?max_entries=20000"
     )
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "config.cache.RedisCache"  # one client per pool
 # How long a rendered page may be served again while nothing has changed; 0 turns it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import re
 import secrets
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -59,11 +60,27 @@ class Mail:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-@functools.lru_cache(maxsize=4096)
+# A bare address of plain ASCII, local part a dot-atom, domain in lower case: Django's
+# sanitize_address() returns it unchanged (tests/reminders/test_mime.py checks that).
+_PLAIN_ADDRESS = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+"
+)
+
+
 def address(value: str) -> str:
-    """An address as a header and the SMTP envelope take it (Django's own rules; a long
-    display name comes back folded, with the email package's line ends)."""
+    """An address as a header and the SMTP envelope take it: Django's own rules (punycode,
+    an encoded display name), which parse the address with the email package's header parser;
+    a plain address, nearly every recipient's, is taken as it is."""
+    if _PLAIN_ADDRESS.fullmatch(value):
+        return value
+    return _sanitized(value)
+
+
+@functools.lru_cache(maxsize=256)
+def _sanitized(value: str) -> str:
     _check_header("address", value)
+    # a long display name comes back folded, with the email package's line ends
     return sanitize_address(value, "utf-8").replace("\r\n", "\n").replace("\n", "\r\n")
 
 

@@ -116,3 +116,26 @@ def test_other_backends_get_the_same_bytes(seed004, clock, settings):
         parsed.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
         == message.text
     )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "jan.strang@example.org",
+        "user5@example.org",
+        "a+b_c-d@sub.vgregion.se",
+        "x@x-y.example",
+        "Jan.Strang@Example.ORG",
+        "a..b@example.org",
+        ".a@example.org",
+        "jan@-bad.example",
+        "åsa@example.org",
+        "asa@exämple.org",
+        "Jan Sträng <jan@example.org>",
+        '"Strang, Jan" <jan@example.org>',
+    ],
+)
+def test_addresses_are_written_as_django_writes_them(value):
+    from django.core.mail.message import sanitize_address
+
+    assert mime.address(value) == sanitize_address(value, "utf-8")

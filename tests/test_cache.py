@@ -1,0 +1,49 @@
+"""The Redis cache backend of config/cache.py, against the real Redis server."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.cache import caches
+
+REDIS_DB = "redis://127.0.0.1:6379/13"
+
+
+@pytest.fixture
+def redis_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": REDIS_DB}}
+    cache = caches["default"]
+    cache.clear()
+    yield cache
+    cache.clear()
+    cache.close()
+
+
+def test_one_client_per_pool_serves_every_operation(redis_cache):
+    client = redis_cache._cache.get_client(write=True)
+    assert redis_cache._cache.get_client(write=True) is client
+    assert redis_cache.add("version", "a", timeout=None)
+    assert not redis_cache.add("version", "b", timeout=None)
+    redis_cache.set("other", {"page": "<p>å</p>"}, timeout=60)
+    assert redis_cache.get_many(["version", "other", "missing"]) == {
+        "version": "a",
+        "other": {"page": "<p>å</p>"},
+    }
+    redis_cache.set("count", 1)
+    assert redis_cache.incr("count") == 2
+    redis_cache.delete("version")
+    assert redis_cache.get("version") is None
+    assert redis_cache._cache.get_client(write=True) is client
+
+
+def test_settings_choose_it_for_a_redis_cache_url():
+    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env={**os.environ, "CACHE_URL": REDIS_DB},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "config.cache.RedisCache"

@@ -12,7 +12,7 @@ UV := python3 -m uv
 $(VENV)/.installed: requirements.lock
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) venv --quiet --allow-existing $(VENV) --python python3.11
-	$(UV) pip sync --quiet --python $(PY) requirements.lock
+	$(UV) pip sync --quiet --compile-bytecode --python $(PY) requirements.lock
 	touch $@
 
 install: $(VENV)/.installed ## Install the pinned dependencies into .venv

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -33,6 +34,7 @@ DB_NAME = "uppdrag_bench"
 BROKER = os.environ.get("BENCH_BROKER", "redis://127.0.0.1:6379/15")
 QUEUE = "bench-reminders"
 DUE = 1000
+ROUNDS = 3  # the e-mail rate is the median of this many rounds
 NOW = dt.datetime(2025, 11, 14, 8, 30, tzinfo=dt.UTC)
 
 
@@ -41,6 +43,9 @@ os.environ.update(
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": f"{PG}/{DB_NAME}",
         "CELERY_BROKER_URL": BROKER,
+        # as in production (docker-compose.yml): the page cache, which a notification's
+        # page-version bump writes to, is Redis, not the file cache of `make run`
+        "CACHE_URL": os.environ.get("BENCH_CACHE", "redis://127.0.0.1:6379/14"),
         "DEBUG": "false",
         "LOG_LEVEL": "WARNING",
     }
@@ -253,7 +258,10 @@ def seed(first_assignment: int, assignments: int, reminders: int, due: int) -> N
         ]:
             sequence = f"pg_get_serial_sequence('{table}', 'id')"
             cursor.execute(f"SELECT setval({sequence}, (SELECT max(id) FROM {table}))")
-        cursor.execute("ANALYZE")
+        # A settled database, as production's is: no autovacuum of the freshly loaded rows
+        # and no flush of their dirty pages competing with the measurements below.
+        cursor.execute("VACUUM (ANALYZE)")
+        cursor.execute("CHECKPOINT")
 
 
 def due_pks() -> list[int]:
@@ -325,6 +333,17 @@ def email_throughput(pks: list[int]) -> dict:
         def __init__(self):
             self.ids: list[str] = []
             self.lock = threading.Lock()
+            self.rounds_received: list[int] = []
+            self.rounds_duplicates: list[int] = []
+
+        def next_round(self):
+            with self.lock:
+                self.ids = []
+
+        def end_round(self):
+            with self.lock:
+                self.rounds_received.append(len(self.ids))
+                self.rounds_duplicates.append(len(self.ids) - len(set(self.ids)))
 
         async def handle_DATA(self, server, session, envelope):  # noqa: N802
             for line in envelope.content.split(b"\r\n"):
@@ -337,8 +356,6 @@ def email_throughput(pks: list[int]) -> dict:
         def distinct(self) -> int:
             with self.lock:
                 return len(set(self.ids))
-
-    import socket
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -377,49 +394,73 @@ def email_throughput(pks: list[int]) -> dict:
         for i in range(2)
     ]
     try:
-        time.sleep(4)  # let both workers connect before the clock starts
-        reset(pks)
-        redis_client().delete(QUEUE)
-        start = time.perf_counter()
-        dispatch.sweep(now=NOW, queue=QUEUE)
-        # Wait without taking CPU from the workers, which share the machine's cores with this
-        # process: polling the database with the ORM (a 1,000-pk IN list, compiled anew) every
-        # 50 ms cost ~9 ms of CPU here and ~4 ms in PostgreSQL per poll, a fifth of one core.
-        # Now: first until the sink holds every message (in memory), then until every row is
-        # committed as sent, with one plain query.
-        deadline = start + 120
-        while time.perf_counter() < deadline and sink.distinct() < len(pks):
-            time.sleep(0.01)
-        with connection.cursor() as cursor:
-            while time.perf_counter() < deadline:
-                cursor.execute(
-                    "SELECT count(*) FROM reminders_reminder WHERE id = ANY(%s) AND state = 'sent'",
-                    [pks],
-                )
-                if cursor.fetchone()[0] == len(pks):
-                    break
-                time.sleep(0.01)
-        elapsed = time.perf_counter() - start
-        sent = Reminder.objects.filter(pk__in=pks, state="sent").count()
+        wait_until_ready([f"bench{i}@{socket.gethostname()}" for i in range(2)])
+        rounds = [send_round(pks, sink) for _ in range(ROUNDS)]
     finally:
         for worker in workers:
             worker.terminate()
         for worker in workers:
             worker.wait(timeout=30)
         controller.stop()
-    duplicates = len(sink.ids) - len(set(sink.ids))
+    elapsed = statistics.median(seconds for seconds, _sent in rounds)
+    sent = min(sent for _seconds, sent in rounds)
+    duplicates = sum(sink.rounds_duplicates)
     result = {
         "sent": sent,
-        "mails": len(sink.ids),
+        "mails": min(sink.rounds_received),
         "seconds": elapsed,
-        "per_second": sent / elapsed,
+        "per_second": len(pks) / elapsed,
         "duplicates": duplicates,
     }
+    rates = ", ".join(f"{len(pks) / seconds:.0f}/s" for seconds, _sent in rounds)
     print(
-        f"  e-mail: {sent} sent, {len(sink.ids)} received in {elapsed:.2f} s = "
-        f"{result['per_second']:.0f}/s with 2 worker processes, {duplicates} duplicates"
+        f"  e-mail: {len(pks)} reminders per round, {ROUNDS} rounds ({rates}): median "
+        f"{elapsed:.2f} s = {result['per_second']:.0f}/s with 2 worker processes, "
+        f"{duplicates} duplicates"
     )
     return result
+
+
+def wait_until_ready(names: list[str], timeout: float = 120) -> None:
+    """Start the clock only when both workers answer: starting one (importing Django and
+    the project) takes seconds, more when two start at once on 2 cores."""
+    from config.celery import app
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if len(app.control.ping(destination=names, timeout=0.5)) == len(names):
+            return
+    raise RuntimeError(f"workers not ready: {names}")
+
+
+def send_round(pks: list[int], sink) -> tuple[float, int]:
+    """One sweep of the due set through the workers; returns (seconds, rows marked sent)."""
+    reset(pks)
+    sink.next_round()
+    redis_client().delete(QUEUE)
+    start = time.perf_counter()
+    dispatch.sweep(now=NOW, queue=QUEUE)
+    # Wait without taking CPU from the workers, which share the machine's cores with this
+    # process: polling the database with the ORM (a 1,000-pk IN list, compiled anew) every
+    # 50 ms cost ~9 ms of CPU here and ~4 ms in PostgreSQL per poll, a fifth of one core.
+    # Now: first until the sink holds every message (in memory), then until every row is
+    # committed as sent, with one plain query.
+    deadline = start + 120
+    while time.perf_counter() < deadline and sink.distinct() < len(pks):
+        time.sleep(0.01)
+    with connection.cursor() as cursor:
+        while time.perf_counter() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM reminders_reminder WHERE id = ANY(%s) AND state = 'sent'",
+                [pks],
+            )
+            sent = cursor.fetchone()[0]
+            if sent == len(pks):
+                break
+            time.sleep(0.01)
+    elapsed = time.perf_counter() - start
+    sink.end_round()
+    return elapsed, sent
 
 
 def main() -> int:
@@ -443,7 +484,10 @@ def main() -> int:
         ("(a) full ≤ 1.5 × tenth", full["claim_ms"] <= 1.5 * tenth["claim_ms"]),
         ("claim uses the partial index reminder_due_idx", uses_index),
         ("e-mail ≥ 200/s with 2 workers", mail["per_second"] >= 200),
-        ("0 duplicate e-mails", mail["duplicates"] == 0 and mail["mails"] == mail["sent"]),
+        (
+            "0 duplicate e-mails, every reminder sent in every round",
+            mail["duplicates"] == 0 and mail["mails"] == mail["sent"] == DUE,
+        ),
     ]
     print("bars:")
     for name, ok in bars:

@@ -49,21 +49,50 @@ def reclaim_expired(now: dt.datetime) -> int:
 
 
 def claim_due(now: dt.datetime, limit: int = BATCH) -> list[tuple[int, str]]:
-    """Claim the due rows: returns (pk, token) pairs, each claimed by this call only."""
+    """Claim the due rows: returns (pk, token) pairs, each claimed by this call only.
+
+    One statement: UPDATE … WHERE id IN (SELECT … ORDER BY planned_at LIMIT n FOR UPDATE SKIP
+    LOCKED) RETURNING id. A concurrent sweep skips the rows this one has locked, and the
+    partial index on planned rows finds the due ones without reading history. (Selecting the
+    ids and then updating them by a list of 1,000 ids took two round trips and twice the
+    time.) On SQLite, which has no row locks, the write transaction is exclusive anyway."""
     token = uuid.uuid4()
-    with transaction.atomic():
-        pks = list(
-            Reminder.objects.filter(state=Reminder.State.PLANNED, planned_at__lte=now)
-            .order_by("planned_at")
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)[:limit]
-        )
-        if not pks:
-            return []
-        Reminder.objects.filter(pk__in=pks, state=Reminder.State.PLANNED).update(
-            state=Reminder.State.SENDING, claim_token=token, lease_until=now + LEASE
-        )
+    alias = router.db_for_write(Reminder)
+    connection = connections[alias]
+    field = Reminder._meta.get_field
+    params = [
+        field("state").get_db_prep_save(Reminder.State.SENDING, connection),
+        field("claim_token").get_db_prep_save(token, connection),
+        field("lease_until").get_db_prep_save(now + LEASE, connection),
+        field("state").get_db_prep_save(Reminder.State.PLANNED, connection),
+        field("planned_at").get_db_prep_value(now, connection),
+        limit,
+    ]
+    with transaction.atomic(using=alias), connection.cursor() as cursor:
+        cursor.execute(_claim_sql(alias), params)
+        pks = [row[0] for row in cursor.fetchall()]
     return [(pk, str(token)) for pk in pks]
+
+
+@functools.cache
+def _claim_sql(alias: str) -> str:
+    connection = connections[alias]
+    qn = connection.ops.quote_name
+    column = {
+        name: qn(Reminder._meta.get_field(name).column)
+        for name in ("id", "state", "claim_token", "lease_until", "planned_at")
+    }
+    table = qn(Reminder._meta.db_table)
+    lock = (
+        " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    )
+    # Only names from the model's metadata, quoted; every value is a parameter.
+    return (
+        f"UPDATE {table} SET {column['state']} = %s, {column['claim_token']} = %s, "  # noqa: S608
+        f"{column['lease_until']} = %s WHERE {column['id']} IN (SELECT {column['id']} "
+        f"FROM {table} WHERE {column['state']} = %s AND {column['planned_at']} <= %s "
+        f"ORDER BY {column['planned_at']} LIMIT %s{lock}) RETURNING {column['id']}"
+    )
 
 
 def sweep(now: dt.datetime | None = None, enqueue=None, queue: str | None = None) -> int:

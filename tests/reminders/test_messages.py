@@ -125,3 +125,47 @@ def test_each_reminder_email_has_its_own_boundaries_and_parses(seed004, clock):
         assert ics.get_payload(decode=True) == message.ics  # CRLF line ends, as RFC 5545 has
         boundaries.append({part.get_boundary() for part in parsed.walk() if part.is_multipart()})
     assert len(boundaries[0]) == 2 and not boundaries[0] & boundaries[1]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "",
+            [
+                "Påminnelse: Sammanställning (RS 2024-05699) ska vara klar 28 nov",
+                "Hej Jan Sträng!",
+                "Uppdrag: RS 2024-05699 ",
+                "Aktivitet: ",
+                "Slutdatum: 2025-11-30",
+                "Öppna: http",
+                "Det här meddelandet skickades av Uppdrag.",
+                '<html lang="sv">',
+                "Öppna i Uppdrag</a>",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Reminder: Compilation (RS 2024-05699) is due 28 nov",
+                "Hello Jan Sträng",
+                "Assignment: RS 2024-05699 ",
+                "Activity: ",
+                "Due date: 2025-11-30",
+                '<html lang="en">',
+            ],
+        ),
+    ],
+)
+def test_reminder_is_written_in_the_recipients_language(seed004, clock, language, expected):
+    reminder = Reminder.objects.filter(
+        milestone__kind="compilation", kind=Reminder.Kind.BEFORE_DUE
+    ).first()
+    reminder.recipient.language = language
+    reminder.assignment.title = "Organisering <script>alert(1)</script>"
+    message = compose(reminder)
+    written = "\n".join([message.subject, message.text, message.html])
+    missing = [part for part in expected if part not in written]
+    assert not missing, (missing, written)
+    assert "<script>" not in message.html and "&lt;script&gt;" in message.html  # escaped
+    assert "Organisering <script>alert(1)</script>" in message.text  # plain text: as written

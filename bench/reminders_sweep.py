@@ -277,12 +277,10 @@ def reset(pks) -> None:
 
 
 def explain_claim() -> str:
-    queryset = (
-        Reminder.objects.filter(state="planned", planned_at__lte=NOW)
-        .order_by("planned_at")
-        .values_list("pk", flat=True)[: dispatch.BATCH]
-    )
-    sql, params = queryset.query.sql_with_params()
+    """The plan of the claim statement itself (EXPLAIN only plans it: nothing is claimed)."""
+    import uuid
+
+    sql, params = dispatch.claim_statement("default", NOW, dispatch.BATCH, uuid.uuid4())
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + sql, params)
         return "\n".join(row[0] for row in cursor.fetchall())

@@ -45,3 +45,38 @@ def test_the_locked_read_gives_what_the_orm_gives(seed004, clock):
 def test_a_missing_row_reads_as_none(db):
     with transaction.atomic():
         assert dispatch._locked(10**9) is None
+
+
+@pytest.mark.parametrize("names", [dispatch._SENT_FIELDS, dispatch._RETRY_FIELDS, ("state",)])
+def test_the_write_stores_what_save_would(seed004, clock, names):
+    """dispatch._write() is save(update_fields=...) without the ORM's compile: the row must
+    read back the same either way, and no other column or row may change."""
+    import uuid
+
+    first, second = Reminder.objects.order_by("pk")[:2]
+    others_before = list(Reminder.objects.exclude(pk__in=[first.pk, second.pk]).values())
+    values = {
+        "state": Reminder.State.SENT,
+        "attempts": 3,
+        "sent_at": dt.datetime(2025, 11, 14, 7, 31, 12, 345678, tzinfo=dt.UTC),
+        "claim_token": None,
+        "lease_until": None,
+        "last_error": "SMTPServerDisconnected: åäö",
+        "planned_at": dt.datetime(2025, 11, 14, 8, 0, tzinfo=dt.UTC),
+    }
+    for reminder in (first, second):
+        reminder.claim_token = uuid.uuid4()
+        reminder.save(update_fields=["claim_token"])
+        for name in names:
+            setattr(reminder, name, values[name])
+    before = Reminder.objects.values().get(pk=first.pk)
+    with transaction.atomic():
+        dispatch._write(first, names)
+    second.save(update_fields=list(names))
+    ours = Reminder.objects.values().get(pk=first.pk)
+    theirs = Reminder.objects.values().get(pk=second.pk)
+    for name in names:
+        assert ours[name] == theirs[name] == values[name], name
+    untouched = {f.attname for f in Reminder._meta.concrete_fields} - set(names)
+    assert {k: before[k] for k in untouched} == {k: ours[k] for k in untouched}
+    assert list(Reminder.objects.exclude(pk__in=[first.pk, second.pk]).values()) == others_before

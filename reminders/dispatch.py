@@ -80,15 +80,20 @@ def claim_statement(alias: str, now: dt.datetime, limit: int, token: uuid.UUID):
     return _claim_sql(alias), params
 
 
+def _column(connection, name: str, model: type[models.Model] = Reminder) -> str:
+    """A field's column, quoted for this database (the hand-written statements below use only
+    names from the models' metadata; every value is a parameter)."""
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
 @functools.cache
 def _claim_sql(alias: str) -> str:
     connection = connections[alias]
-    qn = connection.ops.quote_name
     column = {
-        name: qn(Reminder._meta.get_field(name).column)
+        name: _column(connection, name)
         for name in ("id", "state", "claim_token", "lease_until", "planned_at")
     }
-    table = qn(Reminder._meta.db_table)
+    table = connection.ops.quote_name(Reminder._meta.db_table)
     lock = (
         " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
     )
@@ -178,7 +183,7 @@ def _locked_read(alias: str) -> tuple[str, list[_Part], list[tuple[int, models.F
     qn = connection.ops.quote_name
     reminder_fields = tuple(f.attname for f in Reminder._meta.concrete_fields)
     parts = [_Part(None, Reminder, "r", reminder_fields, 0)]
-    columns = [f"r.{qn(Reminder._meta.get_field(name).column)}" for name in reminder_fields]
+    columns = [f"r.{_column(connection, name)}" for name in reminder_fields]
     joins = []
     for n, (relation, wanted) in enumerate(_RELATED_FIELDS.items()):
         foreign_key = Reminder._meta.get_field(relation)
@@ -193,7 +198,7 @@ def _locked_read(alias: str) -> tuple[str, list[_Part], list[tuple[int, models.F
             f"{table} ON {table}.{qn(model._meta.pk.column)} = r.{qn(foreign_key.column)}"
         )
         parts.append(_Part(relation, model, table, attnames, len(columns)))
-        columns += [f"{table}.{qn(model._meta.get_field(name).column)}" for name in attnames]
+        columns += [f"{table}.{_column(connection, name, model)}" for name in attnames]
     # Only names from the models' metadata, quoted; the primary key is a parameter.
     sql = (
         f"SELECT {', '.join(columns)} FROM {qn(Reminder._meta.db_table)} r {' '.join(joins)} "  # noqa: S608
@@ -242,8 +247,9 @@ def _locked(pk: int) -> Reminder | None:
 
 @functools.cache
 def _update_sql(alias: str, names: tuple[str, ...]) -> str:
-    qn = connections[alias].ops.quote_name
-    columns = ", ".join(f"{qn(Reminder._meta.get_field(name).column)} = %s" for name in names)
+    connection = connections[alias]
+    qn = connection.ops.quote_name
+    columns = ", ".join(f"{_column(connection, name)} = %s" for name in names)
     # Only names from the model's metadata, quoted; every value is a parameter.
     return (
         f"UPDATE {qn(Reminder._meta.db_table)} SET {columns} "  # noqa: S608

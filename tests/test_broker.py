@@ -1,10 +1,8 @@
 """The Redis broker transport of config/broker.py, against the real Redis server."""
 
-import os
-import subprocess
-import sys
-
 from kombu import Connection
+
+from tests.settings_probe import evaluated_under
 
 BROKER = "redis://127.0.0.1:6379/12"
 
@@ -41,20 +39,12 @@ def test_channel_keeps_one_client_per_pool_and_messages_still_flow():
 
 
 def test_settings_choose_it_for_a_redis_broker_only():
-    code = (
-        "import django; django.setup(); from config.celery import app; "
-        "print(type(app.connection_for_write().transport).__module__)"
-    )
-
     def transport_module(url):
-        result = subprocess.run(
-            [sys.executable, "-c", code],
-            env={**os.environ, "CELERY_BROKER_URL": url},
-            capture_output=True,
-            text=True,
-            check=True,
+        return evaluated_under(
+            {"CELERY_BROKER_URL": url},
+            "type(app.connection_for_write().transport).__module__",
+            imports="from config.celery import app",
         )
-        return result.stdout.strip()
 
     assert transport_module(BROKER) == "config.broker"
     assert transport_module("filesystem://") == "kombu.transport.filesystem"

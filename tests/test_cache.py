@@ -1,11 +1,9 @@
 """The Redis cache backend of config/cache.py, against the real Redis server."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 from django.core.cache import caches
+
+from tests.settings_probe import evaluated_under
 
 REDIS_DB = "redis://127.0.0.1:6379/13"
 
@@ -38,12 +36,9 @@ def test_one_client_per_pool_serves_every_operation(redis_cache):
 
 
 def test_settings_choose_it_for_a_redis_cache_url():
-    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        env={**os.environ, "CACHE_URL": REDIS_DB},
-        capture_output=True,
-        text=True,
-        check=True,
+    backend = evaluated_under(
+        {"CACHE_URL": REDIS_DB},
+        "settings.CACHES['default']['BACKEND']",
+        imports="from django.conf import settings",
     )
-    assert result.stdout.strip() == "config.cache.RedisCache"
+    assert backend == "config.cache.RedisCache"

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from django.db import NotSupportedError, connections, models, router, transaction
 from django.utils import timezone
 
-from . import services
+from . import services, statements
 from .channels import EmailChannel, InAppChannel
 from .messages import compose
 from .models import Reminder
@@ -80,20 +80,14 @@ def claim_statement(alias: str, now: dt.datetime, limit: int, token: uuid.UUID):
     return _claim_sql(alias), params
 
 
-def _column(connection, name: str, model: type[models.Model] = Reminder) -> str:
-    """A field's column, quoted for this database (the hand-written statements below use only
-    names from the models' metadata; every value is a parameter)."""
-    return connection.ops.quote_name(model._meta.get_field(name).column)
-
-
 @functools.cache
 def _claim_sql(alias: str) -> str:
     connection = connections[alias]
     column = {
-        name: _column(connection, name)
+        name: statements.column(connection, Reminder, name)
         for name in ("id", "state", "claim_token", "lease_until", "planned_at")
     }
-    table = connection.ops.quote_name(Reminder._meta.db_table)
+    table = statements.table(connection, Reminder)
     lock = (
         " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
     )
@@ -183,7 +177,7 @@ def _locked_read(alias: str) -> tuple[str, list[_Part], list[tuple[int, models.F
     qn = connection.ops.quote_name
     reminder_fields = tuple(f.attname for f in Reminder._meta.concrete_fields)
     parts = [_Part(None, Reminder, "r", reminder_fields, 0)]
-    columns = [f"r.{_column(connection, name)}" for name in reminder_fields]
+    columns = [f"r.{statements.column(connection, Reminder, name)}" for name in reminder_fields]
     joins = []
     for n, (relation, wanted) in enumerate(_RELATED_FIELDS.items()):
         foreign_key = Reminder._meta.get_field(relation)
@@ -198,7 +192,7 @@ def _locked_read(alias: str) -> tuple[str, list[_Part], list[tuple[int, models.F
             f"{table} ON {table}.{qn(model._meta.pk.column)} = r.{qn(foreign_key.column)}"
         )
         parts.append(_Part(relation, model, table, attnames, len(columns)))
-        columns += [f"{table}.{_column(connection, name, model)}" for name in attnames]
+        columns += [f"{table}.{statements.column(connection, model, name)}" for name in attnames]
     # Only names from the models' metadata, quoted; the primary key is a parameter.
     sql = (
         f"SELECT {', '.join(columns)} FROM {qn(Reminder._meta.db_table)} r {' '.join(joins)} "  # noqa: S608
@@ -245,33 +239,6 @@ def _locked(pk: int) -> Reminder | None:
     return reminder
 
 
-@functools.cache
-def _update_sql(alias: str, names: tuple[str, ...]) -> str:
-    connection = connections[alias]
-    qn = connection.ops.quote_name
-    columns = ", ".join(f"{_column(connection, name)} = %s" for name in names)
-    # Only names from the model's metadata, quoted; every value is a parameter.
-    return (
-        f"UPDATE {qn(Reminder._meta.db_table)} SET {columns} "  # noqa: S608
-        f"WHERE {qn(Reminder._meta.pk.column)} = %s"
-    )
-
-
-def _write(reminder: Reminder, names: tuple[str, ...]) -> None:
-    """What save(update_fields=names) writes, as one UPDATE written once per process: the
-    ORM compiled the statement anew for every send, which cost more CPU than running it.
-    The values go through the fields' own get_db_prep_save(), as the ORM's would. The row is
-    locked by this transaction, so it is there; no signal listens to reminder saves."""
-    alias = reminder._state.db or router.db_for_write(Reminder)
-    connection = connections[alias]
-    fields = [Reminder._meta.get_field(name) for name in names]
-    values = [
-        field.get_db_prep_save(getattr(reminder, field.attname), connection) for field in fields
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(_update_sql(alias, names), [*values, reminder.pk])
-
-
 def send(pk: int, token: str, now: dt.datetime | None = None) -> str:
     """Deliver one claimed reminder; returns what happened (sent, skipped, cancelled, retry,
     failed)."""
@@ -284,7 +251,7 @@ def send(pk: int, token: str, now: dt.datetime | None = None) -> str:
             return "skipped"
         if not services.is_still_due(reminder):
             reminder.state = Reminder.State.CANCELLED
-            _write(reminder, ("state",))
+            statements.update(reminder, ("state",))
             return "cancelled"
         message = compose(reminder)
         _fault("before_send")
@@ -301,7 +268,7 @@ def send(pk: int, token: str, now: dt.datetime | None = None) -> str:
             else:
                 reminder.state = Reminder.State.PLANNED
                 reminder.planned_at = now + backoff(reminder.attempts)
-            _write(reminder, _RETRY_FIELDS)
+            statements.update(reminder, _RETRY_FIELDS)
             log.warning("reminder %s not sent: %s", pk, reminder.last_error)
             return "failed" if reminder.state == Reminder.State.FAILED else "retry"
         _fault("after_send")
@@ -311,6 +278,6 @@ def send(pk: int, token: str, now: dt.datetime | None = None) -> str:
         reminder.sent_at = now
         reminder.claim_token = None
         reminder.lease_until = None
-        _write(reminder, _SENT_FIELDS)
+        statements.update(reminder, _SENT_FIELDS)
         services.plan_follow_up(reminder)
     return "sent"

@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 
 from assignments.models import User
-from reminders import dispatch, services
+from reminders import dispatch, services, statements
 from reminders.models import Reminder
 from workflow import services as workflow
 
@@ -49,7 +49,7 @@ def test_a_missing_row_reads_as_none(db):
 
 @pytest.mark.parametrize("names", [dispatch._SENT_FIELDS, dispatch._RETRY_FIELDS, ("state",)])
 def test_the_write_stores_what_save_would(seed004, clock, names):
-    """dispatch._write() is save(update_fields=...) without the ORM's compile: the row must
+    """statements.update() is save(update_fields=...) without the ORM's compile: the row must
     read back the same either way, and no other column or row may change."""
     import uuid
 
@@ -71,7 +71,7 @@ def test_the_write_stores_what_save_would(seed004, clock, names):
             setattr(reminder, name, values[name])
     before = Reminder.objects.values().get(pk=first.pk)
     with transaction.atomic():
-        dispatch._write(first, names)
+        statements.update(first, names)
     second.save(update_fields=list(names))
     ours = Reminder.objects.values().get(pk=first.pk)
     theirs = Reminder.objects.values().get(pk=second.pk)

@@ -215,7 +215,7 @@ def _locked(pk: int) -> Reminder | None:
     alias = router.db_for_write(Reminder)
     connection = connections[alias]
     sql, parts, converted = _locked_read(alias)
-    with connection.cursor() as cursor:
+    with statements.cursor(connection) as cursor:
         cursor.execute(sql, [pk])
         row = cursor.fetchone()
     if row is None:

@@ -200,7 +200,14 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # No copy of each delivered message in Redis until it is acknowledged (kombu's ack
+    # emulation): a reminder whose message is lost with its worker is sent again when its
+    # outbox row's lease ends (reminders/dispatch.py), which is sooner than the copy would
+    # come back, and Redis here keeps no data over a restart anyway. A lost sweep is followed
+    # by the next a minute later; the digest is planned again every half hour until 09:30
+    # (reminders/migrations/0004). The copy cost every reminder two round trips to Redis.
+    # Messages a worker holds when it stops cleanly are put back in the queue.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"ack_emulation": False}
     if CELERY_BROKER_URL.split("://", 1)[0] in ("redis", "rediss"):
         CELERY_BROKER_TRANSPORT = "config.broker:Transport"  # one client per pool
 CELERY_TASK_IGNORE_RESULT = True

@@ -48,3 +48,39 @@ def test_settings_choose_it_for_a_redis_broker_only():
 
     assert transport_module(BROKER) == "config.broker"
     assert transport_module("filesystem://") == "kombu.transport.filesystem"
+
+
+def redis_transport_options() -> dict:
+    import ast
+
+    options = evaluated_under(
+        {"CELERY_BROKER_URL": BROKER},
+        "settings.CELERY_BROKER_TRANSPORT_OPTIONS",
+        imports="from django.conf import settings",
+    )
+    return ast.literal_eval(options)
+
+
+def test_redis_keeps_no_copy_of_a_delivered_message_and_a_clean_stop_puts_it_back():
+    """Without kombu's ack emulation (config/settings.py) a delivered message costs no round
+    trips for a copy and its removal; the outbox lease, not the broker, brings a lost send
+    back. A consumer that stops cleanly still returns the messages it holds."""
+    import redis
+
+    options = redis_transport_options()
+    assert options == {"ack_emulation": False}
+    server = redis.Redis.from_url(BROKER)
+    for key in server.keys("unacked*"):  # left by another test's ack emulation
+        server.delete(key)
+    name = "uppdrag-test-no-ack-copy"
+    with Connection(BROKER, transport="config.broker:Transport", transport_options=options) as c:
+        queue = c.SimpleQueue(name)
+        queue.put({"n": 1})
+        queue.put({"n": 2})
+        held = queue.get(timeout=5)  # taken, not acknowledged
+        assert held.payload == {"n": 1}
+        assert server.llen(name) == 1
+        assert server.keys("unacked*") == []
+        queue.close()  # a clean stop: the held message goes back
+    assert server.llen(name) == 2
+    server.delete(name)

@@ -132,3 +132,18 @@ def test_policy_rejects_bad_lead_times():
 
     with pytest.raises(ValidationError):
         ReminderPolicy(subject="other", lead_working_days=[10, -1]).full_clean()
+
+
+def test_the_digest_is_planned_at_seven_and_again_for_a_lost_run(seed004):
+    """A run lost with its worker is made good by the next half-hourly one (the broker keeps
+    no copy of a message being worked on): planning again adds nothing."""
+    from django_celery_beat.models import PeriodicTask
+
+    schedule = PeriodicTask.objects.get(task="reminders.digest").crontab.schedule
+    assert (sorted(schedule.hour), sorted(schedule.minute)) == ([7, 8, 9], [0, 30])
+    assert sorted(schedule.day_of_week) == [1, 2, 3, 4, 5]
+    day = dt.date(2025, 10, 1)
+    planned = plan_digests(day)
+    assert planned >= 2
+    assert plan_digests(day) == 0
+    assert Reminder.objects.filter(kind="digest", due_version=day.isoformat()).count() == planned

@@ -1,12 +1,13 @@
 """The Redis broker transport, keeping one client per connection pool.
 
 kombu 5.7's Redis channel builds a new redis.Redis object for every short command it sends
-outside the consuming connection: the two QoS pipelines of each message (the unacked entry on
-delivery and its removal on ack) and each publish. Building one fills a table of ~170
-response callbacks, and profiling a worker showed that costing ~15 % of the time of a task
-that does nothing. A redis.Redis client is thread-safe and takes its connections from the
-pool, so this channel keeps one per pool and builds a new one only when kombu has replaced
-the pool (after a lost connection). settings.py selects it for redis:// broker URLs.
+outside the consuming connection: each publish (the sweep's pipelines of send tasks) and,
+with ack emulation on, the two QoS pipelines of each message. Building one fills a table of
+~170 response callbacks; profiling a worker, while ack emulation was still on, showed that
+costing ~15 % of the time of a task that does nothing. A redis.Redis client is thread-safe
+and takes its connections from the pool, so this channel keeps one per pool and builds a new
+one only when kombu has replaced the pool (after a lost connection). settings.py selects it
+for redis:// broker URLs.
 """
 
 from kombu.transport import redis as kombu_redis

@@ -119,9 +119,10 @@ class InAppChannel:
     """The notifications library's Notification row for the reminder: the row notify.send()
     writes (tests compare the two column by column), built the way the library's handler
     builds it and written with one INSERT prepared once per process (reminders/statements.py).
-    notify.send() compiled its INSERT anew for every reminder, which cost a worker a quarter
-    of a reminder's CPU. Sending no notify signal, it bumps the recipient's page version
-    itself, as the page cache's notify receiver would (assignments/page_cache.py)."""
+    notify.send() compiled its INSERT anew for every reminder: a seventh of the send's
+    instructions (5.03 M against 4.29 M, callgrind). Sending no notify signal, it bumps the
+    recipient's page version itself, as the page cache's notify receiver would
+    (assignments/page_cache.py)."""
 
     def deliver(self, reminder: Reminder, message: Message) -> None:
         actor = reminder.assignment or reminder.recipient

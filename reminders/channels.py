@@ -1,8 +1,8 @@
 """Delivery channels: one small class per channel with one method, deliver(reminder, message).
 
 An e-mail channel raises on failure (the dispatcher records it and retries later); the in-app
-channel writes a notification row in the same transaction that marks the reminder sent, so it
-exists exactly once.
+channel writes a notification row in the same transaction that records the attempt (sent, or
+to be retried), and the row remembers it, so it exists exactly once.
 """
 
 from __future__ import annotations

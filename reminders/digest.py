@@ -1,10 +1,15 @@
-"""The daily digest: what is upcoming or overdue for a person, and what they follow."""
+"""The daily digest: what is upcoming or overdue for a person, what waits for their decision,
+and what is coming up in the assignments they receive "för kännedom"."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from assignments.models import Assignment, Delivery, Distribution, Milestone, User
 
@@ -14,14 +19,69 @@ HORIZON_WORKING_DAYS = 15
 WORKING_STATES = (Assignment.State.ADOPTED, Assignment.State.IN_PROGRESS)
 
 
+@dataclass
+class Item:
+    """One line of the digest: a milestone or a final-delivery deadline."""
+
+    title: str
+    registration_number: str
+    due: dt.date
+    url: str
+    overdue: bool
+
+
+@dataclass
+class Followed:
+    assignment: Assignment
+    url: str
+    items: list[Item] = field(default_factory=list)
+
+
+def _process_url(assignment_id: int, anchor: str = "") -> str:
+    return settings.SITE_URL + reverse("workflow:process", args=[assignment_id]) + anchor
+
+
+def _deadlines(milestones, assignments, day: dt.date) -> list[Item]:
+    """The open milestones and final-delivery deadlines given, as digest lines by due date."""
+    items = [
+        Item(
+            m.title,
+            m.assignment.registration_number,
+            m.due,
+            _process_url(m.assignment_id, f"#milestone-{m.pk}"),
+            m.due < day,
+        )
+        for m in milestones
+    ]
+    items += [
+        Item(
+            _("Slutleverans"),
+            a.registration_number,
+            a.delivery_due,
+            _process_url(a.pk),
+            a.delivery_due < day,
+        )
+        for a in assignments
+    ]
+    return sorted(items, key=lambda item: (item.due, item.registration_number, item.title))
+
+
 def digest_items(person: User, day: dt.date) -> dict[str, list]:
     horizon = calendar.add_working_days(day, HORIZON_WORKING_DAYS)
-    open_milestones = Milestone.objects.filter(
-        assignment__state__in=WORKING_STATES, due__lte=horizon
-    ).exclude(status__in=Milestone.CLOSED_STATUSES)
-    mine = open_milestones.filter(
-        Q(responsible=person) | Q(responsible__isnull=True, assignment__assignee=person)
-    ).select_related("assignment")
+    open_milestones = (
+        Milestone.objects.filter(assignment__state__in=WORKING_STATES, due__lte=horizon)
+        .exclude(status__in=Milestone.CLOSED_STATUSES)
+        .select_related("assignment")
+    )
+    open_deadlines = Assignment.objects.filter(
+        state__in=WORKING_STATES, delivery_due__isnull=False, delivery_due__lte=horizon
+    )
+    # The assignee and the responsible person, as the reminders go (reminders/services.py).
+    mine = _deadlines(
+        open_milestones.filter(Q(responsible=person) | Q(assignment__assignee=person)),
+        open_deadlines.filter(assignee=person),
+        day,
+    )
     decisions = (
         Delivery.objects.filter(
             status=Delivery.Status.SUBMITTED,
@@ -31,17 +91,39 @@ def digest_items(person: User, day: dt.date) -> dict[str, list]:
         .exclude(approvals__decision_maker=person)
         .select_related("assignment")
     )
-    followed = Assignment.objects.filter(
-        distribution__person=person,
-        distribution__purpose=Distribution.Purpose.INFORMATION,
-        state__in=Assignment.OPEN_STATES,
-    ).distinct()
-    return {
-        "overdue": [m for m in mine if m.due < day],
-        "upcoming": [m for m in mine if m.due >= day],
-        "decisions": list(decisions),
-        "followed": list(followed),
+    followed_ids = set(
+        Distribution.objects.filter(
+            person=person, purpose=Distribution.Purpose.INFORMATION
+        ).values_list("assignment_id", flat=True)
+    )
+    followed = {
+        a.pk: Followed(a, _process_url(a.pk))
+        for a in Assignment.objects.filter(pk__in=followed_ids, state__in=WORKING_STATES)
     }
+    for item, assignment_id in _followed_deadlines(
+        open_milestones.filter(assignment__in=followed_ids),
+        open_deadlines.filter(pk__in=followed_ids),
+        day,
+    ):
+        followed[assignment_id].items.append(item)
+    return {
+        "overdue": [item for item in mine if item.overdue],
+        "upcoming": [item for item in mine if not item.overdue],
+        "decisions": [
+            (d, settings.SITE_URL + reverse("workflow:decision", args=[d.assignment_id]))
+            for d in decisions
+        ],
+        # Only what has something coming up: a reader is not mailed every day about a
+        # quiet assignment.
+        "followed": [f for f in followed.values() if f.items],
+    }
+
+
+def _followed_deadlines(milestones, assignments, day):
+    """(line, assignment id) for each deadline of the followed assignments, by due date."""
+    pairs = [(_deadlines([m], [], day)[0], m.assignment_id) for m in milestones]
+    pairs += [(_deadlines([], [a], day)[0], a.pk) for a in assignments]
+    return sorted(pairs, key=lambda pair: (pair[0].due, pair[0].title))
 
 
 def digest_recipients(day: dt.date):
@@ -54,7 +136,7 @@ def digest_recipients(day: dt.date):
             | Q(deciding_assignments__state=Assignment.State.DELIVERED)
             | Q(
                 distributions__purpose=Distribution.Purpose.INFORMATION,
-                distributions__assignment__state__in=Assignment.OPEN_STATES,
+                distributions__assignment__state__in=WORKING_STATES,
             )
         )
         .distinct()

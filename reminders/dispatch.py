@@ -9,6 +9,9 @@
   server accepted the mail and before the commit. The row then comes back after its lease and
   the mail is sent again with the same Message-ID, so the resend is recognisable as the same
   message (at-least-once, never silently lost).
+- The in-app notification is written on the first attempt whatever becomes of the e-mail, and
+  the row remembers it (`in_app_at`, committed with the row's next state), so a retry or a
+  failed address never takes the reminder away from the app nor shows it there twice.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import functools
 import logging
 import os
 import signal
+import smtplib
 import uuid
 from dataclasses import dataclass
 
@@ -40,6 +44,16 @@ PUBLISH_BATCH = 100
 def backoff(attempts: int) -> dt.timedelta:
     """2, 4, 8, 16, 32 minutes between attempts."""
     return dt.timedelta(minutes=2**attempts)
+
+
+def is_permanent(error: Exception) -> bool:
+    """The server refused the address for good (a 5xx reply to RCPT: no such mailbox): trying
+    again in 2, 4, 8 … minutes cannot help, so the row fails at once, visible in the admin."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return bool(error.recipients) and all(
+            code >= 500 for code, _reply in error.recipients.values()
+        )
+    return False
 
 
 def reclaim_expired(now: dt.datetime) -> int:
@@ -154,12 +168,29 @@ def _fault(point: str) -> None:
 # one query more per send (tests/reminders/test_messages.py guards the ones in use). The
 # delivery is not joined: only decision-waiting reminders have one, and they load it lazily.
 _RELATED_FIELDS = {
-    "recipient": ("id", "username", "first_name", "last_name", "email", "language"),
+    "recipient": (
+        "id",
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "is_active",
+        "language",
+        "wants_digest",
+    ),
     "assignment": ("id", "registration_number", "title", "state", "delivery_due"),
     "milestone": ("id", "assignment_id", "kind", "title", "due", "status"),
 }
-_RETRY_FIELDS = ("attempts", "last_error", "claim_token", "lease_until", "state", "planned_at")
-_SENT_FIELDS = ("state", "attempts", "sent_at", "claim_token", "lease_until")
+_RETRY_FIELDS = (
+    "attempts",
+    "last_error",
+    "claim_token",
+    "lease_until",
+    "state",
+    "planned_at",
+    "in_app_at",
+)
+_SENT_FIELDS = ("state", "attempts", "sent_at", "claim_token", "lease_until", "in_app_at")
 
 
 @dataclass(frozen=True)
@@ -266,16 +297,22 @@ def send(pk: int, token: str, now: dt.datetime | None = None) -> str:
             statements.update(reminder, ("state",))
             return "cancelled"
         message = compose(reminder)
+        if reminder.in_app_at is None and reminder.kind != Reminder.Kind.DIGEST:
+            # In the app whatever becomes of the e-mail (no address, a refused address, a
+            # server down for hours), once: the mark commits with the row's next state. The
+            # digest is e-mail only: the app's start page already is that summary.
+            InAppChannel().deliver(reminder, message)
+            reminder.in_app_at = now
         _fault("before_send")
         try:
             if reminder.recipient.email:
                 EmailChannel().deliver(reminder, message)
-        except Exception as error:  # noqa: BLE001 - any transport error is retried the same way
+        except Exception as error:  # noqa: BLE001 - any transport error is recorded the same way
             reminder.attempts += 1
             reminder.last_error = f"{type(error).__name__}: {error}"[:2000]
             reminder.claim_token = None
             reminder.lease_until = None
-            if reminder.attempts >= MAX_ATTEMPTS:
+            if reminder.attempts >= MAX_ATTEMPTS or is_permanent(error):
                 reminder.state = Reminder.State.FAILED
             else:
                 reminder.state = Reminder.State.PLANNED
@@ -284,7 +321,6 @@ def send(pk: int, token: str, now: dt.datetime | None = None) -> str:
             log.warning("reminder %s not sent: %s", pk, reminder.last_error)
             return "failed" if reminder.state == Reminder.State.FAILED else "retry"
         _fault("after_send")
-        InAppChannel().deliver(reminder, message)
         reminder.state = Reminder.State.SENT
         reminder.attempts += 1
         reminder.sent_at = now

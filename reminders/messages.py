@@ -58,6 +58,9 @@ def _what(reminder: Reminder) -> str:
 def _link(reminder: Reminder) -> str:
     if reminder.kind == Reminder.Kind.DIGEST:
         return settings.SITE_URL + "/"
+    if reminder.kind == Reminder.Kind.DECISION_WAITING:
+        # Straight to the decision form, as the in-app event of the same delivery links.
+        return settings.SITE_URL + reverse("workflow:decision", args=[reminder.assignment_id])
     url = settings.SITE_URL + reverse("workflow:process", args=[reminder.assignment_id])
     if reminder.milestone_id:
         url += f"#milestone-{reminder.milestone_id}"
@@ -106,6 +109,7 @@ def _labels(language: str) -> dict[str, str]:
             "open": _("Öppna"),
             "open_in_app": _("Öppna i Uppdrag"),
             "footer": _("Det här meddelandet skickades av Uppdrag."),
+            "settings": _("Språk och daglig sammanfattning väljer du under Inställningar"),
         }
 
 
@@ -118,7 +122,16 @@ def _reminder_context(reminder: Reminder, language: str) -> dict:
     if reminder.milestone_id:
         facts.append((labels["milestone"], reminder.milestone.title))
     if reminder.due_date:
-        facts.append((labels["due"], reminder.due_date.isoformat()))
+        # The day the subject names: a deadline on a weekend or holiday is the working day
+        # before it, and the body says so rather than show another date than the subject.
+        effective = calendar.working_day_on_or_before(reminder.due_date)
+        value = effective.isoformat()
+        if effective != reminder.due_date:
+            value = _("%(day)s (%(due)s är ingen arbetsdag)") % {
+                "day": value,
+                "due": reminder.due_date.isoformat(),
+            }
+        facts.append((labels["due"], value))
     return {
         "greeting": _("Hej %(name)s!") % {"name": reminder.recipient.get_full_name()},
         "facts": facts,
@@ -188,6 +201,10 @@ def _ics(reminder: Reminder, subject: str, link: str) -> bytes | None:
     return b"".join(_ics_line(line) + b"\r\n" for line in lines)
 
 
+def _settings_url() -> str:
+    return settings.SITE_URL + reverse("user_settings")
+
+
 def compose(reminder: Reminder) -> Message:
     """The message for one reminder, in the recipient's language."""
     language = reminder.recipient.language or settings.LANGUAGE_CODE
@@ -198,6 +215,7 @@ def compose(reminder: Reminder) -> Message:
             "reminder": reminder,
             "subject": subject,
             "link": link,
+            "settings_url": _settings_url(),
             "recipient": reminder.recipient,
             "language": language,
         }

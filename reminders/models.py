@@ -9,6 +9,7 @@ when planning runs twice.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -37,7 +38,10 @@ class ReminderPolicy(models.Model):
     remind_on_due_day = models.BooleanField(_("påminn på slutdagen"), default=True)
     remind_overdue = models.BooleanField(_("påminn när det är försenat"), default=True)
     overdue_repeat_days = models.PositiveSmallIntegerField(
-        _("upprepa försenat-påminnelsen var n:e dag"), default=7
+        _("upprepa försenat-påminnelsen var n:e dag"),
+        default=7,
+        validators=[MinValueValidator(1)],
+        help_text=_("Kalenderdagar; hamnar den på en helgdag skickas den nästa arbetsdag."),
     )
     escalate_after_working_days = models.PositiveSmallIntegerField(
         _("eskalera efter antal arbetsdagars försening"),
@@ -47,12 +51,28 @@ class ReminderPolicy(models.Model):
     decision_wait_working_days = models.PositiveSmallIntegerField(
         _("påminn beslutsfattare efter antal arbetsdagar"), default=3
     )
-    send_hour = models.PositiveSmallIntegerField(_("skickas klockan"), default=8)
+    send_hour = models.PositiveSmallIntegerField(
+        _("skickas klockan"),
+        default=8,
+        validators=[MaxValueValidator(23)],
+        help_text=_("Timme, 0–23, svensk tid."),
+    )
 
     class Meta:
         verbose_name = _("påminnelseregel")
         verbose_name_plural = _("påminnelseregler")
         ordering = ["subject"]
+        constraints = [
+            # The database refuses what the form refuses, so no other way in (a shell, a
+            # fixture) can store an hour that breaks the planning of every milestone.
+            models.CheckConstraint(
+                condition=Q(send_hour__lte=23), name="reminder_policy_send_hour_0_23"
+            ),
+            models.CheckConstraint(
+                condition=Q(overdue_repeat_days__gte=1),
+                name="reminder_policy_overdue_repeat_at_least_1",
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(dict(self.SUBJECT_CHOICES).get(self.subject, self.subject))
@@ -133,6 +153,7 @@ class Reminder(models.Model):
     claim_token = models.UUIDField(null=True, blank=True, editable=False)
     lease_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
+    in_app_at = models.DateTimeField(_("visad i appen"), null=True, blank=True)
     created_at = models.DateTimeField(_("skapad"), default=timezone.now)
 
     class Meta:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from assignments.models import Approval, Assignment, Delivery, Milestone
+from assignments.models import Approval, Assignment, Delivery, Milestone, User
 
 from . import calendar
 from .models import DELIVERY_SUBJECT, Reminder, ReminderPolicy
@@ -53,20 +53,48 @@ def delivery_key(delivery: Delivery) -> str:
     return f"delivery:{delivery.pk}"
 
 
+def _active(ids) -> list[int]:
+    """The given people who can still sign in, in the given order, each once: a person
+    who has left (deactivated, never deleted) gets no more reminders."""
+    ids = list(dict.fromkeys(pk for pk in ids if pk is not None))
+    active = set(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
+    return [pk for pk in ids if pk in active]
+
+
 def _escalation_recipients(assignment: Assignment) -> list[int]:
-    ids = list(assignment.commissioners.values_list("pk", flat=True))
-    ids += [pk for pk in assignment.decision_makers.values_list("pk", flat=True) if pk not in ids]
-    return ids
+    return _active(
+        [
+            *assignment.commissioners.values_list("pk", flat=True),
+            *assignment.decision_makers.values_list("pk", flat=True),
+        ]
+    )
 
 
 def _deadline_wanted(
-    *, subject_key: str, due: dt.date, owner_id: int, assignment: Assignment, policy
+    *, subject_key: str, due: dt.date, owner_ids: list[int], assignment: Assignment, policy
 ) -> list[Wanted]:
-    """The before/on/after-due and escalation rows for one deadline.
+    """The before/on/after-due and escalation rows for one deadline: the due and overdue
+    ones to each of `owner_ids` (the assignee and the responsible person), the escalation to
+    the commissioners and decision-makers.
 
     Heads-up reminders whose day has passed are not planned: a reminder that a deadline is
     ten days away is noise once it is three days away.
     """
+    wanted = []
+    for owner_id in owner_ids:
+        wanted += _owner_wanted(subject_key=subject_key, due=due, owner_id=owner_id, policy=policy)
+    if policy.escalate_after_working_days:
+        when = at_hour(
+            calendar.add_working_days(due, policy.escalate_after_working_days), policy.send_hour
+        )
+        wanted += [
+            Wanted(Reminder.Kind.ESCALATION, pk, due.isoformat(), 0, when, due)
+            for pk in _escalation_recipients(assignment)
+        ]
+    return wanted
+
+
+def _owner_wanted(*, subject_key: str, due: dt.date, owner_id: int, policy) -> list[Wanted]:
     version = due.isoformat()
     hour = policy.send_hour
     today = timezone.localdate()
@@ -110,24 +138,22 @@ def _deadline_wanted(
             .first()
         )
         if last_sent is not None:
-            # A week after it actually went out, so catching up after downtime sends one.
+            # A week after it actually went out, so catching up after downtime sends one; a
+            # week that ends on a weekend or holiday goes on to the next working day.
             base = max(last_sent.planned_at, last_sent.sent_at or last_sent.planned_at)
+            day = timezone.localdate(base) + dt.timedelta(days=policy.overdue_repeat_days)
+            if not calendar.is_working_day(day):
+                day = calendar.next_working_day(day)
             wanted.append(
                 Wanted(
                     Reminder.Kind.OVERDUE,
                     owner_id,
                     version,
                     last_sent.sequence + 1,
-                    base + dt.timedelta(days=policy.overdue_repeat_days),
+                    at_hour(day, hour),
                     due,
                 )
             )
-    if policy.escalate_after_working_days:
-        when = at_hour(calendar.add_working_days(due, policy.escalate_after_working_days), hour)
-        wanted += [
-            Wanted(Reminder.Kind.ESCALATION, pk, version, 0, when, due)
-            for pk in _escalation_recipients(assignment)
-        ]
     return wanted
 
 
@@ -169,6 +195,14 @@ def _sync(*, subject_key: str, kinds, wanted: list[Wanted], links: dict) -> tupl
             row.planned_at = w.planned_at
             row.save(update_fields=["state", "planned_at"])
             created += 1
+        elif (
+            row.state == Reminder.State.PLANNED
+            and row.attempts == 0  # a retry keeps its back-off
+            and row.planned_at != w.planned_at
+        ):
+            # The same reminder at another time (the policy's hour or escalation delay changed).
+            row.planned_at = w.planned_at
+            row.save(update_fields=["planned_at"])
     return created, cancelled
 
 
@@ -180,7 +214,7 @@ def plan_for_milestone(milestone: Milestone) -> tuple[int, int]:
         wanted = _deadline_wanted(
             subject_key=milestone_key(milestone),
             due=milestone.due,
-            owner_id=milestone.responsible_id or assignment.assignee_id,
+            owner_ids=_active([assignment.assignee_id, milestone.responsible_id]),
             assignment=assignment,
             policy=ReminderPolicy.for_subject(milestone.kind),
         )
@@ -199,7 +233,7 @@ def plan_for_delivery_deadline(assignment: Assignment) -> tuple[int, int]:
         wanted = _deadline_wanted(
             subject_key=deadline_key(assignment),
             due=assignment.delivery_due,
-            owner_id=assignment.assignee_id,
+            owner_ids=_active([assignment.assignee_id]),
             assignment=assignment,
             policy=ReminderPolicy.for_subject(DELIVERY_SUBJECT),
         )
@@ -228,7 +262,7 @@ def plan_decision_waiting(delivery: Delivery) -> tuple[int, int]:
         answered = set(delivery.approvals.values_list("decision_maker_id", flat=True))
         wanted = [
             Wanted(Reminder.Kind.DECISION_WAITING, pk, str(delivery.number), 0, when, None)
-            for pk in assignment.decision_makers.values_list("pk", flat=True)
+            for pk in _active(assignment.decision_makers.values_list("pk", flat=True))
             if pk not in answered
         ]
     return _sync(
@@ -248,6 +282,31 @@ def replan_assignment(assignment: Assignment) -> None:
         plan_decision_waiting(delivery)
 
 
+def replan_for_policy(subject: str) -> int:
+    """After a policy changed: replan every open deadline it governs, so the planned rows
+    follow the new lead times, hour and delays. Returns the number of deadlines replanned."""
+    count = 0
+    if subject == DELIVERY_SUBJECT:
+        for assignment in Assignment.objects.filter(state__in=WORKING_STATES):
+            plan_for_delivery_deadline(assignment)
+            count += 1
+        for delivery in Delivery.objects.filter(
+            status=Delivery.Status.SUBMITTED, assignment__state=Assignment.State.DELIVERED
+        ).select_related("assignment"):
+            plan_decision_waiting(delivery)
+            count += 1
+        return count
+    milestones = (
+        Milestone.objects.filter(kind=subject, assignment__state__in=WORKING_STATES)
+        .exclude(status__in=Milestone.CLOSED_STATUSES)
+        .select_related("assignment")
+    )
+    for milestone in milestones:
+        plan_for_milestone(milestone)
+        count += 1
+    return count
+
+
 def plan_follow_up(reminder: Reminder) -> None:
     """After a reminder went out: plan what follows it (the next weekly overdue one)."""
     if reminder.kind != Reminder.Kind.OVERDUE:
@@ -262,8 +321,10 @@ def plan_follow_up(reminder: Reminder) -> None:
 
 def is_still_due(reminder: Reminder) -> bool:
     """A last check at send time: is the deadline still open and the person still concerned?"""
+    if not reminder.recipient.is_active:
+        return False
     if reminder.kind == Reminder.Kind.DIGEST:
-        return True
+        return reminder.recipient.wants_digest
     assignment = reminder.assignment
     if reminder.kind == Reminder.Kind.DECISION_WAITING:
         delivery = reminder.delivery

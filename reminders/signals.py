@@ -6,6 +6,7 @@ from django.dispatch import receiver
 from assignments.models import Approval, Assignment, Delivery, Milestone
 
 from . import services
+from .models import ReminderPolicy
 
 
 @receiver(post_save, sender=Milestone)
@@ -37,3 +38,10 @@ def approval_saved(sender, instance, raw=False, **kwargs):
 def people_changed(sender, instance, action, **kwargs):
     if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, Assignment):
         services.replan_assignment(instance)
+
+
+@receiver(post_save, sender=ReminderPolicy)
+def policy_saved(sender, instance, raw=False, **kwargs):
+    """A changed policy applies to the reminders already planned, not only to new ones."""
+    if not raw:
+        instance.replanned = services.replan_for_policy(instance.subject)

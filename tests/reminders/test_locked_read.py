@@ -63,6 +63,7 @@ def test_the_write_stores_what_save_would(seed004, clock, names):
         "lease_until": None,
         "last_error": "SMTPServerDisconnected: åäö",
         "planned_at": dt.datetime(2025, 11, 14, 8, 0, tzinfo=dt.UTC),
+        "in_app_at": dt.datetime(2025, 11, 14, 7, 31, 12, 2, tzinfo=dt.UTC),
     }
     for reminder in (first, second):
         reminder.claim_token = uuid.uuid4()

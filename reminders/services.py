@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from assignments.models import Approval, Assignment, Delivery, Milestone, User
+from assignments.models import Assignment, Delivery, Milestone, User
 
 from . import calendar
 from .models import DELIVERY_SUBJECT, Reminder, ReminderPolicy
@@ -259,11 +259,9 @@ def plan_decision_waiting(delivery: Delivery) -> tuple[int, int]:
             calendar.add_working_days(submitted, policy.decision_wait_working_days),
             policy.send_hour,
         )
-        answered = set(delivery.approvals.values_list("decision_maker_id", flat=True))
         wanted = [
             Wanted(Reminder.Kind.DECISION_WAITING, pk, str(delivery.number), 0, when, None)
-            for pk in _active(assignment.decision_makers.values_list("pk", flat=True))
-            if pk not in answered
+            for pk in _active(_waiting_for(delivery))
         ]
     return _sync(
         subject_key=delivery_key(delivery),
@@ -271,6 +269,25 @@ def plan_decision_waiting(delivery: Delivery) -> tuple[int, int]:
         wanted=wanted,
         links={"assignment": assignment, "delivery": delivery},
     )
+
+
+def _waiting_for(delivery: Delivery) -> list[int]:
+    """Who a submitted delivery waits for: each decision-maker who has not answered, or the
+    stand-in their approval task was delegated to during an absence (workflow reassign)."""
+    from workflow.services import open_tasks
+
+    assignment = delivery.assignment
+    answered = set(delivery.approvals.values_list("decision_maker_id", flat=True))
+    delegated = {
+        task.data.get("decision_maker"): task.owner_id
+        for task in open_tasks(assignment)
+        if task.owner_id and task.flow_task.name == "approve"
+    }
+    return [
+        delegated.get(pk, pk)
+        for pk in assignment.decision_makers.values_list("pk", flat=True)
+        if pk not in answered
+    ]
 
 
 def replan_assignment(assignment: Assignment) -> None:
@@ -330,9 +347,7 @@ def is_still_due(reminder: Reminder) -> bool:
         delivery = reminder.delivery
         return (
             delivery.status == Delivery.Status.SUBMITTED
-            and not Approval.objects.filter(
-                delivery=delivery, decision_maker_id=reminder.recipient_id
-            ).exists()
+            and reminder.recipient_id in _waiting_for(delivery)
         )
     if assignment.state not in WORKING_STATES:
         return False

@@ -28,6 +28,7 @@ from assignments.models import (
 )
 from assignments.services import set_assignment_state
 from reminders.events import notify_event
+from reminders.services import plan_decision_waiting
 
 from .models import AssignmentProcess
 
@@ -426,6 +427,10 @@ def reassign_task(*, task: Task, actor, new_owner, reason: str) -> Task:
         task.owner = new_owner
         task.status = STATUS.ASSIGNED
         task.save(update_fields=["owner", "status"])
+        if task.flow_task.name == "approve":
+            # The "waiting for your decision" reminder follows the task to the stand-in.
+            for delivery in assignment.deliveries.filter(status=Delivery.Status.SUBMITTED):
+                plan_decision_waiting(delivery)
         audit.record(
             actor=actor,
             action="task.reassigned",

@@ -243,6 +243,28 @@ def test_a_decision_waiting_reminder_links_to_the_decision_form(seed004, clock):
     assert message.link in message.text and message.link in message.html
 
 
+def test_the_decision_reminder_follows_a_delegated_task_to_the_stand_in(seed004, clock):
+    from workflow import services as workflow
+
+    jan, anders, per = (
+        User.objects.get(username=name)
+        for name in ("jan.strang", "anders.kullbratt", "per.albertsson")
+    )
+    stand_in = User.objects.get(username="regiondirektor")
+    delivery = workflow.submit_delivery(assignment=seed004, actor=jan, summary="Förslag")
+    waiting = Reminder.objects.filter(kind="decision_waiting", delivery=delivery)
+    assert {r.recipient for r in waiting.filter(state="planned")} == {anders, per}
+    task = next(t for t in workflow.open_tasks(seed004) if t.data.get("decision_maker") == per.pk)
+    workflow.reassign_task(task=task, actor=anders, new_owner=stand_in, reason="Semester")
+    assert {r.recipient for r in waiting.filter(state="planned")} == {anders, stand_in}
+    assert waiting.get(recipient=per).state == "cancelled"
+    row = waiting.get(recipient=stand_in)
+    workflow.approve_delivery(delivery=delivery, decided_by=stand_in)  # for Per
+    row.refresh_from_db()
+    assert row.state == "cancelled"
+    assert {r.recipient for r in waiting.filter(state="planned")} == {anders}
+
+
 # --- the digest ---------------------------------------------------------------------------
 
 

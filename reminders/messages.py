@@ -188,6 +188,8 @@ def _ics(reminder: Reminder, subject: str, link: str) -> bytes | None:
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         "PRODID:-//Uppdrag//reminders//SV",
+        # RFC 6047: the same method as the attachment's Content-Type names (channels.py)
+        "METHOD:PUBLISH",
         "BEGIN:VEVENT",
         f"SUMMARY:{_ics_text(subject)}",
         f"DTSTART;VALUE=DATE:{due:%Y%m%d}",

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from notifications.models import Notification
 
@@ -86,5 +87,11 @@ def notification_mark_read(request, pk):
 def notification_mark_all_read(request):
     count = _mine(request).filter(unread=True).update(unread=False)
     page_cache.bump_on_commit(request.user.pk)  # update() sends no signals
-    messages.success(request, _("%(count)d notiser markerade som lästa.") % {"count": count})
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d notis markerad som läst.", "%(count)d notiser markerade som lästa.", count
+        )
+        % {"count": count},
+    )
     return _back(request)

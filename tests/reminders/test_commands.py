@@ -12,7 +12,30 @@ def test_reminders_preview_lists_what_is_planned(seed004, capsys):
     out = capsys.readouterr().out
     planned = Reminder.objects.filter(assignment=seed004, state="planned").count()
     assert f"{planned} påminnelser." in out
-    assert "2025-11-14 08:00  Före slutdatum" in out
+    lines = out.splitlines()
+    assert lines[0].split() == ["Skickas", "Typ", "Mottagare", "Läge", "Slutdatum", "Gäller"]
+    assert any(
+        line.startswith("2025-11-14 08:00  Före slutdatum")
+        and "2025-11-30  Sammanställning" in line
+        for line in lines
+    ), out
+    assert any(line.endswith("Slutleverans") for line in lines), out
+
+
+def test_reminders_preview_flags_what_the_sweep_has_not_taken_and_app_only_people(seed004, capsys):
+    import datetime as dt
+
+    from assignments.models import User
+
+    User.objects.filter(username="jan.strang").update(email="")
+    row = Reminder.objects.filter(assignment=seed004, recipient__username="jan.strang").first()
+    Reminder.objects.filter(pk=row.pk).update(
+        planned_at=dt.datetime(2025, 1, 2, 8, 0, tzinfo=dt.UTC)
+    )
+    call_command("reminders_preview", "RS 2024-05699")
+    first = capsys.readouterr().out.splitlines()[1]
+    assert first.startswith("2025-01-02 09:00")
+    assert "(väntar på nästa svep; ingen e-postadress: bara i appen)" in first
 
 
 def test_reminders_preview_rejects_an_unknown_number():

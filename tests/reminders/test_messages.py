@@ -19,6 +19,7 @@ def icalendar_reference(reminder: Reminder, subject: str, link: str, stamp) -> b
     ical = icalendar.Calendar()
     ical.add("prodid", "-//Uppdrag//reminders//SV")
     ical.add("version", "2.0")
+    ical.add("method", "PUBLISH")
     event = icalendar.Event()
     event.add("uid", f"{reminder.subject_key.replace(':', '-')}@{settings.MESSAGE_ID_DOMAIN}")
     event.add("dtstamp", stamp)

@@ -93,6 +93,12 @@ def test_mark_read_unread_and_all(client, two_people):
     response = client.post(reverse("notification_read_all"), {"next": "https://evil.example/"})
     assert response["Location"] == reverse("notification_list")
     assert me.notifications.unread().count() == 0
+    page = client.get(response["Location"]).content.decode()
+    assert "3 notiser markerade som lästa." in page
+    notification.refresh_from_db()
+    notification.mark_as_unread()
+    response = client.post(reverse("notification_read_all"), follow=True)
+    assert "1 notis markerad som läst." in response.content.decode()
 
 
 def test_someone_elses_notification_is_a_404_and_unchanged(client, two_people):

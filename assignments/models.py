@@ -163,6 +163,8 @@ class Assignment(PublicRecord):
         CANCELLED = "cancelled", _("Avbruten")
 
     OPEN_STATES = (State.DRAFT, State.ADOPTED, State.IN_PROGRESS, State.DELIVERED)
+    # Adopted and not yet delivered: milestones are worked on and deadlines reminded.
+    WORKING_STATES = (State.ADOPTED, State.IN_PROGRESS)
 
     registration_number = models.CharField(
         _("diarienummer"), max_length=40, validators=[validate_registration_number]

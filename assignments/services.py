@@ -15,8 +15,6 @@ from django.utils.translation import gettext as _
 from . import audit, permissions
 from .models import Assignment, Milestone, MilestoneUpdate
 
-WORKING_STATES = (Assignment.State.ADOPTED, Assignment.State.IN_PROGRESS)
-
 
 def _locked(milestone: Milestone) -> Milestone:
     return Milestone.objects.select_for_update().select_related("assignment").get(pk=milestone.pk)
@@ -31,7 +29,7 @@ def change_milestone_status(
         if not permissions.can_update_milestone(actor, milestone):
             raise PermissionDenied(_("Du får inte uppdatera den här milstolpen."))
         assignment = milestone.assignment
-        if assignment.state not in WORKING_STATES:
+        if assignment.state not in Assignment.WORKING_STATES:
             raise ValidationError(
                 _("Milstolpar kan bara uppdateras medan uppdraget pågår (nu: %(state)s).")
                 % {"state": assignment.get_state_display()}

@@ -16,7 +16,6 @@ from assignments.models import Assignment, Delivery, Distribution, Milestone, Us
 from . import calendar
 
 HORIZON_WORKING_DAYS = 15
-WORKING_STATES = (Assignment.State.ADOPTED, Assignment.State.IN_PROGRESS)
 
 
 @dataclass
@@ -69,12 +68,12 @@ def _deadlines(milestones, assignments, day: dt.date) -> list[Item]:
 def digest_items(person: User, day: dt.date) -> dict[str, list]:
     horizon = calendar.add_working_days(day, HORIZON_WORKING_DAYS)
     open_milestones = (
-        Milestone.objects.filter(assignment__state__in=WORKING_STATES, due__lte=horizon)
+        Milestone.objects.filter(assignment__state__in=Assignment.WORKING_STATES, due__lte=horizon)
         .exclude(status__in=Milestone.CLOSED_STATUSES)
         .select_related("assignment")
     )
     open_deadlines = Assignment.objects.filter(
-        state__in=WORKING_STATES, delivery_due__isnull=False, delivery_due__lte=horizon
+        state__in=Assignment.WORKING_STATES, delivery_due__isnull=False, delivery_due__lte=horizon
     )
     # The assignee and the responsible person, as the reminders go (reminders/services.py).
     mine = _deadlines(
@@ -98,7 +97,7 @@ def digest_items(person: User, day: dt.date) -> dict[str, list]:
     )
     followed = {
         a.pk: Followed(a, _process_url(a.pk))
-        for a in Assignment.objects.filter(pk__in=followed_ids, state__in=WORKING_STATES)
+        for a in Assignment.objects.filter(pk__in=followed_ids, state__in=Assignment.WORKING_STATES)
     }
     for item, assignment_id in _followed_deadlines(
         open_milestones.filter(assignment__in=followed_ids),
@@ -131,12 +130,12 @@ def digest_recipients(day: dt.date):
     candidates = (
         User.objects.filter(wants_digest=True, is_active=True)
         .filter(
-            Q(assigned_assignments__state__in=WORKING_STATES)
-            | Q(responsible_milestones__assignment__state__in=WORKING_STATES)
+            Q(assigned_assignments__state__in=Assignment.WORKING_STATES)
+            | Q(responsible_milestones__assignment__state__in=Assignment.WORKING_STATES)
             | Q(deciding_assignments__state=Assignment.State.DELIVERED)
             | Q(
                 distributions__purpose=Distribution.Purpose.INFORMATION,
-                distributions__assignment__state__in=WORKING_STATES,
+                distributions__assignment__state__in=Assignment.WORKING_STATES,
             )
         )
         .distinct()

@@ -18,7 +18,6 @@ from assignments.models import Assignment, Delivery, Milestone, User
 from . import calendar
 from .models import DELIVERY_SUBJECT, Reminder, ReminderPolicy
 
-WORKING_STATES = (Assignment.State.ADOPTED, Assignment.State.IN_PROGRESS)
 DEADLINE_KINDS = (
     Reminder.Kind.BEFORE_DUE,
     Reminder.Kind.DUE_DAY,
@@ -210,7 +209,7 @@ def plan_for_milestone(milestone: Milestone) -> tuple[int, int]:
     """Plan (or cancel) the reminders of one milestone; returns (planned, cancelled)."""
     assignment = milestone.assignment
     wanted: list[Wanted] = []
-    if assignment.state in WORKING_STATES and not milestone.is_closed:
+    if assignment.state in Assignment.WORKING_STATES and not milestone.is_closed:
         wanted = _deadline_wanted(
             subject_key=milestone_key(milestone),
             due=milestone.due,
@@ -229,7 +228,7 @@ def plan_for_milestone(milestone: Milestone) -> tuple[int, int]:
 def plan_for_delivery_deadline(assignment: Assignment) -> tuple[int, int]:
     """Plan the reminders of the final-delivery deadline ("senast 2025-12-01")."""
     wanted: list[Wanted] = []
-    if assignment.state in WORKING_STATES and assignment.delivery_due:
+    if assignment.state in Assignment.WORKING_STATES and assignment.delivery_due:
         wanted = _deadline_wanted(
             subject_key=deadline_key(assignment),
             due=assignment.delivery_due,
@@ -304,7 +303,7 @@ def replan_for_policy(subject: str) -> int:
     follow the new lead times, hour and delays. Returns the number of deadlines replanned."""
     count = 0
     if subject == DELIVERY_SUBJECT:
-        for assignment in Assignment.objects.filter(state__in=WORKING_STATES):
+        for assignment in Assignment.objects.filter(state__in=Assignment.WORKING_STATES):
             plan_for_delivery_deadline(assignment)
             count += 1
         for delivery in Delivery.objects.filter(
@@ -314,7 +313,7 @@ def replan_for_policy(subject: str) -> int:
             count += 1
         return count
     milestones = (
-        Milestone.objects.filter(kind=subject, assignment__state__in=WORKING_STATES)
+        Milestone.objects.filter(kind=subject, assignment__state__in=Assignment.WORKING_STATES)
         .exclude(status__in=Milestone.CLOSED_STATUSES)
         .select_related("assignment")
     )
@@ -349,7 +348,7 @@ def is_still_due(reminder: Reminder) -> bool:
             delivery.status == Delivery.Status.SUBMITTED
             and reminder.recipient_id in _waiting_for(delivery)
         )
-    if assignment.state not in WORKING_STATES:
+    if assignment.state not in Assignment.WORKING_STATES:
         return False
     if reminder.milestone_id:
         milestone = reminder.milestone

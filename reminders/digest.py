@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from assignments.models import Assignment, Delivery, Distribution, Milestone, User
 
 from . import calendar
+from .messages import decision_url, process_url
 
 HORIZON_WORKING_DAYS = 15
 
@@ -24,6 +23,7 @@ class Item:
 
     title: str
     registration_number: str
+    assignment_id: int
     due: dt.date
     url: str
     overdue: bool
@@ -36,18 +36,15 @@ class Followed:
     items: list[Item] = field(default_factory=list)
 
 
-def _process_url(assignment_id: int, anchor: str = "") -> str:
-    return settings.SITE_URL + reverse("workflow:process", args=[assignment_id]) + anchor
-
-
 def _deadlines(milestones, assignments, day: dt.date) -> list[Item]:
     """The open milestones and final-delivery deadlines given, as digest lines by due date."""
     items = [
         Item(
             m.title,
             m.assignment.registration_number,
+            m.assignment_id,
             m.due,
-            _process_url(m.assignment_id, f"#milestone-{m.pk}"),
+            process_url(m.assignment_id, m.pk),
             m.due < day,
         )
         for m in milestones
@@ -56,8 +53,9 @@ def _deadlines(milestones, assignments, day: dt.date) -> list[Item]:
         Item(
             _("Slutleverans"),
             a.registration_number,
+            a.pk,
             a.delivery_due,
-            _process_url(a.pk),
+            process_url(a.pk),
             a.delivery_due < day,
         )
         for a in assignments
@@ -96,33 +94,23 @@ def digest_items(person: User, day: dt.date) -> dict[str, list]:
         ).values_list("assignment_id", flat=True)
     )
     followed = {
-        a.pk: Followed(a, _process_url(a.pk))
+        a.pk: Followed(a, process_url(a.pk))
         for a in Assignment.objects.filter(pk__in=followed_ids, state__in=Assignment.WORKING_STATES)
     }
-    for item, assignment_id in _followed_deadlines(
+    for item in _deadlines(
         open_milestones.filter(assignment__in=followed_ids),
         open_deadlines.filter(pk__in=followed_ids),
         day,
     ):
-        followed[assignment_id].items.append(item)
+        followed[item.assignment_id].items.append(item)
     return {
         "overdue": [item for item in mine if item.overdue],
         "upcoming": [item for item in mine if not item.overdue],
-        "decisions": [
-            (d, settings.SITE_URL + reverse("workflow:decision", args=[d.assignment_id]))
-            for d in decisions
-        ],
+        "decisions": [(d, decision_url(d.assignment_id)) for d in decisions],
         # Only what has something coming up: a reader is not mailed every day about a
         # quiet assignment.
         "followed": [f for f in followed.values() if f.items],
     }
-
-
-def _followed_deadlines(milestones, assignments, day):
-    """(line, assignment id) for each deadline of the followed assignments, by due date."""
-    pairs = [(_deadlines([m], [], day)[0], m.assignment_id) for m in milestones]
-    pairs += [(_deadlines([], [a], day)[0], a.pk) for a in assignments]
-    return sorted(pairs, key=lambda pair: (pair[0].due, pair[0].title))
 
 
 def digest_recipients(day: dt.date):

@@ -55,16 +55,24 @@ def _what(reminder: Reminder) -> str:
     return _("Slutleveransen")
 
 
+def process_url(assignment_id: int, milestone_id: int | None = None) -> str:
+    """The absolute link to an assignment's process page, at the milestone if one is given."""
+    url = settings.SITE_URL + reverse("workflow:process", args=[assignment_id])
+    return f"{url}#milestone-{milestone_id}" if milestone_id else url
+
+
+def decision_url(assignment_id: int) -> str:
+    """The absolute link to the decision form of an assignment's submitted delivery."""
+    return settings.SITE_URL + reverse("workflow:decision", args=[assignment_id])
+
+
 def _link(reminder: Reminder) -> str:
     if reminder.kind == Reminder.Kind.DIGEST:
         return settings.SITE_URL + "/"
     if reminder.kind == Reminder.Kind.DECISION_WAITING:
         # Straight to the decision form, as the in-app event of the same delivery links.
-        return settings.SITE_URL + reverse("workflow:decision", args=[reminder.assignment_id])
-    url = settings.SITE_URL + reverse("workflow:process", args=[reminder.assignment_id])
-    if reminder.milestone_id:
-        url += f"#milestone-{reminder.milestone_id}"
-    return url
+        return decision_url(reminder.assignment_id)
+    return process_url(reminder.assignment_id, reminder.milestone_id)
 
 
 # Only the template a reminder needs is translated (lazily, in the recipient's language).

@@ -720,6 +720,16 @@ class Approval(PublicRecord):
         on_delete=models.PROTECT,
         related_name="approvals",
     )
+    # Who answered: the decision-maker, or the stand-in (ställföreträdare) they delegated to.
+    # Empty on answers recorded before the record kept it.
+    acted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utförd av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="approvals_acted",
+    )
     verdict = models.CharField(_("beslut"), max_length=20, choices=Verdict.choices)
     decided_on = models.DateField(_("datum för beslut"), null=True, blank=True)
     paragraph_reference = models.CharField(_("paragraf"), max_length=40, blank=True)
@@ -746,7 +756,23 @@ class Approval(PublicRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.decision_maker}: {self.get_verdict_display()}"
+        return f"{self.answered_by}: {self.get_verdict_display()}"
+
+    @property
+    def answered_by(self) -> str:
+        """The decision-maker, and the stand-in when one answered for them."""
+        return named_with_stand_in(self.decision_maker, self.acted_by)
+
+
+def named_with_stand_in(decision_maker, acted_by) -> str:
+    """ "Per Albertsson", or "Per Albertsson, genom ställföreträdare Kim Berg" when a stand-in
+    acted for the decision-maker: the record names both (DOMAIN.md "Who may do what")."""
+    if acted_by is None or acted_by == decision_maker:
+        return str(decision_maker)
+    return _("%(decision_maker)s, genom ställföreträdare %(stand_in)s") % {
+        "decision_maker": decision_maker,
+        "stand_in": acted_by,
+    }
 
 
 class Decision(PublicRecord):

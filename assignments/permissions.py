@@ -9,7 +9,7 @@ from __future__ import annotations
 import rules
 from django.db.models import Q
 
-from .models import Assignment, Distribution, Milestone
+from .models import Approval, Assignment, Distribution, Milestone
 
 REGISTRAR_GROUP = "Registrator"
 REGIONAL_DIRECTOR_GROUP = "Regiondirektör"
@@ -92,6 +92,32 @@ def is_public_within_organisation(user, assignment: Assignment) -> bool:
     return bool(assignment) and user.is_authenticated and assignment.is_public
 
 
+def _open_tasks_held_by(user):
+    """The open human tasks of assignment processes the user holds (viewflow's Task)."""
+    from django.contrib.contenttypes.models import ContentType
+    from viewflow.workflow import STATUS
+    from viewflow.workflow.models import Task
+
+    return Task.objects.filter(
+        owner=user,
+        status__in=(STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED),
+        flow_task_type="HUMAN",
+        process__artifact_content_type=ContentType.objects.get_for_model(Assignment),
+    )
+
+
+@rules.predicate
+def is_stand_in(user, assignment: Assignment) -> bool:
+    """Holds an open task of the assignment, or answered on its delivery for a decision-maker:
+    a stand-in (ställföreträdare) reads what they are to act on, and what they did."""
+    if not getattr(user, "is_authenticated", False) or assignment is None:
+        return False
+    return (
+        _open_tasks_held_by(user).filter(process__artifact_object_id=assignment.pk).exists()
+        or Approval.objects.filter(delivery__assignment=assignment, acted_by=user).exists()
+    )
+
+
 can_view_assignment = (
     is_registrar
     | is_commissioner
@@ -100,6 +126,7 @@ can_view_assignment = (
     | is_working_group_member
     | is_information_reader
     | is_public_within_organisation
+    | is_stand_in
 )
 can_edit_assignment = is_registrar
 can_adopt_assignment = is_commissioner | is_regional_director
@@ -144,6 +171,8 @@ def visible_assignments_q(user) -> Q:
         | Q(working_group__person=user, working_group__is_active=True)
         | Q(distribution__person=user)
         | Q(is_public=True)
+        | Q(pk__in=_open_tasks_held_by(user).values("process__artifact_object_id"))
+        | Q(deliveries__approvals__acted_by=user)
     )
 
 

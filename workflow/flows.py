@@ -7,13 +7,20 @@ from viewflow.workflow import flow, lock
 from assignments import permissions
 from assignments.models import Approval, Delivery
 
+from . import permissions as task_rules
 from . import views
 from .models import AssignmentProcess
 from .nodes import SplitPerItem
 
 
 class TaskView(flow.View):
-    """A human task that only its owner runs; handing it on goes through reassign_task."""
+    """A human task run only by an owner who may hold it (workflow.permissions), asked again
+    on every request; handing it on goes through services.reassign_task."""
+
+    def can_execute(self, user, task):
+        if not super().can_execute(user, task):
+            return False
+        return task_rules.may_run(task, task_rules.standing(user, task.process.artifact))
 
     def can_assign(self, user, task):
         return False

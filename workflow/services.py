@@ -30,6 +30,7 @@ from assignments.services import set_assignment_state
 from reminders.events import notify_event
 from reminders.services import plan_decision_waiting
 
+from . import permissions as task_rules
 from .models import AssignmentProcess
 
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -170,22 +171,22 @@ def submit_delivery(*, assignment: Assignment, actor, summary: str, document=Non
         return delivery
 
 
-def may_answer(task: Task, user) -> bool:
-    """An open approval task is answered by its decision-maker or the stand-in it was
-    delegated to."""
-    return task.flow_task.name == "approve" and user.pk in (
-        task.data.get("decision_maker"),
-        task.owner_id,
-    )
-
-
 def _approve_task_for(delivery: Delivery, actor) -> tuple[Task, User]:
-    """The open approval task actor may answer: their own, or one delegated to them."""
+    """The open approval task actor may answer: their own, or one delegated to them. Asked at
+    answer time, whoever the task's owner is by now."""
     assignment = delivery.assignment
+    me = task_rules.standing(actor, assignment)
     for task in open_tasks(assignment).order_by("pk"):
-        if may_answer(task, actor):
-            return task, User.objects.get(pk=task.data.get("decision_maker"))
-    if permissions.is_decision_maker(actor, assignment):
+        if task_rules.may_answer(task, me):
+            return task, User.objects.get(pk=task_rules.decision_maker_of(task))
+    if me.delivers:
+        raise PermissionDenied(
+            _(
+                "Ingen beslutar om sin egen leverans: uppdragstagaren och projektledaren "
+                "kan inte svara på den."
+            )
+        )
+    if me.decides:
         raise ValidationError(_("Du har redan svarat på den här slutleveransen."))
     raise PermissionDenied(_("Du är inte beslutsfattare för det här uppdraget."))
 
@@ -215,6 +216,7 @@ def approve_delivery(
         approval = Approval.objects.create(
             delivery=delivery,
             decision_maker=decision_maker,
+            acted_by=decided_by,
             verdict=Approval.Verdict.APPROVED,
             decided_on=decided_on,
             paragraph_reference=paragraph_reference.strip(),
@@ -225,6 +227,7 @@ def approve_delivery(
             obj=delivery,
             after={
                 "decision_maker": decision_maker.pk,
+                "acted_by": decided_by.pk,
                 "decided_on": decided_on,
                 "paragraph_reference": approval.paragraph_reference,
             },
@@ -252,6 +255,7 @@ def return_delivery(*, delivery: Delivery, decided_by, comment: str) -> Approval
         approval = Approval.objects.create(
             delivery=delivery,
             decision_maker=decision_maker,
+            acted_by=decided_by,
             verdict=Approval.Verdict.RETURNED,
             decided_on=timezone.localdate(),
             comment=comment.strip(),
@@ -262,7 +266,7 @@ def return_delivery(*, delivery: Delivery, decided_by, comment: str) -> Approval
             actor=decided_by,
             action="delivery.returned",
             obj=delivery,
-            after={"decision_maker": decision_maker.pk},
+            after={"decision_maker": decision_maker.pk, "acted_by": decided_by.pk},
             reason=approval.comment,
         )
         set_assignment_state(
@@ -286,6 +290,7 @@ def record_decision(*, assignment: Assignment) -> Decision:
     delivery = assignment.deliveries.order_by("-number").first()
     approvals = list(delivery.approvals.filter(verdict=Approval.Verdict.APPROVED))
     last = max(approvals, key=lambda a: (a.created_at, a.pk))
+    actor = last.acted_by or last.decision_maker  # who gave the last approval, stand-in or not
     references = sorted({a.paragraph_reference for a in approvals if a.paragraph_reference})
     decision = Decision.objects.create(
         assignment=assignment,
@@ -293,11 +298,9 @@ def record_decision(*, assignment: Assignment) -> Decision:
         decided_on=max(a.decided_on for a in approvals),
         paragraph_reference=", ".join(references),
     )
-    set_assignment_state(
-        assignment=assignment, actor=last.decision_maker, state=Assignment.State.DECIDED
-    )
+    set_assignment_state(assignment=assignment, actor=actor, state=Assignment.State.DECIDED)
     audit.record(
-        actor=last.decision_maker,
+        actor=actor,
         action="decision.recorded",
         obj=decision,
         after={"decided_on": decision.decided_on, "delivery": delivery.number},
@@ -306,7 +309,7 @@ def record_decision(*, assignment: Assignment) -> Decision:
         "decided",
         assignment=assignment,
         recipients=[assignment.assignee, *assignment.commissioners.all()],
-        actor=last.decision_maker,
+        actor=actor,
     )
     return decision
 
@@ -409,25 +412,49 @@ def supersede_assignment(
 
 
 def reassign_task(*, task: Task, actor, new_owner, reason: str) -> Task:
-    """Hand a task to a stand-in (ställföreträdare) during absence; assignee or commissioner."""
+    """Hand an open task to someone else, e.g. a stand-in (ställföreträdare) during an absence.
+
+    Who may hand what to whom is workflow.permissions': an approval task only by its own
+    decision-maker (to a stand-in off the working side) or by a registrar (to a decision-maker
+    of record); the adoption and the work by the assignee or a commissioner, to someone who may
+    do them. The stand-in is recorded on the task, so the answer can be checked against it.
+    """
     with transaction.atomic():
         process = AssignmentProcess.objects.get(pk=task.process_id)
         assignment = _lock(process.assignment)
-        if not (
-            permissions.is_assignee(actor, assignment)
-            or permissions.is_commissioner(actor, assignment)
-        ):
+        task = Task.objects.select_for_update().get(pk=task.pk)
+        me = task_rules.standing(actor, assignment)
+        is_approval = task.flow_task.name == task_rules.APPROVE
+        if not task_rules.may_hand_on(task, me):
+            if is_approval:
+                raise PermissionDenied(
+                    _(
+                        "Bara beslutsfattaren själv kan delegera sitt beslut, "
+                        "eller registrator till en annan beslutsfattare."
+                    )
+                )
             raise PermissionDenied(_("Bara uppdragstagaren eller en uppdragsgivare kan delegera."))
         if not (reason or "").strip():
             raise ValidationError({"reason": _("Ange varför uppgiften delegeras.")})
-        task = Task.objects.select_for_update().get(pk=task.pk)
         if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
             raise ValidationError(_("Uppgiften kan inte delegeras nu."))
+        if not task_rules.may_hand_to(task, me, task_rules.standing(new_owner, assignment)):
+            raise ValidationError({"new_owner": _refusal(task, me)})
         before = task.owner_id
-        task.owner = new_owner
-        task.status = STATUS.ASSIGNED
-        task.save(update_fields=["owner", "status"])
-        if task.flow_task.name == "approve":
+        after = {"task": task.pk, "owner": new_owner.pk}
+        if is_approval:
+            decision_maker = task_rules.decision_maker_of(task)
+            data = {k: v for k, v in task.data.items() if k != "stand_in"}
+            if new_owner.pk != decision_maker:
+                data["stand_in"] = new_owner.pk
+            task.data = data
+            after["decision_maker"] = decision_maker
+        activation = task.flow_task.activation_class(task)
+        if task.status == STATUS.NEW:
+            activation.assign(new_owner)
+        else:
+            activation.reassign(user=new_owner)
+        if is_approval:
             # The "waiting for your decision" reminder follows the task to the stand-in.
             for delivery in assignment.deliveries.filter(status=Delivery.Status.SUBMITTED):
                 plan_decision_waiting(delivery)
@@ -436,7 +463,22 @@ def reassign_task(*, task: Task, actor, new_owner, reason: str) -> Task:
             action="task.reassigned",
             obj=assignment,
             before={"task": task.pk, "owner": before},
-            after={"task": task.pk, "owner": new_owner.pk},
+            after=after,
             reason=reason.strip(),
         )
         return task
+
+
+def _refusal(task: Task, actor: task_rules.Standing) -> str:
+    """Why the chosen person cannot take the task, in the words of the rule."""
+    name = task.flow_task.name
+    if name == task_rules.APPROVE and actor.pk != task_rules.decision_maker_of(task):
+        return _("Registrator kan bara lämna beslutet till en av uppdragets beslutsfattare.")
+    if name == task_rules.APPROVE:
+        return _(
+            "Ställföreträdaren måste vara aktiv och får inte vara uppdragstagare, projektledare "
+            "eller arbeta med uppdraget."
+        )
+    if name == task_rules.ADOPT:
+        return _("Bara en uppdragsgivare eller regiondirektören kan fastställa uppdraget.")
+    return _("Uppgiften kan bara lämnas till någon som arbetar med uppdraget.")

@@ -31,9 +31,11 @@ from assignments.models import (
     Milestone,
     MilestoneUpdate,
     User,
+    named_with_stand_in,
 )
 
 from . import forms, services
+from . import permissions as task_rules
 
 
 def _visible_assignment(request, pk, queryset=None) -> Assignment:
@@ -62,7 +64,9 @@ def _page_context(request, assignment: Assignment) -> dict:
         .prefetch_related(
             Prefetch(
                 "approvals",
-                queryset=Approval.objects.select_related("decision_maker").order_by("pk"),
+                queryset=Approval.objects.select_related("decision_maker", "acted_by").order_by(
+                    "pk"
+                ),
             )
         )
         .order_by("-number")
@@ -82,7 +86,9 @@ def _page_context(request, assignment: Assignment) -> dict:
     )
     commissioners = [p for p in people if p.commissions]
     decision_makers = [p for p in people if p.decides]
+    me = task_rules.standing(user, assignment)
     return {
+        "me": me,
         "commissioners": commissioners,
         "user_is_commissioner": any(c.pk == user.pk for c in commissioners),
         "assignment": assignment,
@@ -90,7 +96,7 @@ def _page_context(request, assignment: Assignment) -> dict:
         "deliveries": deliveries,
         "latest_delivery": deliveries[0] if deliveries else None,
         "decision_makers": decision_makers,
-        "may_decide": any(services.may_answer(t, user) for t in tasks),
+        "may_decide": any(task_rules.may_answer(t, me) for t in tasks),
         "today": timezone.localdate(),
     }
 
@@ -142,7 +148,7 @@ def process_page(request, pk, errors=None, status=200):
     items = list(assignment.items.order_by("kind", "position", "pk"))
     tasks = context["tasks"]
     is_commissioner = context["user_is_commissioner"]
-    may_reassign = bool(tasks) and (is_assignee or is_commissioner)
+    _offer_stand_ins(tasks, context["me"], assignment)
     context.update(
         {
             "page_title": f"{assignment.registration_number} {assignment.title}",
@@ -161,7 +167,7 @@ def process_page(request, pk, errors=None, status=200):
             "for_information": [
                 d for d in distribution if d.purpose == Distribution.Purpose.INFORMATION
             ],
-            "audit_entries": list(
+            "audit_entries": _naming_stand_ins(
                 AuditEntry.objects.filter(assignment=assignment)
                 .select_related("actor")
                 .order_by("-occurred_at", "-pk")[:15]
@@ -171,8 +177,6 @@ def process_page(request, pk, errors=None, status=200):
             and permissions.can_adopt_assignment(user, assignment),
             "may_submit": is_assignee and any(t.flow_task.name == "work" for t in tasks),
             "may_cancel": assignment.is_open and is_commissioner,
-            "may_reassign": may_reassign,
-            "stand_ins": _stand_ins(context, working_group, for_execution) if may_reassign else [],
             "due_form": forms.MilestoneDueForm(),
             "delivery_form": forms.DeliveryForm(),
             "reason_form": forms.ReasonForm(),
@@ -181,19 +185,46 @@ def process_page(request, pk, errors=None, status=200):
     return render(request, "workflow/process.html", context, status=status)
 
 
-def _stand_ins(context, working_group, for_execution) -> list[User]:
-    """Who a task can be delegated to: the people of the assignment (working group, those
-    carrying it out, commissioners, decision-makers), already loaded for the page."""
-    people = {}
-    for person in [
-        *(m.person for m in working_group),
-        *(d.person for d in for_execution),
-        *context["commissioners"],
-        *context["decision_makers"],
-    ]:
-        if person.is_active:
-            people[person.pk] = person
-    return sorted(people.values(), key=lambda p: (p.last_name, p.first_name, p.pk))
+def _offer_stand_ins(tasks, me: task_rules.Standing, assignment: Assignment) -> None:
+    """Mark each task the person may hand on with whom they may hand it to (one query for
+    everyone, whatever the number of people)."""
+    for task in tasks:
+        task.may_hand_on = task_rules.may_hand_on(task, me)
+        task.stand_ins = []
+    if not any(task.may_hand_on for task in tasks):
+        return
+    people = task_rules.standings(
+        assignment, User.objects.filter(is_active=True).order_by("last_name", "first_name", "pk")
+    )
+    for task in tasks:
+        if task.may_hand_on:
+            task.stand_ins = [
+                person
+                for person, standing in people
+                if person.pk != task.owner_id and task_rules.may_hand_to(task, me, standing)
+            ]
+
+
+def _naming_stand_ins(entries) -> list[AuditEntry]:
+    """The entries, each with `who` acted: an answer given by a stand-in names the
+    decision-maker it was given for too."""
+    entries = list(entries)
+    for_someone = [
+        e
+        for e in entries
+        if e.action in ("delivery.approved", "delivery.returned")
+        and isinstance(e.after, dict)
+        and e.after.get("decision_maker") not in (None, e.actor_id)
+    ]
+    decision_makers = User.objects.in_bulk({e.after["decision_maker"] for e in for_someone})
+    for entry in entries:
+        entry.who = entry.actor
+    for entry in for_someone:
+        if entry.after["decision_maker"] in decision_makers:
+            entry.who = named_with_stand_in(
+                decision_makers[entry.after["decision_maker"]], entry.actor
+            )
+    return entries
 
 
 @login_required
@@ -228,11 +259,15 @@ def _next_url(request, default: str) -> str:
 
 
 def _act(request, assignment, action, page=None):
-    """Run a service; Swedish errors re-render the page with 400 and nothing saved."""
+    """Run a service; its Swedish errors re-render the page, nothing saved: 400 for bad
+    input, 403 for an act the person may not take."""
     try:
         action()
     except ValidationError as error:
         return (page or process_page)(request, assignment.pk, errors=_errors(error), status=400)
+    except PermissionDenied as error:
+        errors = [str(error) or _("Du får inte göra det här.")]
+        return (page or process_page)(request, assignment.pk, errors=errors, status=403)
     messages.success(request, _("Sparat."))
     return HttpResponseRedirect(_next_url(request, process_url(assignment)))
 
@@ -406,7 +441,7 @@ def audit_log(request, pk):
     return render(
         request,
         "workflow/audit.html",
-        {"assignment": assignment, "entries": _audit_entries(assignment)},
+        {"assignment": assignment, "entries": _naming_stand_ins(_audit_entries(assignment))},
     )
 
 

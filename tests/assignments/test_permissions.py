@@ -1,9 +1,11 @@
+from types import SimpleNamespace
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import Group as AuthGroup
 
 from assignments import permissions
-from assignments.models import Distribution
+from assignments.models import Assignment, Distribution, User
 from tests.factories import (
     AssignmentFactory,
     DistributionFactory,
@@ -98,3 +100,29 @@ def test_regional_director_may_adopt(case):
     director.groups.add(AuthGroup.objects.create(name=permissions.REGIONAL_DIRECTOR_GROUP))
     assert director.has_perm("assignments.adopt_assignment", assignment)
     assert not UserFactory().has_perm("assignments.adopt_assignment", assignment)
+
+
+def test_a_stand_in_holding_a_task_reads_the_assignment_and_the_filter_agrees(db):
+    from django.core.management import call_command
+
+    from workflow import services
+
+    call_command("load_demo", "--draft", verbosity=0)
+    seed004 = Assignment.objects.get(registration_number="RS 2024-05699", state="draft")
+    people = SimpleNamespace(**{u.username.replace(".", "_"): u for u in User.objects.all()})
+    services.adopt_assignment(assignment=seed004, actor=people.anders_kullbratt)
+    delivery = services.submit_delivery(
+        assignment=seed004, actor=people.jan_strang, summary="Förslag"
+    )
+    per, stand_in, outsider = people.per_albertsson, UserFactory(), UserFactory()
+    assert not permissions.can_view_assignment(stand_in, seed004)
+    task = next(t for t in services.open_tasks(seed004) if t.data.get("decision_maker") == per.pk)
+    services.reassign_task(task=task, actor=per, new_owner=stand_in, reason="Semester")
+    services.approve_delivery(delivery=delivery, decided_by=stand_in)  # and after answering
+    for person in User.objects.all():
+        readable = {
+            a for a in Assignment.objects.all() if permissions.can_view_assignment(person, a)
+        }
+        assert set(permissions.visible_assignments(person)) == readable, person
+    assert permissions.can_view_assignment(stand_in, seed004)
+    assert not permissions.can_view_assignment(outsider, seed004)

@@ -255,7 +255,7 @@ def test_the_decision_reminder_follows_a_delegated_task_to_the_stand_in(seed004,
     waiting = Reminder.objects.filter(kind="decision_waiting", delivery=delivery)
     assert {r.recipient for r in waiting.filter(state="planned")} == {anders, per}
     task = next(t for t in workflow.open_tasks(seed004) if t.data.get("decision_maker") == per.pk)
-    workflow.reassign_task(task=task, actor=anders, new_owner=stand_in, reason="Semester")
+    workflow.reassign_task(task=task, actor=per, new_owner=stand_in, reason="Semester")
     assert {r.recipient for r in waiting.filter(state="planned")} == {anders, stand_in}
     assert waiting.get(recipient=per).state == "cancelled"
     row = waiting.get(recipient=stand_in)

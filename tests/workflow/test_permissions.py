@@ -1,0 +1,79 @@
+"""workflow.permissions: a person's Standing and the task rules that read it."""
+
+import pytest
+
+from assignments import permissions as roles
+from assignments.models import User
+from tests.factories import UserFactory
+from workflow import permissions as task_rules
+from workflow import services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def delivered(seed004, people):
+    services.adopt_assignment(assignment=seed004, actor=people.anders_kullbratt)
+    services.submit_delivery(assignment=seed004, actor=people.jan_strang, summary="Förslag")
+    return seed004
+
+
+def approval_task(assignment, decision_maker):
+    return next(
+        t
+        for t in services.open_tasks(assignment)
+        if t.flow_task.name == "approve" and t.data["decision_maker"] == decision_maker.pk
+    )
+
+
+def test_standings_in_one_query_agree_with_the_role_predicates(seed004, django_assert_num_queries):
+    people = User.objects.order_by("pk")
+    with django_assert_num_queries(1):
+        found = task_rules.standings(seed004, people)
+    assert len(found) == people.count() > 10
+    for person, standing in found:
+        assert standing == task_rules.standing(person, seed004)
+        assert standing.is_assignee == roles.is_assignee(person, seed004)
+        assert standing.is_project_lead == (seed004.project_lead_id == person.pk)
+        assert standing.works == roles.is_working_group_member(person, seed004)
+        assert standing.decides == roles.is_decision_maker(person, seed004)
+        assert standing.commissions == roles.is_commissioner(person, seed004)
+        assert standing.adopts == roles.can_adopt_assignment(person, seed004)
+        assert standing.is_registrar == roles.is_registrar(person)
+
+
+def test_a_decision_maker_of_record_in_the_working_group_still_decides(delivered, people):
+    """Seed 004 names Anders Kullbratt in the working group and as a decision-maker."""
+    anders = task_rules.standing(people.anders_kullbratt, delivered)
+    assert anders.works and anders.decides
+    assert task_rules.may_answer(approval_task(delivered, people.anders_kullbratt), anders)
+
+
+def test_a_decision_maker_who_is_also_the_assignee_may_delegate_but_never_answer(delivered, people):
+    jan = people.jan_strang
+    delivered.decision_makers.add(jan)
+    task = approval_task(delivered, people.per_albertsson)
+    task.data = {"decision_maker": jan.pk}  # as if the split had made it Jan's
+    me = task_rules.standing(jan, delivered)
+    assert not task_rules.may_answer(task, me)
+    outsider = task_rules.standing(UserFactory(), delivered)
+    assert task_rules.may_hand_to(task, me, outsider)
+
+
+def test_anonymous_and_inactive_people_hold_nothing(delivered, people):
+    task = approval_task(delivered, people.per_albertsson)
+    assert not task_rules.may_hold(task, task_rules.NOBODY)
+    assert not task_rules.may_hand_on(task, task_rules.NOBODY)
+    per = people.per_albertsson
+    per.is_active = False
+    per.save()
+    assert not task_rules.may_answer(task, task_rules.standing(per, delivered))
+
+
+def test_a_stand_in_not_recorded_on_the_task_holds_nothing(delivered, people):
+    task = approval_task(delivered, people.per_albertsson)
+    outsider = UserFactory()
+    task.owner = outsider
+    assert not task_rules.may_run(task, task_rules.standing(outsider, delivered))
+    task.data = {**task.data, "stand_in": outsider.pk}
+    assert task_rules.may_run(task, task_rules.standing(outsider, delivered))

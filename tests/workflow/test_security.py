@@ -1,0 +1,268 @@
+"""Who may answer an approval, on every path; viewflow's own pages (issue #15, reproductions 1
+and 7). Each test takes the adversary's side: the assignee, a working-group member, a
+commissioner who is not the task's decision-maker, a person with no role at all."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import translation
+from viewflow.workflow.models import Task
+
+from assignments.models import Approval, AuditEntry, Distribution
+from tests.factories import DistributionFactory, UserFactory, WorkingGroupMemberFactory
+from workflow import services
+
+pytestmark = pytest.mark.django_db
+
+DECIDED_ON = "2025-12-01"
+
+
+@pytest.fixture
+def delivered(seed004, people):
+    """RS 2024-05699 adopted and delivered: one approval task per decision-maker."""
+    services.adopt_assignment(assignment=seed004, actor=people.anders_kullbratt)
+    services.submit_delivery(assignment=seed004, actor=people.jan_strang, summary="Förslag")
+    return seed004
+
+
+@pytest.fixture
+def kim(db):
+    """A person with no role on the assignment: a stand-in (ställföreträdare), or an outsider."""
+    return UserFactory(username="kim.berg", first_name="Kim", last_name="Berg")
+
+
+def approval_task(assignment, decision_maker) -> Task:
+    return next(
+        t
+        for t in services.open_tasks(assignment)
+        if t.flow_task.name == "approve" and t.data["decision_maker"] == decision_maker.pk
+    )
+
+
+def force_owner(task: Task, user) -> None:
+    """The state the old reassign path (or a hand in the database) leaves behind."""
+    Task.objects.filter(pk=task.pk).update(owner=user)
+
+
+def answers(assignment):
+    """The decision-makers' answers on this assignment (the demo holds others)."""
+    return Approval.objects.filter(delivery__assignment=assignment)
+
+
+def url(name: str, assignment) -> str:
+    return reverse(f"workflow:{name}", args=[assignment.pk])
+
+
+# -- reproduction 1: nobody decides their own delivery --------------------------------------
+
+
+def test_assignee_cannot_take_a_decision_makers_approval_task_and_approve_it(
+    client, delivered, people
+):
+    jan, anders = people.jan_strang, people.anders_kullbratt
+    task = approval_task(delivered, anders)
+    client.force_login(jan)
+    response = client.post(
+        url("reassign", delivered), {"task": task.pk, "new_owner": jan.pk, "reason": "Semester"}
+    )
+    assert response.status_code == 403
+    assert "Bara beslutsfattaren" in response.content.decode()
+    task.refresh_from_db()
+    assert task.owner == anders
+    assert not AuditEntry.objects.filter(assignment=delivered, action="task.reassigned").exists()
+    response = client.post(url("approve", delivered), {"decided_on": DECIDED_ON})
+    assert response.status_code == 403
+    assert not answers(delivered).exists()
+
+
+def test_assignee_who_holds_an_approval_task_still_cannot_answer_it(client, delivered, people):
+    jan = people.jan_strang
+    force_owner(approval_task(delivered, people.anders_kullbratt), jan)
+    client.force_login(jan)
+    assert client.post(url("approve", delivered), {"decided_on": DECIDED_ON}).status_code == 403
+    assert client.post(url("return", delivered), {"comment": "Nej"}).status_code == 403
+    delivery = delivered.deliveries.get()
+    with pytest.raises(PermissionDenied):
+        services.approve_delivery(delivery=delivery, decided_by=jan)
+    with pytest.raises(PermissionDenied):
+        services.return_delivery(delivery=delivery, decided_by=jan, comment="Nej")
+    assert not answers(delivered).exists()
+
+
+def test_no_role_owner_of_an_approval_task_cannot_answer_through_viewflows_execute_view(
+    client, delivered, people, kim
+):
+    task = approval_task(delivered, people.per_albertsson)
+    force_owner(task, kim)
+    client.force_login(kim)
+    execute = reverse("uppdrag:assignment:approve:execute", args=[task.process_id, task.pk])
+    assert client.post(execute, {"decided_on": DECIDED_ON}).status_code == 403
+    assert client.post(execute, {"return": "1", "comment": "Nej"}).status_code == 403
+    assert not answers(delivered).exists()
+    task.refresh_from_db()
+    assert task.status == "ASSIGNED"
+
+
+def test_working_group_member_who_holds_an_approval_task_cannot_open_it_in_viewflow(
+    client, delivered, people
+):
+    erica = people.erica_sandberg
+    task = approval_task(delivered, people.per_albertsson)
+    force_owner(task, erica)
+    client.force_login(erica)
+    execute = reverse("uppdrag:assignment:approve:execute", args=[task.process_id, task.pk])
+    assert client.get(execute).status_code == 403
+    assert client.post(execute, {"decided_on": DECIDED_ON}).status_code == 403
+    assert not answers(delivered).exists()
+
+
+# -- delegation is the decision-maker's own act ---------------------------------------------
+
+
+def test_only_the_tasks_own_decision_maker_delegates_it(delivered, people, kim):
+    task = approval_task(delivered, people.per_albertsson)
+    for actor in (people.anders_kullbratt, people.jan_strang, people.erica_sandberg, kim):
+        with pytest.raises(PermissionDenied):
+            services.reassign_task(task=task, actor=actor, new_owner=kim, reason="Semester")
+    task.refresh_from_db()
+    assert task.owner == people.per_albertsson
+
+
+def test_a_stand_in_is_never_on_the_working_side(delivered, people):
+    per = people.per_albertsson
+    executor = UserFactory()
+    DistributionFactory(
+        assignment=delivered, person=executor, purpose=Distribution.Purpose.EXECUTION
+    )
+    inactive = UserFactory(is_active=False)
+    task = approval_task(delivered, per)
+    for person in (people.jan_strang, people.erica_sandberg, executor, inactive):
+        with pytest.raises(ValidationError):
+            services.reassign_task(task=task, actor=per, new_owner=person, reason="Semester")
+    task.refresh_from_db()
+    assert task.owner == per
+
+
+def test_decision_maker_delegates_to_a_stand_in_who_answers_in_their_name(
+    client, delivered, people, kim
+):
+    per = people.per_albertsson
+    client.force_login(per)
+    task = approval_task(delivered, per)
+    response = client.post(
+        url("reassign", delivered), {"task": task.pk, "new_owner": kim.pk, "reason": "Semester"}
+    )
+    assert response.status_code == 302
+    client.force_login(kim)
+    assert client.get(url("process", delivered)).status_code == 200
+    assert 'id="approve"' in client.get(url("decision", delivered)).content.decode()
+    assert client.post(url("approve", delivered), {"decided_on": DECIDED_ON}).status_code == 302
+    approval = answers(delivered).get()
+    assert (approval.decision_maker, approval.acted_by) == (per, kim)
+    entry = AuditEntry.objects.get(assignment=delivered, action="delivery.approved")
+    assert entry.actor == kim
+    assert (entry.after["decision_maker"], entry.after["acted_by"]) == (per.pk, kim.pk)
+    by_line = "Per Albertsson, genom ställföreträdare Kim Berg"
+    for name in ("decision", "process", "audit"):
+        assert by_line in client.get(url(name, delivered)).content.decode(), name
+
+
+def test_approval_names_the_stand_in_in_english_too(delivered, people, kim):
+    per = people.per_albertsson
+    services.reassign_task(
+        task=approval_task(delivered, per), actor=per, new_owner=kim, reason="Semester"
+    )
+    approval = services.approve_delivery(delivery=delivered.deliveries.get(), decided_by=kim)
+    with translation.override("en"):
+        assert approval.answered_by == "Per Albertsson, through deputy Kim Berg"
+    own = services.approve_delivery(
+        delivery=delivered.deliveries.get(), decided_by=people.anders_kullbratt
+    )
+    assert own.acted_by == people.anders_kullbratt
+    assert own.answered_by == "Anders Kullbratt"
+
+
+def test_stand_in_who_joins_the_working_group_can_no_longer_answer(delivered, people, kim):
+    per = people.per_albertsson
+    services.reassign_task(
+        task=approval_task(delivered, per), actor=per, new_owner=kim, reason="Semester"
+    )
+    WorkingGroupMemberFactory(assignment=delivered, person=kim)
+    with pytest.raises(PermissionDenied):
+        services.approve_delivery(delivery=delivered.deliveries.get(), decided_by=kim)
+    assert not answers(delivered).exists()
+
+
+def test_decision_maker_takes_the_task_back_and_the_stand_in_loses_it(delivered, people, kim):
+    per = people.per_albertsson
+    task = approval_task(delivered, per)
+    services.reassign_task(task=task, actor=per, new_owner=kim, reason="Semester")
+    services.reassign_task(task=task, actor=per, new_owner=per, reason="Tillbaka")
+    with pytest.raises(PermissionDenied):
+        services.approve_delivery(delivery=delivered.deliveries.get(), decided_by=kim)
+    approval = services.approve_delivery(delivery=delivered.deliveries.get(), decided_by=per)
+    assert approval.acted_by == per
+
+
+def test_registrar_reassigns_an_approval_task_only_to_a_decision_maker_of_record(
+    delivered, people, kim
+):
+    registrar, anders, per = people.registrator, people.anders_kullbratt, people.per_albertsson
+    task = approval_task(delivered, per)
+    with pytest.raises(ValidationError):
+        services.reassign_task(task=task, actor=registrar, new_owner=kim, reason="Slutat")
+    with pytest.raises(ValidationError):
+        services.reassign_task(task=task, actor=registrar, new_owner=anders, reason=" ")
+    services.reassign_task(task=task, actor=registrar, new_owner=anders, reason="Per har slutat")
+    entry = AuditEntry.objects.get(assignment=delivered, action="task.reassigned")
+    assert (entry.actor, entry.reason) == (registrar, "Per har slutat")
+    assert (entry.before["owner"], entry.after["owner"]) == (per.pk, anders.pk)
+    delivery = delivered.deliveries.get()
+    services.approve_delivery(delivery=delivery, decided_by=anders)
+    services.approve_delivery(delivery=delivery, decided_by=anders)
+    assert {(a.decision_maker, a.acted_by) for a in delivery.approvals.all()} == {
+        (anders, anders),
+        (per, anders),
+    }
+
+
+def test_adopt_task_goes_only_to_someone_who_may_adopt(seed004, people, kim):
+    anders = people.anders_kullbratt
+    task = services.open_tasks(seed004).get()
+    for person in (people.erica_sandberg, kim):
+        with pytest.raises(ValidationError):
+            services.reassign_task(task=task, actor=anders, new_owner=person, reason="Semester")
+    services.reassign_task(
+        task=task, actor=anders, new_owner=people.regiondirektor, reason="Semester"
+    )
+    services.adopt_assignment(assignment=seed004, actor=people.regiondirektor)
+
+
+def test_work_task_goes_only_to_the_working_side(seed004, people, kim):
+    services.adopt_assignment(assignment=seed004, actor=people.anders_kullbratt)
+    task = services.open_tasks(seed004).get()
+    for person in (kim, people.per_albertsson):
+        with pytest.raises(ValidationError):
+            services.reassign_task(
+                task=task, actor=people.jan_strang, new_owner=person, reason="Semester"
+            )
+
+
+def test_the_delegation_form_offers_only_tasks_and_people_the_rules_allow(
+    client, delivered, people, kim
+):
+    per, anders = people.per_albertsson, people.anders_kullbratt
+    own, others = approval_task(delivered, per), approval_task(delivered, anders)
+    client.force_login(per)
+    page = client.get(url("process", delivered))
+    offered = {t.pk: {p.pk for p in t.stand_ins} for t in page.context["tasks"] if t.may_hand_on}
+    assert set(offered) == {own.pk}
+    assert kim.pk in offered[own.pk]
+    assert not offered[own.pk] & {people.jan_strang.pk, people.erica_sandberg.pk, per.pk}
+    client.force_login(people.jan_strang)
+    page = client.get(url("process", delivered))
+    assert 'name="new_owner"' not in page.content.decode()
+    client.force_login(people.registrator)
+    page = client.get(url("process", delivered))
+    offered = {t.pk: {p.pk for p in t.stand_ins} for t in page.context["tasks"] if t.may_hand_on}
+    assert offered == {own.pk: {anders.pk}, others.pk: {per.pk}}

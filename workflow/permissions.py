@@ -1,0 +1,192 @@
+"""Who may hold, answer and hand on a task of an assignment's process, written once.
+
+DOMAIN.md "Who may do what": nobody decides their own delivery, and delegation is the
+decision-maker's own act. Every path asks these rules: the assignment and decision pages, the
+services (again, inside their transaction, at answer time as well as at reassign time),
+viewflow's task views (TaskView in flows.py) and its chart and bulk pages (viewsets.py).
+
+The rules read a person's `Standing` on one assignment: the role facts of
+assignments.permissions, gathered in one query, so that a page can ask them for everyone it
+offers as a stand-in (ställföreträdare) without a query per person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, QuerySet
+from viewflow.workflow import STATUS
+
+from assignments.models import Assignment, Distribution, User, WorkingGroupMember
+from assignments.permissions import REGIONAL_DIRECTOR_GROUP, REGISTRAR_GROUP
+
+ADOPT, WORK, APPROVE = "adopt", "work", "approve"
+OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one person stands on one assignment: the facts the task rules read."""
+
+    pk: int | None
+    is_active: bool = False
+    is_assignee: bool = False
+    is_project_lead: bool = False
+    works: bool = False  # in the working group (active) or on the "för genomförande" list
+    decides: bool = False  # a decision-maker of record
+    commissions: bool = False
+    is_regional_director: bool = False
+    is_registrar: bool = False
+
+    @property
+    def delivers(self) -> bool:
+        """The assignee or the project lead: the delivery is theirs."""
+        return self.is_assignee or self.is_project_lead
+
+    @property
+    def is_working_side(self) -> bool:
+        """Carries the assignment out, so never decides on its delivery."""
+        return self.delivers or self.works
+
+    @property
+    def adopts(self) -> bool:
+        return self.commissions or self.is_regional_director
+
+
+NOBODY = Standing(pk=None)
+
+
+def standings(assignment: Assignment, people: QuerySet[User]) -> list[tuple[User, Standing]]:
+    """Each person of `people` with their Standing on `assignment`, in one query."""
+    person = OuterRef("pk")
+    in_group = User.groups.through.objects.filter(user=person)
+    people = people.annotate(
+        in_working_group=Exists(
+            WorkingGroupMember.objects.filter(assignment=assignment, person=person, is_active=True)
+        ),
+        for_execution=Exists(
+            Distribution.objects.filter(
+                assignment=assignment, person=person, purpose=Distribution.Purpose.EXECUTION
+            )
+        ),
+        decides=Exists(
+            Assignment.decision_makers.through.objects.filter(assignment=assignment, user=person)
+        ),
+        commissions=Exists(
+            Assignment.commissioners.through.objects.filter(assignment=assignment, user=person)
+        ),
+        in_director_group=Exists(in_group.filter(group__name=REGIONAL_DIRECTOR_GROUP)),
+        in_registrar_group=Exists(in_group.filter(group__name=REGISTRAR_GROUP)),
+    )
+    return [
+        (
+            p,
+            Standing(
+                pk=p.pk,
+                is_active=p.is_active,
+                is_assignee=p.pk == assignment.assignee_id,
+                is_project_lead=p.pk == assignment.project_lead_id,
+                works=p.in_working_group or p.for_execution,
+                decides=p.decides,
+                commissions=p.commissions,
+                is_regional_director=p.in_director_group,
+                is_registrar=p.is_superuser or p.in_registrar_group,
+            ),
+        )
+        for p in people
+    ]
+
+
+def standing(user, assignment: Assignment) -> Standing:
+    """The Standing of one person (NOBODY for an anonymous visitor)."""
+    if not getattr(user, "is_authenticated", False):
+        return NOBODY
+    found = standings(assignment, User.objects.filter(pk=user.pk))
+    return found[0][1] if found else NOBODY
+
+
+# -- the rules -----------------------------------------------------------------------------
+
+
+def decision_maker_of(task) -> int | None:
+    """The decision-maker whose approval the task asks for."""
+    return task.data.get("decision_maker")
+
+
+def stand_in_of(task) -> int | None:
+    """The stand-in the approval task was handed to, by its decision-maker or a registrar."""
+    return task.data.get("stand_in")
+
+
+def may_hold_approval(person: Standing, *, decision_maker_id, stand_in_id=None) -> bool:
+    """The rule, once: who may hold or answer the approval of decision-maker `decision_maker_id`.
+
+    The decision-maker, or the stand-in recorded on the task. Never the assignee or the project
+    lead, whatever the task says (nobody decides their own delivery), and never anyone else of
+    the working side unless the document itself names them a decision-maker (seed 004 puts
+    decision-maker Anders Kullbratt in its working group too).
+    """
+    if not person.is_active or person.pk not in (decision_maker_id, stand_in_id):
+        return False
+    if person.delivers:
+        return False
+    if person.decides:
+        return True
+    return person.pk == stand_in_id and not person.works
+
+
+def may_hold(task, person: Standing) -> bool:
+    """May the person hold this task: an approval by may_hold_approval, the adoption only if
+    they may adopt, the work only if they are on the working side."""
+    name = task.flow_task.name
+    if name == APPROVE:
+        return may_hold_approval(
+            person, decision_maker_id=decision_maker_of(task), stand_in_id=stand_in_of(task)
+        )
+    if not person.is_active:
+        return False
+    if name == ADOPT:
+        return person.adopts
+    if name == WORK:
+        return person.is_working_side
+    return False
+
+
+def may_run(task, person: Standing) -> bool:
+    """viewflow's execute view: the task's owner, if they may hold it."""
+    return person.pk is not None and task.owner_id == person.pk and may_hold(task, person)
+
+
+def may_answer(task, person: Standing) -> bool:
+    """May the person answer this open approval task now: its decision-maker (also while a
+    stand-in holds it), or the stand-in who holds it."""
+    if task.flow_task.name != APPROVE or task.status not in OPEN_TASK_STATUSES:
+        return False
+    if person.pk != decision_maker_of(task) and task.owner_id != person.pk:
+        return False
+    return may_hold(task, person)
+
+
+def may_hand_on(task, actor: Standing) -> bool:
+    """May the actor reassign this task at all? An approval task: its own decision-maker, or a
+    registrar; the adoption and the work: the assignee or a commissioner."""
+    if not actor.is_active:
+        return False
+    if task.flow_task.name == APPROVE:
+        return (actor.pk == decision_maker_of(task) and actor.decides) or actor.is_registrar
+    return actor.is_assignee or actor.commissions
+
+
+def may_hand_to(task, actor: Standing, person: Standing) -> bool:
+    """May the actor hand this task to the person? An approval goes from its decision-maker to
+    a stand-in who may hold it (or back to the decision-maker), and from a registrar only to a
+    decision-maker of record; other tasks go to someone who may hold them."""
+    if not may_hand_on(task, actor):
+        return False
+    if task.flow_task.name != APPROVE:
+        return may_hold(task, person)
+    decision_maker_id = decision_maker_of(task)
+    if actor.pk != decision_maker_id and not person.decides:
+        return False
+    stand_in_id = None if person.pk == decision_maker_id else person.pk
+    return may_hold_approval(person, decision_maker_id=decision_maker_id, stand_in_id=stand_in_id)

@@ -26,6 +26,9 @@ site = Site(
     ],
 )
 
+# viewflow's pages answer an anonymous visitor with 403; send them to the login page instead
+handler403 = pages.permission_denied
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("uppdrag/", include("workflow.urls")),

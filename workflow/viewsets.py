@@ -1,9 +1,13 @@
-"""viewflow's inbox, queue and archive for AssignmentFlow; the all-process lists are the
-registrar's only, since they would otherwise show every assignment to everyone."""
+"""viewflow's inbox, queue, archive, chart and bulk pages for AssignmentFlow, each answering only
+what the person may see: the all-process lists are the registrar's only, a process chart is
+for those who may view that assignment, and the bulk pages list only tasks the person may act
+on (viewflow's own would otherwise show every assignment to everyone)."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from viewflow.workflow.flow import FlowAppViewset, views
+from viewflow.workflow.models import Task
 
 from assignments import permissions
 
@@ -32,7 +36,57 @@ class DashboardView(views.DashboardView):
         return super().dispatch(request, *args, **kwargs)
 
 
+class ChartView(views.FlowChartView):
+    """The flow's chart for everyone logged in; one process's chart (where it stands) only for
+    those who may view its assignment, as viewflow's own process page asks."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if "process_pk" in kwargs:
+            processes = self.flow_class.process_class._default_manager.filter(
+                flow_class=self.flow_class
+            )
+            process = get_object_or_404(processes, pk=kwargs["process_pk"])
+            if not self.flow_class.instance.has_view_permission(request.user, obj=process):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _only(tasks, may_act_on):
+    """The tasks the person may act on, as a queryset for viewflow's bulk page."""
+    return Task.objects.filter(pk__in=[t.pk for t in tasks if may_act_on(t)]).order_by("pk")
+
+
+class BulkAssignTasksView(views.BulkAssignTasksActionView):
+    """Lists (select_all included) only this flow's queued tasks the person may take: viewflow's
+    own starts from every task of every process."""
+
+    flow_class = None
+
+    def get_queryset(self):
+        if self.queryset is None:
+            user = self.request.user
+            queue = Task.objects.queue([self.flow_class], user)
+            self.queryset = _only(queue, lambda task: task.flow_task.can_assign(user, task))
+        return super().get_queryset()
+
+
+class BulkUnassignTasksView(views.BulkUnassignTasksActionView):
+    """Lists only this flow's tasks in the person's inbox that they may give up."""
+
+    flow_class = None
+
+    def get_queryset(self):
+        if self.queryset is None:
+            user = self.request.user
+            inbox = Task.objects.inbox([self.flow_class], user)
+            self.queryset = _only(inbox, lambda task: task.flow_task.can_unassign(user, task))
+        return super().get_queryset()
+
+
 class AssignmentFlowViewset(FlowAppViewset):
     dashboard_view_class = DashboardView
     process_list_view_class = ProcessListView
     task_list_view_class = TaskListView
+    chart_view_class = ChartView
+    tasks_assign_view_class = BulkAssignTasksView
+    tasks_unassign_view_class = BulkUnassignTasksView

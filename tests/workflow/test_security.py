@@ -3,6 +3,7 @@ and 7). Each test takes the adversary's side: the assignee, a working-group memb
 commissioner who is not the task's decision-maker, a person with no role at all."""
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
@@ -246,6 +247,63 @@ def test_work_task_goes_only_to_the_working_side(seed004, people, kim):
             services.reassign_task(
                 task=task, actor=people.jan_strang, new_owner=person, reason="Semester"
             )
+
+
+# -- reproduction 7: viewflow's own pages -------------------------------------------------
+
+
+def test_process_chart_is_for_participants_of_that_process_only(client, delivered, people, kim):
+    process = services.current_process(delivered)
+    chart = reverse("uppdrag:assignment:process_chart", args=[process.pk])
+    client.force_login(kim)
+    assert client.get(chart).status_code == 403
+    client.force_login(people.jan_strang)
+    response = client.get(chart)
+    assert response.status_code == 200
+    assert "<svg" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["tasks_assign", "tasks_unassign"])
+def test_bulk_pages_list_only_tasks_the_user_may_act_on(client, delivered, people, kim, name):
+    process = services.current_process(delivered)
+    for person in (kim, people.per_albertsson):
+        client.force_login(person)
+        response = client.post(reverse(f"uppdrag:assignment:{name}"), {"select_all": "1"})
+        assert response.status_code == 200
+        assert list(response.context["view"].get_queryset()) == []
+        assert f"#{process.pk}/" not in response.content.decode()
+    response = client.post(
+        reverse(f"uppdrag:assignment:{name}"), {"select_all": "1", "_confirm": "1"}
+    )
+    assert response.status_code in (302, 403)
+    tasks = services.open_tasks(delivered)
+    assert len(tasks) == 2
+    assert all(t.owner_id == t.data["decision_maker"] for t in tasks)
+
+
+def viewflow_pages(assignment) -> list[str]:
+    process = services.current_process(assignment)
+    task = approval_task(assignment, assignment.decision_makers.order_by("pk").first())
+    return [
+        reverse("uppdrag:assignment:index"),
+        reverse("uppdrag:assignment:inbox"),
+        reverse("uppdrag:assignment:queue"),
+        reverse("uppdrag:assignment:chart"),
+        reverse("uppdrag:assignment:process_chart", args=[process.pk]),
+        reverse("uppdrag:assignment:process_detail", args=[process.pk]),
+        reverse("uppdrag:assignment:approve:execute", args=[process.pk, task.pk]),
+        reverse("uppdrag:assignment:approve:detail", args=[process.pk, task.pk]),
+    ]
+
+
+def test_anonymous_users_are_sent_to_login_on_viewflows_pages(client, delivered):
+    for page in viewflow_pages(delivered):
+        response = client.get(page)
+        assert response.status_code == 302, page
+        assert response["Location"].startswith(f"{settings.LOGIN_URL}?next="), page
+    response = client.post(reverse("uppdrag:assignment:tasks_assign"), {"select_all": "1"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{settings.LOGIN_URL}?next=")
 
 
 def test_the_delegation_form_offers_only_tasks_and_people_the_rules_allow(

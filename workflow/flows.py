@@ -78,7 +78,11 @@ class AssignmentFlow(flow.Flow):
         return permissions.can_view_assignment(user, process.artifact)
 
     def has_manage_permission(self, user, obj=None):
-        return permissions.is_registrar(user)
+        # Nobody steers the process by hand: viewflow's cancel, undo and revive of a task or a
+        # process would change the record without the services' checks and audit (a registrar
+        # could cancel a decision-maker's approval). Cancelling goes through
+        # services.cancel_assignment; handing a task on through services.reassign_task.
+        return False
 
     # -- what the nodes ask ------------------------------------------------------------------
 

@@ -324,3 +324,22 @@ def test_the_delegation_form_offers_only_tasks_and_people_the_rules_allow(
     page = client.get(url("process", delivered))
     offered = {t.pk: {p.pk for p in t.stand_ins} for t in page.context["tasks"] if t.may_hand_on}
     assert offered == {own.pk: {anders.pk}, others.pk: {per.pk}}
+
+
+def test_nobody_cancels_undoes_or_revives_a_task_by_hand_in_viewflow(client, delivered, people):
+    process = services.current_process(delivered)
+    open_task = approval_task(delivered, people.per_albertsson)
+    done_task = next(t for t in process.task_set.all() if t.flow_task.name == "work")
+    client.force_login(people.registrator)
+    for name, task in (("cancel", open_task), ("undo", done_task), ("revive", done_task)):
+        page = reverse(
+            f"uppdrag:assignment:{task.flow_task.name}:{name}", args=[process.pk, task.pk]
+        )
+        assert client.get(page).status_code == 403, name
+        assert client.post(page, {}).status_code == 403, name
+    page = reverse("uppdrag:assignment:process_cancel", args=[process.pk])
+    assert client.post(page, {"_cancel_process": "1"}).status_code == 403
+    open_task.refresh_from_db()
+    done_task.refresh_from_db()
+    process.refresh_from_db()
+    assert (open_task.status, done_task.status, process.status) == ("ASSIGNED", "DONE", "NEW")

@@ -277,7 +277,7 @@ def forge_anders_task_onto_visitor(world, user) -> None:
     someone else), Anders' approval task is now owned by the visitor."""
     if user is None:
         return
-    task = world.anders_task
+    task = type(world.anders_task).objects.get(pk=world.anders_task.pk)  # nothing kept in memory
     task.flow_task.activation_class(task).reassign(user=user)
 
 

@@ -153,6 +153,7 @@ AXES_HTTP_RESPONSE_CODE = 429
 # No log of successful logins (IP addresses kept without end); failures are deleted after the
 # cool-off. Who did what is in our own audit trail.
 AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no start-up banner on every command; failures are still logged
 # How many reverse proxies in front of the app append the address they saw to X-Forwarded-For
 # (1 behind one TLS-terminating proxy); 0 trusts REMOTE_ADDR alone.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -257,4 +258,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # axes tells each step of every login at INFO; failures and lockouts are warnings
+    "loggers": {"axes": {"level": "WARNING"}},
 }

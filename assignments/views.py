@@ -7,9 +7,7 @@ could not open; every page runs a fixed number of queries however many rows it s
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from urllib.parse import urlencode
 
 from django import forms
@@ -32,7 +30,7 @@ from django.views.decorators.http import require_POST
 
 from reminders.calendar import add_working_days
 
-from . import audit, page_cache, permissions
+from . import audit, exports, page_cache, permissions
 from .models import Assignment, Group, Milestone, OrgUnit, User, WorkingGroupMember
 
 UPCOMING_WORKING_DAYS = 15
@@ -246,29 +244,10 @@ def _portfolio_header():
 
 def _export(queryset, fmt: str, today: dt.date) -> HttpResponse:
     filename = f"uppdrag-{today.isoformat()}"
+    rows = _portfolio_rows(queryset, today)
     if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        response.write("\ufeff")  # Excel reads UTF-8 (å, ä, ö) only with a BOM
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow(_portfolio_header())
-        writer.writerows(_portfolio_rows(queryset, today))
-        return response
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Uppdrag"))
-    sheet.append(_portfolio_header())
-    for row in _portfolio_rows(queryset, today):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+        return exports.csv_response(filename, _portfolio_header(), rows)
+    return exports.xlsx_response(filename, _("Uppdrag"), _portfolio_header(), rows)
 
 
 @login_required

@@ -4,6 +4,7 @@ Every value has a safe default for production except SECRET_KEY, which is read f
 environment or, on a developer machine, from a generated file under var/ that git ignores.
 """
 
+import datetime as dt
 import secrets
 from pathlib import Path
 
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "assignments",
     "workflow",
     "reminders",
+    "axes",  # login lockout, see "Logins" below
 ]
 
 MIDDLEWARE = [
@@ -66,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "viewflow.middleware.SiteMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into our lockout page
 ]
 
 # The benchmarks add a bare page beside ours (bench/_urls.py); nothing else sets this.
@@ -126,12 +129,39 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before any check
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# -- Logins: lockout (django-axes) and the password-reset throttle (issue 15) -------------------
+# Failed logins lock the account (from any address) and the address (for any account) for a
+# cool-off; logins to the admin count the same. assignments/logins.py says why a successful
+# login clears only that person's own failures. Attempts during a lockout do not prolong it.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "assignments.logins.LoginAttempts"
+AXES_CLIENT_IP_CALLABLE = "assignments.logins.client_address"
+AXES_LOCKOUT_CALLABLE = "assignments.logins.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# No log of successful logins (IP addresses kept without end); failures are deleted after the
+# cool-off. Who did what is in our own audit trail.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no start-up banner on every command; failures are still logged
+# How many reverse proxies in front of the app append the address they saw to X-Forwarded-For
+# (1 behind one TLS-terminating proxy); 0 trusts REMOTE_ADDR alone.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# "Forgot my password" requests per e-mail address and per client address in a window.
+PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=10)
+PASSWORD_RESET_WINDOW_MINUTES = env.int("PASSWORD_RESET_WINDOW_MINUTES", default=60)
+# -- end of Logins --------------------------------------------------------------------------------
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("English"))]
@@ -228,4 +258,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # axes tells each step of every login at INFO; failures and lockouts are warnings
+    "loggers": {"axes": {"level": "WARNING"}},
 }

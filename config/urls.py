@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site
 
+from assignments import logins
 from assignments import views as pages
 from reminders import views as notices
 from workflow.flows import AssignmentFlow
@@ -34,6 +35,12 @@ urlpatterns = [
     path("uppdrag/", include("workflow.urls")),
     path("workflow/", site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # before Django's own, which it replaces: the reset request is throttled
+    path(
+        "accounts/password_reset/",
+        logins.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", pages.home, name="home"),
     path("portfolj/", pages.portfolio, name="portfolio"),

@@ -4,13 +4,11 @@ Every view checks object-level permission through assignments.permissions; an as
 user may not see answers 404, an action they may not take answers 403.
 """
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 
-from assignments import page_cache, permissions, timeline
+from assignments import exports, page_cache, permissions, timeline
 from assignments import services as registry
 from assignments.models import (
     Approval,
@@ -448,35 +446,28 @@ def audit_log(request, pk):
 @login_required
 def audit_csv(request, pk):
     assignment = _visible_assignment(request, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"granskningslogg-{assignment.pk}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # Excel reads UTF-8 (å, ä, ö) only with a BOM
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
+    header = [
+        _("Tidpunkt"),
+        _("Utförd av"),
+        _("Händelse"),
+        _("Objekt"),
+        _("Före"),
+        _("Efter"),
+        _("Motivering"),
+    ]
+    rows = (
         [
-            _("Tidpunkt"),
-            _("Utförd av"),
-            _("Händelse"),
-            _("Objekt"),
-            _("Före"),
-            _("Efter"),
-            _("Motivering"),
+            entry.occurred_at.isoformat(),
+            str(entry.actor or ""),
+            entry.action,
+            entry.object_repr,
+            entry.before if entry.before is not None else "",
+            entry.after if entry.after is not None else "",
+            entry.reason,
         ]
+        for entry in _audit_entries(assignment)
     )
-    for entry in _audit_entries(assignment):
-        writer.writerow(
-            [
-                entry.occurred_at.isoformat(),
-                str(entry.actor or ""),
-                entry.action,
-                entry.object_repr,
-                entry.before if entry.before is not None else "",
-                entry.after if entry.after is not None else "",
-                entry.reason,
-            ]
-        )
-    return response
+    return exports.csv_response(f"granskningslogg-{assignment.pk}", header, rows)
 
 
 # -- viewflow task views (inbox → task) ------------------------------------------------------

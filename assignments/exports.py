@@ -1,0 +1,78 @@
+"""Spreadsheet exports (CSV and Excel) whose text a spreadsheet shows and never runs.
+
+Excel, LibreOffice and Google Sheets read a cell that begins with "=", "+", "-", "@", a tab or a
+carriage return as a formula (OWASP: CSV injection), so a title or a comment typed by one
+person could run on the machine of whoever opens the export. CSV has no cell types: such text
+gets a leading apostrophe, which the spreadsheets take as "this is text". XLSX has them: text is
+a string cell, which is never evaluated, and the ones that look like formulas are also marked
+quote-prefixed so that Excel keeps them text when someone edits the cell. Numbers and dates are
+not text and are written as they are, so a negative number keeps its sign.
+
+Every export goes through csv_response() or xlsx_response().
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def looks_like_formula(value: Any) -> bool:
+    """Whether a spreadsheet would read this text as a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_LEADS)
+
+
+def csv_value(value: Any) -> Any:
+    """The value as a CSV cell: text that looks like a formula gets a leading apostrophe."""
+    return "'" + value if looks_like_formula(value) else value
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_response(
+    filename: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]
+) -> HttpResponse:
+    """A semicolon-separated UTF-8 CSV download of header and rows, named filename.csv."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response.write("\ufeff")  # Excel reads UTF-8 (å, ä, ö) only with a BOM
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([csv_value(v) for v in header])
+    writer.writerows([csv_value(v) for v in row] for row in rows)
+    return _attachment(response, f"{filename}.csv")
+
+
+def _xlsx_cell(sheet, value: Any) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        # openpyxl makes a formula of any text that starts with "="; a string cell is shown.
+        cell.data_type = "s"
+        cell.quotePrefix = looks_like_formula(value)
+    return cell
+
+
+def xlsx_response(
+    filename: str, sheet_title: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]
+) -> HttpResponse:
+    """An Excel workbook download of header and rows on one sheet, named filename.xlsx."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title)
+    sheet.append([_xlsx_cell(sheet, v) for v in header])
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _attachment(
+        HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE), f"{filename}.xlsx"
+    )

@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
@@ -257,11 +259,28 @@ class DeliveryAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ("assignment", "number", "status", "submitted_by", "submitted_at")
     list_filter = ("status",)
     search_fields = ("assignment__registration_number", "assignment__title")
-    readonly_fields = ("assignment", "number", "submitted_by", "submitted_at", "status")
+    readonly_fields = (
+        "assignment",
+        "number",
+        "submitted_by",
+        "submitted_at",
+        "status",
+        "document_download",
+    )
+    # The document came with the submission and has no URL of its own: the admin links the
+    # download view, which checks permission like every other way to it.
+    exclude = ("document", "document_name")
     inlines = [ApprovalInline]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("dokument"))
+    def document_download(self, delivery):
+        if not delivery.document:
+            return "–"
+        url = reverse("workflow:delivery_document", args=[delivery.assignment_id, delivery.number])
+        return format_html('<a href="{}">{}</a>', url, delivery.document_name)
 
 
 @admin.register(Decision)

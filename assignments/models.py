@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import documents
+
 # Diarienummer as VGR and Region Jönköping write them: "RS 2024-05699", "LJ 2013/746",
 # and the minutes' "LJ2013 /746". Checked, never rewritten: the registrar's text is the record.
 REGISTRATION_NUMBER_RE = r"^[A-ZÅÄÖ]{1,10} ?\d{4} ?[-/] ?\d{1,7}(?:-\d{1,4})?$"
@@ -666,7 +668,8 @@ class MilestoneUpdate(PublicRecord):
 
 
 def delivery_upload_to(instance: Delivery, filename: str) -> str:
-    return f"deliveries/{instance.assignment_id}/{filename}"
+    """A random name: the original is kept in `document_name`, for the download."""
+    return documents.stored_name(f"deliveries/{instance.assignment_id}", filename)
 
 
 class Delivery(PublicRecord):
@@ -681,7 +684,13 @@ class Delivery(PublicRecord):
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="deliveries")
     number = models.PositiveIntegerField(_("version"), default=1)
     summary = models.TextField(_("sammanfattning"))
-    document = models.FileField(_("dokument"), upload_to=delivery_upload_to, blank=True)
+    document = models.FileField(
+        _("dokument"),
+        upload_to=delivery_upload_to,
+        storage=documents.document_storage,
+        blank=True,
+    )
+    document_name = models.CharField(_("dokumentets filnamn"), max_length=255, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("inlämnad av"),

@@ -174,10 +174,16 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-MEDIA_URL = "media/"
+# Uploaded documents live here and nothing serves this directory: there is no MEDIA_URL, and
+# only a view that checks the assignment's permission hands a document out (assignments/
+# documents.py). Keep it off the web server's document root.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# The largest document a delivery may carry (25 MiB); the proxy in front should allow a little
+# more, so that a larger file meets our Swedish error instead of the proxy's.
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=25 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "documents": {"BACKEND": "assignments.documents.PrivateStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -53,8 +52,3 @@ urlpatterns = [
     path("notiser/<int:pk>/last/", notices.notification_mark_read, name="notification_read"),
     path("notiser/alla-lasta/", notices.notification_mark_all_read, name="notification_read_all"),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

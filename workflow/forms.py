@@ -1,7 +1,10 @@
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assignments import documents
 from assignments.models import Milestone, User
 
 
@@ -32,10 +35,35 @@ class MilestoneDueForm(forms.Form):
 
 
 class DeliveryForm(forms.Form):
+    """The final delivery, on the assignment page and on viewflow's task page alike."""
+
     summary = forms.CharField(
         label=_("Sammanfattning av slutleveransen"), widget=forms.Textarea(attrs={"rows": 5})
     )
-    document = forms.FileField(label=_("Dokument"), required=False)
+    document = forms.FileField(
+        label=_("Dokument"),
+        required=False,
+        validators=[documents.validate_document],
+        widget=forms.ClearableFileInput(attrs={"accept": documents.ACCEPT}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].help_text = _(
+            "Tillåtna filtyper: %(allowed)s. Högst %(limit)s."
+        ) % {
+            "allowed": ", ".join(documents.DOCUMENT_TYPES),
+            "limit": filesizeformat(settings.DOCUMENT_MAX_BYTES),
+        }
+
+    def clean(self):
+        # A browser cannot refill a file input: when the form comes back, the file is gone.
+        if self.errors and self.add_prefix("document") in self.files:
+            self.add_error(
+                "document",
+                _("Välj filen igen: en vald fil följer inte med när formuläret visas på nytt."),
+            )
+        return super().clean()
 
 
 class ApproveForm(forms.Form):

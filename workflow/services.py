@@ -8,6 +8,7 @@ moment are serialised), changes the registry, drives the viewflow task, and writ
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow import STATUS
 from viewflow.workflow.models import Task
 
-from assignments import audit, permissions
+from assignments import audit, documents, permissions
 from assignments.models import (
     Approval,
     Assignment,
@@ -152,14 +153,20 @@ def submit_delivery(*, assignment: Assignment, actor, summary: str, document=Non
             assignment=assignment, number=number, summary=summary.strip(), submitted_by=actor
         )
         if document:
+            documents.validate_document(document)
             delivery.document = document
+            delivery.document_name = PurePath(document.name).name
         delivery.save()
         set_assignment_state(assignment=assignment, actor=actor, state=Assignment.State.DELIVERED)
         audit.record(
             actor=actor,
             action="delivery.submitted",
             obj=delivery,
-            after={"number": number, "summary": delivery.summary},
+            after={
+                "number": number,
+                "summary": delivery.summary,
+                "document": delivery.document_name,
+            },
         )
         _execute(task, actor)
         notify_event(

@@ -12,6 +12,11 @@ urlpatterns = [
     path("<int:pk>/delivery/", views.submit, name="submit"),
     path("<int:pk>/approve/", views.approve, name="approve"),
     path("<int:pk>/return/", views.return_for_revision, name="return"),
+    path(
+        "<int:pk>/leveranser/<int:number>/dokument/",
+        views.delivery_document,
+        name="delivery_document",
+    ),
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
     path("<int:pk>/reassign/", views.reassign, name="reassign"),
     path(

@@ -15,16 +15,17 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import FormView
 
-from assignments import exports, page_cache, permissions, timeline
+from assignments import documents, exports, page_cache, permissions, timeline
 from assignments import services as registry
 from assignments.models import (
     Approval,
     Assignment,
     AssignmentItem,
     AuditEntry,
+    Delivery,
     Distribution,
     Milestone,
     MilestoneUpdate,
@@ -101,8 +102,9 @@ def _page_context(request, assignment: Assignment) -> dict:
 
 @login_required
 @page_cache.cached_page
-def process_page(request, pk, errors=None, status=200):
-    """The assignment page: the whole uppdragshandling, its timeline and its process."""
+def process_page(request, pk, errors=None, status=200, delivery_form=None):
+    """The assignment page: the whole uppdragshandling, its timeline and its process.
+    After a refused delivery it shows that form again, bound, so nothing typed is lost."""
     assignment = _visible_assignment(
         request,
         pk,
@@ -176,7 +178,7 @@ def process_page(request, pk, errors=None, status=200):
             "may_submit": is_assignee and any(t.flow_task.name == "work" for t in tasks),
             "may_cancel": assignment.is_open and is_commissioner,
             "due_form": forms.MilestoneDueForm(),
-            "delivery_form": forms.DeliveryForm(),
+            "delivery_form": delivery_form or forms.DeliveryForm(),
             "reason_form": forms.ReasonForm(),
         }
     )
@@ -256,22 +258,29 @@ def _next_url(request, default: str) -> str:
     return default
 
 
-def _act(request, assignment, action, page=None):
+def _act(request, assignment, action, page=None, **page_context):
     """Run a service; its Swedish errors re-render the page, nothing saved: 400 for bad
     input, 403 for an act the person may not take."""
     try:
         action()
     except ValidationError as error:
-        return (page or process_page)(request, assignment.pk, errors=_errors(error), status=400)
+        return (page or process_page)(
+            request, assignment.pk, errors=_errors(error), status=400, **page_context
+        )
     except PermissionDenied as error:
         errors = [str(error) or _("Du får inte göra det här.")]
-        return (page or process_page)(request, assignment.pk, errors=errors, status=403)
+        return (page or process_page)(
+            request, assignment.pk, errors=errors, status=403, **page_context
+        )
     messages.success(request, _("Sparat."))
     return HttpResponseRedirect(_next_url(request, process_url(assignment)))
 
 
 def _bound(form_class, request, assignment):
-    form = form_class(request.POST, request.FILES)
+    return _cleaned(form_class(request.POST, request.FILES))
+
+
+def _cleaned(form):
     if not form.is_valid():
         errors = [
             f"{form.fields[f].label}: {e}" if f in form.fields else e
@@ -340,9 +349,10 @@ def submit(request, pk):
     assignment = _visible_assignment(request, pk)
     if not permissions.can_submit_delivery(request.user, assignment):
         raise PermissionDenied
+    form = forms.DeliveryForm(request.POST, request.FILES)
 
     def action():
-        data = _bound(forms.DeliveryForm, request, assignment)
+        data = _cleaned(form)
         services.submit_delivery(
             assignment=assignment,
             actor=request.user,
@@ -350,7 +360,21 @@ def submit(request, pk):
             document=data["document"],
         )
 
-    return _act(request, assignment, action)
+    return _act(request, assignment, action, delivery_form=form)
+
+
+@require_safe
+def delivery_document(request, pk, number):
+    """A delivery's document, to whoever may see the assignment page (404 for anyone else,
+    anonymous included: a private document's existence is not told), always as a download."""
+    assignment = _visible_assignment(request, pk)
+    delivery = get_object_or_404(
+        Delivery.objects.exclude(document=""), assignment=assignment, number=number
+    )
+    try:
+        return documents.download_response(delivery.document, delivery.document_name)
+    except FileNotFoundError as error:
+        raise Http404 from error
 
 
 def _delivery(assignment):
@@ -485,6 +509,9 @@ class _TaskFormView(FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(assignment=self.assignment, **kwargs)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def form_valid(self, form):
         try:

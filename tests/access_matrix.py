@@ -427,15 +427,12 @@ ASSIGNMENT_PAGES = {
     ),
 }
 
-# PLACEHOLDER (issue #15, 4) - the lead renames this key to the real route of the new private
-# download view for delivery documents once it exists (and fixes `path` if needed). Until then
-# the coverage test lists it as a row without a route. Expected: those who may see the
+# The private download of a delivery's document (issue #15, 4): those who may see the
 # assignment download it as an attachment; everyone else, anonymous included, gets a 404.
-DELIVERY_DOCUMENT_PLACEHOLDER = "PLACEHOLDER: delivery document download"
-
 DOCUMENTS = {
-    DELIVERY_DOCUMENT_PLACEHOLDER: Row(
+    "uppdrag/<int:pk>/leveranser/<int:number>/dokument/": Row(
         get=only(*PARTICIPANTS, ok="download", others="notfound", anonymous="notfound"),
+        post=everyone("method"),
         path=lambda w: w.delivery_document_url(),
     ),
 }
@@ -461,8 +458,10 @@ FLOW = "workflow/uppdrag/assignment/"
 # viewflow's own pages: anonymous visitors go to the login page (issue #15, 7); the process
 # pages and the chart of one process are for its participants only.
 VIEWFLOW_PAGES = {
-    "workflow/": Row(get=logged_in()),
-    "workflow/uppdrag/": Row(get=logged_in()),
+    # viewflow's site and app indexes only send everyone on to the flow's page, which sends the
+    # anonymous visitor to the login page; they show nothing themselves
+    "workflow/": Row(get=everyone("redirect")),
+    "workflow/uppdrag/": Row(get=everyone("redirect")),
     # the dashboard: registrars; everyone else is sent on to their inbox
     FLOW: Row(get=logged_in()),
     FLOW + "inbox/": Row(get=logged_in()),
@@ -788,6 +787,18 @@ ADMIN_MODELS = {
     **admin_model("django_celery_beat", "solarschedule", registrar="none", superuser="full"),
     **admin_model("django_celery_beat", "intervalschedule", registrar="none", superuser="full"),
     **admin_model("notifications", "notification", registrar="none", superuser="full"),
+    # django-axes' login records: the superuser lifts a lock by deleting its attempt
+    **{
+        route: row
+        for model in ("accessattempt", "accesslog", "accessfailurelog")
+        for route, row in admin_model(
+            "axes",
+            model,
+            registrar="none",
+            superuser="full",
+            superuser_except={"add": "denied", "add_post": "denied"},
+        ).items()
+    },
     # the registry
     **admin_model(
         "assignments",

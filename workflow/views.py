@@ -384,10 +384,22 @@ def _delivery(assignment):
     return delivery
 
 
+def _refuse_unless_a_task_allows(request, assignment, rule) -> task_rules.Standing:
+    """403 before the form is read when no open task of the assignment lets the person act
+    (`rule` is task_rules.may_answer or may_hand_on): only those who may act hear about bad
+    input. A decision-maker of record passes, so that the service can say why they may not
+    answer (they have answered already)."""
+    me = task_rules.standing(request.user, assignment)
+    if not me.decides and not any(rule(task, me) for task in services.open_tasks(assignment)):
+        raise PermissionDenied
+    return me
+
+
 @require_POST
 @login_required
 def approve(request, pk):
     assignment = _visible_assignment(request, pk)
+    _refuse_unless_a_task_allows(request, assignment, task_rules.may_answer)
 
     def action():
         data = _bound(forms.ApproveForm, request, assignment)
@@ -405,6 +417,7 @@ def approve(request, pk):
 @login_required
 def return_for_revision(request, pk):
     assignment = _visible_assignment(request, pk)
+    _refuse_unless_a_task_allows(request, assignment, task_rules.may_answer)
 
     def action():
         data = _bound(forms.ReturnForm, request, assignment)
@@ -433,6 +446,7 @@ def cancel(request, pk):
 @login_required
 def reassign(request, pk):
     assignment = _visible_assignment(request, pk)
+    _refuse_unless_a_task_allows(request, assignment, task_rules.may_hand_on)
 
     def action():
         data = _bound(forms.ReassignForm, request, assignment)

@@ -175,3 +175,19 @@ def may_see_portfolio(user) -> bool:
         cache = user.commissioned_assignments.exists()
         user._uppdrag_is_commissioner = cache
     return cache
+
+
+# -- the admin: people and the Registrator group ------------------------------------------------
+
+
+def may_manage_person(user, person) -> bool:
+    """A registrar corrects people's registry data; an account with admin access (staff or
+    superuser) is a superuser's to manage, since its e-mail address is the way into it."""
+    if getattr(user, "is_superuser", False) or person is None:
+        return True
+    return person.pk == user.pk or not (person.is_staff or person.is_superuser)
+
+
+def may_set_password(user, person) -> bool:
+    """Only a superuser sets another person's password; everyone else chooses their own."""
+    return bool(getattr(user, "is_superuser", False)) or person.pk == user.pk

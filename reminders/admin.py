@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from assignments import audit
-from assignments.admin import AuditedAdminMixin
+from assignments.admin_audit import AuditedAdminMixin
 
 from .models import Reminder, ReminderPolicy
 

@@ -457,3 +457,14 @@ def test_changing_a_groups_members_is_audited(registrar_client):
     )
     entry = AuditEntry.objects.get(object_type="assignments.Group")
     assert (entry.before, entry.after) == ({"members": []}, {"members": [person.pk]})
+
+
+def test_registrar_group_may_read_but_not_change_the_process_records(registrar):
+    for model in ("delivery", "approval", "decision", "milestoneupdate", "auditentry"):
+        assert registrar.has_perm(f"assignments.view_{model}"), model
+        assert not registrar.has_perm(f"assignments.add_{model}"), model
+    for model in ("delivery", "approval", "milestoneupdate", "auditentry"):
+        assert not registrar.has_perm(f"assignments.change_{model}"), model
+    for model in ("assignment", "milestone", "orgunit", "user", "group", "workinggroupmember"):
+        assert registrar.has_perm(f"assignments.change_{model}"), model
+    assert not registrar.has_perm("auth.change_group")

@@ -360,4 +360,4 @@ class AuditEntryAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 
 # Registered here so the admin's autodiscovery finds them (after the other apps' own admins).
-from . import admin_people  # noqa: E402, F401
+from . import admin_other_apps, admin_people  # noqa: E402, F401

@@ -359,5 +359,5 @@ class AuditEntryAdmin(NoDeleteMixin, admin.ModelAdmin):
         return False
 
 
-# Registered here so the admin's autodiscovery finds them (after the other apps' own admins).
-from . import admin_other_apps, admin_people  # noqa: E402, F401
+# Registered here so the admin's autodiscovery finds it.
+from . import admin_people  # noqa: E402, F401

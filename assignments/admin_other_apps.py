@@ -1,22 +1,17 @@
 """Other apps' admins on our site: superusers' tools, whatever permissions a group is given.
 
-Auth groups hold permissions, periodic tasks run code, notifications are personal mail: a
-registrar needs none of them. The process's own tables (viewflow's processes and tasks: who
-holds an approval, for which decision-maker) are read only for superusers too; they move
-only through workflow.services, which audit.
+Auth groups hold permissions, periodic tasks run code, notifications are personal mail, login
+records are about people: a registrar needs none of them. The process's own tables (viewflow's
+processes and tasks: who holds an approval, for which decision-maker) are read only for
+superusers too; they move only through workflow.services, which audit.
 """
 
+from django.apps import apps
 from django.contrib import admin
-from django.contrib.auth.models import Group as AuthGroup
-from django_celery_beat.models import (
-    ClockedSchedule,
-    CrontabSchedule,
-    IntervalSchedule,
-    PeriodicTask,
-    SolarSchedule,
-)
-from notifications.models import Notification
-from viewflow.workflow.models import Process, Task
+
+# Our apps' admins state their own rules; every other app's admin is closed by this module.
+OUR_APPS = frozenset({"assignments", "reminders"})
+PROCESS_APPS = frozenset({"viewflow"})
 
 
 class SuperusersOnlyMixin:
@@ -49,22 +44,20 @@ class ReadOnlyMixin(SuperusersOnlyMixin):
         return False
 
 
-def restrict(model, mixin) -> None:
+def restrict(model, mixin, site=admin.site) -> None:
     """Register model again with its own admin class, restricted by mixin."""
-    model_admin = type(admin.site.get_model_admin(model))
-    admin.site.unregister(model)
-    admin.site.register(model, type(model_admin.__name__, (mixin, model_admin), {}))
+    model_admin = type(site.get_model_admin(model))
+    if issubclass(model_admin, mixin):
+        return
+    site.unregister(model)
+    site.register(model, type(model_admin.__name__, (mixin, model_admin), {}))
 
 
-for model in (Process, Task):
-    restrict(model, ReadOnlyMixin)
-for model in (
-    AuthGroup,
-    Notification,
-    PeriodicTask,
-    ClockedSchedule,
-    CrontabSchedule,
-    IntervalSchedule,
-    SolarSchedule,
-):
-    restrict(model, SuperusersOnlyMixin)
+def restrict_other_apps(site=admin.site) -> None:
+    """Close every registered admin of an app not ours (called once the admin has discovered
+    them all, from AssignmentsConfig.ready, so an app added later is closed too)."""
+    for model in apps.get_models():
+        label = model._meta.app_label
+        if label in OUR_APPS or not site.is_registered(model):
+            continue
+        restrict(model, ReadOnlyMixin if label in PROCESS_APPS else SuperusersOnlyMixin, site)

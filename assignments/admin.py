@@ -1,13 +1,19 @@
-"""The registrar's admin, in Swedish. Nothing can be deleted here: these are public records."""
+"""The registrar's admin, in Swedish: a registry tool, not a back door.
+
+The registrar corrects registry data (names, texts, units, people) here, audited. What belongs
+to the process is read only: an assignment's state and the document it supersedes, milestone
+statuses, deliveries, approvals, decisions, milestone updates and the audit trail change only
+through the services (assignments.services, workflow.services), which check and audit. Nothing
+can be deleted here: these are public records.
+"""
 
 from django import forms
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import audit
+from .admin_audit import AuditedAdminMixin, NoDeleteInline, NoDeleteMixin
 from .models import (
     Approval,
     Assignment,
@@ -21,57 +27,25 @@ from .models import (
     Milestone,
     MilestoneUpdate,
     OrgUnit,
-    User,
     WorkingGroupMember,
 )
 
 admin.site.disable_action("delete_selected")
 
-
-class NoDeleteMixin:
-    """Public records are archived, never deleted (DOMAIN.md)."""
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-def save_audited(request, obj) -> None:
-    """Save obj and write one audit entry: created, or changed with only the changed fields."""
-    is_new = obj.pk is None
-    before = {} if is_new else audit.snapshot(type(obj).objects.get(pk=obj.pk))
-    obj.save()
-    after = audit.snapshot(obj)
-    if not is_new:
-        before, after = audit.changed_fields(before, after)
-        if not after:
-            return
-    audit.record(
-        actor=request.user,
-        action="admin.created" if is_new else "admin.changed",
-        obj=obj,
-        before=before or None,
-        after=after,
-    )
+# The parties of an assignment are fixed once its final delivery is in: who decides, who
+# delivered and who commissioned are then part of the decision's record.
+PARTY_FIELDS = ("commissioners", "decision_makers", "assignee")
+PARTIES_EDITABLE_STATES = (
+    Assignment.State.DRAFT,
+    Assignment.State.ADOPTED,
+    Assignment.State.IN_PROGRESS,
+)
 
 
-class AuditedAdminMixin(NoDeleteMixin):
-    """Writes an audit entry for every admin save, with the changed fields before/after."""
-
-    def save_model(self, request, obj, form, change):
-        save_audited(request, obj)
-
-    def save_formset(self, request, form, formset, change):
-        for instance in formset.save(commit=False):
-            save_audited(request, instance)
-        formset.save_m2m()
-
-
-class NoDeleteInline:
-    can_delete = False
-    extra = 0
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+def is_draft(assignment) -> bool:
+    """A registered draft's tidplan is the registrar's to plan; once adopted, dates move
+    through the process (move_milestone_due, with a reason)."""
+    return assignment is None or assignment.state == Assignment.State.DRAFT
 
 
 class ItemInline(NoDeleteInline, admin.TabularInline):
@@ -97,6 +71,12 @@ class MilestoneInline(NoDeleteInline, admin.TabularInline):
     fields = ("position", "kind", "title", "period_label", "start", "due", "responsible", "status")
     autocomplete_fields = ("responsible",)
 
+    def get_readonly_fields(self, request, obj=None):
+        return ("status",) if is_draft(obj) else ("start", "due", "status")
+
+    def has_add_permission(self, request, obj=None):
+        return is_draft(obj) and super().has_add_permission(request, obj)
+
 
 class DistributionInline(NoDeleteInline, admin.TabularInline):
     model = Distribution
@@ -107,10 +87,27 @@ class DistributionInline(NoDeleteInline, admin.TabularInline):
 class AssignmentAdminForm(forms.ModelForm):
     """The admin builds the fields from the fieldsets; this adds the cross-field rules."""
 
+    change_reason = forms.CharField(
+        label=_("Motivering"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Sparas i granskningsloggen. Krävs när slutleveransen flyttas för ett fastställt "
+            "uppdrag."
+        ),
+    )
+
     def clean(self):
         cleaned = super().clean()
         if "commissioners" in self.fields and not cleaned.get("commissioners"):
             self.add_error("commissioners", _("Ange minst en uppdragsgivare."))
+        if (
+            "delivery_due" in self.changed_data
+            and not is_draft(self.instance if self.instance.pk else None)
+            and not (cleaned.get("change_reason") or "").strip()
+        ):
+            # The final deadline is the commissioners' promise: moving it is recorded with why.
+            self.add_error("change_reason", _("Ange varför slutleveransen flyttas."))
         return cleaned
 
 
@@ -137,9 +134,8 @@ class AssignmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "working_group__person__last_name",
     )
     date_hierarchy = "document_date"
-    autocomplete_fields = ("assignee", "project_lead", "supersedes", "issuing_unit")
+    autocomplete_fields = ("assignee", "project_lead", "issuing_unit")
     filter_horizontal = ("commissioners", "decision_makers")
-    readonly_fields = ("created_at", "updated_at")
     inlines = [ItemInline, WorkingGroupInline, RelationInline, MilestoneInline, DistributionInline]
     fieldsets = (
         (
@@ -178,6 +174,20 @@ class AssignmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
         (_("Registrering"), {"fields": ("created_at", "updated_at")}),
     )
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return (*fieldsets, (_("Ändringen"), {"fields": ("change_reason",)}))
+
+    def get_readonly_fields(self, request, obj=None):
+        # The state moves through the flow; a document is superseded through
+        # workflow.services.supersede_assignment, which closes the old one too.
+        readonly = ["state", "supersedes", "created_at", "updated_at"]
+        if obj is not None and obj.state not in PARTIES_EDITABLE_STATES:
+            readonly += [*PARTY_FIELDS, "delivery_due"]
+        return readonly
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         assignment = form.instance
@@ -193,13 +203,48 @@ class AssignmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return queryset, True
 
 
+class MilestoneAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        assignment = cleaned.get("assignment")
+        if self.instance.pk is None and assignment is not None and not is_draft(assignment):
+            self.add_error(
+                "assignment",
+                _(
+                    "Tidplanen för ett fastställt uppdrag ändras inte här. Milstolpar läggs "
+                    "till medan uppdraget är ett utkast."
+                ),
+            )
+        return cleaned
+
+
 @admin.register(Milestone)
 class MilestoneAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    form = MilestoneAdminForm
     list_display = ("title", "assignment", "kind", "start", "due", "status", "responsible")
     list_filter = ("status", "kind")
     search_fields = ("title", "assignment__registration_number", "assignment__title")
     autocomplete_fields = ("assignment", "responsible")
     list_select_related = ("assignment", "responsible")
+    fields = (
+        "assignment",
+        "position",
+        "kind",
+        "title",
+        "period_label",
+        "start",
+        "due",
+        "responsible",
+        "status",
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        # The status moves through change_milestone_status, which logs a MilestoneUpdate.
+        if obj is None:
+            return ("status",)
+        if is_draft(obj.assignment):
+            return ("assignment", "status")
+        return ("assignment", "start", "due", "status")
 
 
 @admin.register(MilestoneUpdate)
@@ -223,19 +268,6 @@ class OrgUnitAdmin(AuditedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("parent",)
 
 
-@admin.register(User)
-class UserAdmin(NoDeleteMixin, BaseUserAdmin):
-    list_display = ("username", "first_name", "last_name", "title", "org_unit", "is_active")
-    search_fields = ("username", "first_name", "last_name", "email", "title")
-    autocomplete_fields = ("org_unit",)
-    fieldsets = BaseUserAdmin.fieldsets + (
-        (
-            _("Befattning och inställningar"),
-            {"fields": ("title", "org_unit", "language", "wants_digest")},
-        ),
-    )
-
-
 @admin.register(Group)
 class GroupAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "process", "mandate", "chair", "is_archived")
@@ -256,25 +288,32 @@ class ApprovalInline(NoDeleteInline, admin.TabularInline):
 
 @admin.register(Delivery)
 class DeliveryAdmin(NoDeleteMixin, admin.ModelAdmin):
+    """Read only: a delivery is the assignee's submission, answered by the decision-makers."""
+
     list_display = ("assignment", "number", "status", "submitted_by", "submitted_at")
     list_filter = ("status",)
     search_fields = ("assignment__registration_number", "assignment__title")
-    readonly_fields = (
+    list_select_related = ("assignment", "submitted_by")
+    fields = (
         "assignment",
         "number",
+        "summary",
+        "document_download",
         "submitted_by",
         "submitted_at",
         "status",
-        "document_download",
     )
-    # The document came with the submission and has no URL of its own: the admin links the
-    # download view, which checks permission like every other way to it.
-    exclude = ("document", "document_name")
+    readonly_fields = ("document_download",)
     inlines = [ApprovalInline]
 
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    # The document came with the submission and has no URL of its own: the admin links the
+    # download view, which checks permission like every other way to it.
     @admin.display(description=_("dokument"))
     def document_download(self, delivery):
         if not delivery.document:
@@ -283,11 +322,35 @@ class DeliveryAdmin(NoDeleteMixin, admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, delivery.document_name)
 
 
+# The minutes extract's fields (seed 003) are added after the decision by the registry, once;
+# what was decided, when and on which delivery is the process's.
+MINUTES_FIELDS = ("decision_body", "minutes_verified_by", "extract_certified_by")
+
+
 @admin.register(Decision)
 class DecisionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("assignment", "decided_on", "paragraph_reference", "decision_body")
     search_fields = ("assignment__registration_number", "assignment__title")
-    readonly_fields = ("assignment", "delivery", "decided_on", "recorded_at")
+    list_select_related = ("assignment",)
+    fields = (
+        "assignment",
+        "delivery",
+        "decided_on",
+        "paragraph_reference",
+        *MINUTES_FIELDS,
+        "recorded_at",
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        filled = [name for name in MINUTES_FIELDS if obj is not None and getattr(obj, name)]
+        return (
+            "assignment",
+            "delivery",
+            "decided_on",
+            "paragraph_reference",
+            "recorded_at",
+            *filled,
+        )
 
     def has_add_permission(self, request):
         return False
@@ -306,3 +369,7 @@ class AuditEntryAdmin(NoDeleteMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# Registered here so the admin's autodiscovery finds it.
+from . import admin_people  # noqa: E402, F401

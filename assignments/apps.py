@@ -10,3 +10,8 @@ class AssignmentsConfig(AppConfig):
         from . import page_cache, permissions  # noqa: F401  (registers the object permissions)
 
         page_cache.connect()
+
+        # django.contrib.admin's ready() has discovered every app's admin by now.
+        from .admin_other_apps import restrict_other_apps
+
+        restrict_other_apps()

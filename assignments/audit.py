@@ -27,10 +27,33 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+# Never written to the trail: a password hash is a secret, not a record.
+SECRET_FIELDS = frozenset({"password"})
+
+
+def _recorded_fields(obj: models.Model) -> list[str]:
+    """The concrete fields worth recording: not secrets, not the "changed at" stamp that every
+    save moves (the entry has its own time)."""
+    return [
+        f.attname
+        for f in obj._meta.concrete_fields
+        if f.name not in SECRET_FIELDS and not getattr(f, "auto_now", False)
+    ]
+
+
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
     """The concrete field values of obj, JSON-ready, for an entry's before/after."""
-    names = fields or [f.attname for f in obj._meta.concrete_fields]
+    names = fields or _recorded_fields(obj)
     return {name: _jsonable(getattr(obj, name)) for name in names}
+
+
+def full_snapshot(obj: models.Model) -> dict[str, Any]:
+    """snapshot() and the many-to-many fields (commissioners, members, groups …) as sorted pks."""
+    values = snapshot(obj)
+    if obj.pk is not None:
+        for field in obj._meta.many_to_many:
+            values[field.name] = sorted(getattr(obj, field.name).values_list("pk", flat=True))
+    return values
 
 
 def _assignment_of(obj: models.Model | None) -> Assignment | None:

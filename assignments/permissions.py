@@ -204,3 +204,60 @@ def may_see_portfolio(user) -> bool:
         cache = user.commissioned_assignments.exists()
         user._uppdrag_is_commissioner = cache
     return cache
+
+
+# -- the admin: people and the Registrator group ------------------------------------------------
+
+
+def may_manage_person(user, person) -> bool:
+    """A registrar corrects people's registry data; an account with admin access (staff or
+    superuser) is a superuser's to manage, since its e-mail address is the way into it."""
+    if getattr(user, "is_superuser", False) or person is None:
+        return True
+    return person.pk == user.pk or not (person.is_staff or person.is_superuser)
+
+
+def may_set_password(user, person) -> bool:
+    """Only a superuser sets another person's password; everyone else chooses their own."""
+    return bool(getattr(user, "is_superuser", False)) or person.pk == user.pk
+
+
+# What the Registrator group holds in Django's permission tables, which the admin reads: the
+# registry to read, add and change; the process's records to read only (they change through
+# the services). Nothing is deleted. The admin classes enforce the same on their own.
+REGISTRAR_PERMISSIONS = {
+    "assignments": {
+        **dict.fromkeys(
+            (
+                "assignment",
+                "assignmentitem",
+                "workinggroupmember",
+                "assignmentrelation",
+                "distribution",
+                "milestone",
+                "orgunit",
+                "user",
+                "group",
+            ),
+            ("view", "add", "change"),
+        ),
+        "decision": ("view", "change"),  # the minutes-extract fields, filled in once
+        **dict.fromkeys(("delivery", "approval", "milestoneupdate", "auditentry"), ("view",)),
+    },
+    "reminders": {"reminder": ("view",), "reminderpolicy": ("view",)},
+}
+
+
+def registrar_permissions():
+    """The Permission rows of REGISTRAR_PERMISSIONS."""
+    from django.contrib.auth.models import Permission
+
+    wanted = Q(pk__in=[])
+    for app_label, models in REGISTRAR_PERMISSIONS.items():
+        for model, actions in models.items():
+            wanted |= Q(
+                content_type__app_label=app_label,
+                content_type__model=model,
+                codename__in=[f"{action}_{model}" for action in actions],
+            )
+    return Permission.objects.filter(wanted)

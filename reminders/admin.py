@@ -1,3 +1,6 @@
+"""The reminders admin: the outbox and the policies. A registrar reads both; acting on them
+(retry, cancel, a new policy) takes the change permission, which only superusers hold."""
+
 from django.contrib import admin, messages
 from django.db import transaction
 from django.utils import timezone
@@ -6,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from assignments import audit
-from assignments.admin import AuditedAdminMixin
+from assignments.admin_audit import AuditedAdminMixin
 
 from .models import Reminder, ReminderPolicy
 
@@ -91,7 +94,7 @@ class ReminderAdmin(admin.ModelAdmin):
                 count += 1
         return count
 
-    @admin.action(description=_("Försök skicka igen"))
+    @admin.action(description=_("Försök skicka igen"), permissions=["change"])
     def retry_failed(self, request, queryset):
         count = self._change_state(
             request,
@@ -108,7 +111,7 @@ class ReminderAdmin(admin.ModelAdmin):
             % {"n": count},
         )
 
-    @admin.action(description=_("Avbryt (skickas inte)"))
+    @admin.action(description=_("Avbryt (skickas inte)"), permissions=["change"])
     def cancel_unsent(self, request, queryset):
         count = self._change_state(
             request,
@@ -126,6 +129,10 @@ class ReminderAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        # A row changes only through the actions above, which audit; its form is read only.
+        return obj is None and super().has_change_permission(request)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -6,7 +6,6 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import Group as AuthGroup
-from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -22,7 +21,11 @@ from assignments.models import (
     User,
     WorkingGroupMember,
 )
-from assignments.permissions import REGIONAL_DIRECTOR_GROUP, REGISTRAR_GROUP
+from assignments.permissions import (
+    REGIONAL_DIRECTOR_GROUP,
+    REGISTRAR_GROUP,
+    registrar_permissions,
+)
 from assignments.services import change_milestone_status
 from workflow import services as workflow
 
@@ -92,11 +95,7 @@ class Command(BaseCommand):
 
     def _roles(self, people, password) -> None:
         registrars, _ = AuthGroup.objects.get_or_create(name=REGISTRAR_GROUP)
-        registrars.permissions.set(
-            Permission.objects.filter(content_type__app_label="assignments").exclude(
-                codename__startswith="delete_"
-            )
-        )
+        registrars.permissions.set(registrar_permissions())
         directors, _ = AuthGroup.objects.get_or_create(name=REGIONAL_DIRECTOR_GROUP)
         people["registrator"].groups.add(registrars)
         people["regiondirektor"].groups.add(directors)

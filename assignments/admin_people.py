@@ -1,0 +1,94 @@
+"""The people admin. A registrar manages people (names, e-mail, title, unit, language, active);
+privileges (superuser, staff, groups, permissions) and other people's passwords are a
+superuser's alone, so the Registrator group cannot raise anyone, herself included."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
+
+from . import audit
+from .admin_audit import AuditedAdminMixin
+from .models import User
+from .permissions import may_manage_person, may_set_password
+
+# Shown to and changed by superusers only. The password field only links to the password
+# form, which is theirs too.
+SUPERUSER_FIELDS = ("password", "is_superuser", "groups", "user_permissions")
+POSITION_FIELDSET = (
+    _("Befattning och inställningar"),
+    {"fields": ("title", "org_unit", "language", "wants_digest")},
+)
+
+
+def _without(fieldsets, names) -> tuple:
+    return tuple(
+        (title, {**options, "fields": tuple(f for f in options["fields"] if f not in names)})
+        for title, options in fieldsets
+    )
+
+
+class PersonCreationForm(forms.ModelForm):
+    """A person registered by a registrar has no password: they choose their own through
+    "Glömt lösenordet?", so nobody else ever knows it."""
+
+    class Meta:
+        model = User
+        fields = ("username", "first_name", "last_name", "email")
+
+    def save(self, commit=True):
+        person = super().save(commit=False)
+        person.set_unusable_password()
+        if commit:
+            person.save()
+            self.save_m2m()
+        return person
+
+
+@admin.register(User)
+class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
+    list_display = ("username", "first_name", "last_name", "title", "org_unit", "is_active")
+    search_fields = ("username", "first_name", "last_name", "email", "title")
+    autocomplete_fields = ("org_unit",)
+    readonly_fields = ("last_login", "date_joined")
+    fieldsets = (*BaseUserAdmin.fieldsets, POSITION_FIELDSET)
+
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        if obj is None:
+            return ((None, {"classes": ("wide",), "fields": PersonCreationForm.Meta.fields}),)
+        return _without(self.fieldsets, SUPERUSER_FIELDS)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return readonly
+        return (*readonly, "is_staff")
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None and not request.user.is_superuser:
+            kwargs["form"] = PersonCreationForm
+        return super().get_form(request, obj, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and may_manage_person(request.user, obj)
+
+    @method_decorator(sensitive_post_parameters())
+    def user_change_password(self, request, id, form_url=""):
+        person = self.get_object(request, unquote(id))
+        if person is not None and not may_set_password(request.user, person):
+            raise PermissionDenied(_("Bara en administratör kan byta någon annans lösenord."))
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if person is not None and request.method == "POST":
+                stored = User.objects.filter(pk=person.pk).values_list("password", flat=True)
+                if stored.get() != person.password:
+                    # That it changed and by whom; the hash itself is never recorded.
+                    audit.record(actor=request.user, action="admin.password_changed", obj=person)
+        return response

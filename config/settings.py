@@ -1,13 +1,15 @@
 """Uppdrag settings: one file, configured by environment variables (django-environ).
 
-Every value has a safe default for production except SECRET_KEY, which is read from the
-environment or, on a developer machine, from a generated file under var/ that git ignores.
+Every value has a safe default for production except SECRET_KEY, which production must set
+(the settings refuse to load without it when DEBUG is off); with DEBUG on (`make run`) a key is
+generated once into a file under var/ that git ignores.
 """
 
 import secrets
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -21,9 +23,17 @@ DEBUG = env.bool("DEBUG", default=False)
 
 
 def _secret_key() -> str:
-    """SECRET_KEY from the environment, else a per-machine key generated once under var/."""
+    """SECRET_KEY from the environment; with DEBUG on, else a per-machine key generated once
+    under var/. Production has no fallback: web, worker and beat each have their own var/
+    (containers), and a key that differs between them or changes when a container is recreated
+    breaks sessions, password-reset links and signed values."""
     if key := env.str("SECRET_KEY", default=""):
         return key
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "Set the SECRET_KEY environment variable: with DEBUG off every process (web, worker, "
+            "beat) must be given the same secret key."
+        )
     path = VAR_DIR / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
@@ -158,11 +168,35 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 
-# Security: secure defaults outside development.
-SESSION_COOKIE_SECURE = env.bool(
-    "SECURE_COOKIES", default=not DEBUG and SITE_URL.startswith("https")
-)
+# Security. With DEBUG off the site is https only: plain http is redirected, browsers are told
+# to use https for a year (HSTS) and cookies are sent over https only. Each can be switched off
+# through the environment, e.g. SECURE_SSL_REDIRECT=false where the proxy in front redirects.
+# A proxy that terminates TLS and talks http to us names the scheme the client used in a
+# header; SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https trusts it. Set it only when the
+# proxy always sets that header (a client could otherwise claim https itself).
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+# The site's own subdomains too; "preload" only consents to browsers' built-in https lists
+# (someone must still submit the domain there).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+
+def _proxy_ssl_header() -> tuple[str, str] | None:
+    """SECURE_PROXY_SSL_HEADER as Django wants it: ("HTTP_X_FORWARDED_PROTO", "https")."""
+    parts = env.tuple("SECURE_PROXY_SSL_HEADER", default=())
+    if not parts:
+        return None
+    if len(parts) != 2 or not parts[0].startswith("HTTP_"):
+        raise ImproperlyConfigured(
+            "SECURE_PROXY_SSL_HEADER reads META-NAME,value, e.g. HTTP_X_FORWARDED_PROTO,https"
+        )
+    return parts
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header()
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 

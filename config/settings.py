@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "config.apps.UppdragStaticFilesConfig",
     "django.contrib.humanize",
+    "csp",
     "viewflow",
     "viewflow.workflow",
     "django_celery_beat",
@@ -67,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -199,6 +202,33 @@ def _proxy_ssl_header() -> tuple[str, str] | None:
 SECURE_PROXY_SSL_HEADER = _proxy_ssl_header()
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content Security Policy (django-csp): scripts, styles, fonts and images from our own origin
+# only, all of them served by WhiteNoise (viewflow's Material components, its fonts and icons
+# included: no CDN). No inline script and no on*= handler runs. Two fixed <style> blocks are
+# allowed by their hash: the progress bar Turbo adds to every page (ProgressBar.defaultCSS in
+# viewflow/js/turbo.es2017-umd.js) and the flow chart's own (viewflow/workflow/graph.svg); any
+# other <style> element is refused, so injected markup cannot restyle or read the page with
+# selectors. Style *attributes* are allowed: viewflow's templates write some forty of them
+# (its dashboard, lists and process pages; ours write none). An attribute styles only its own
+# element, runs no script and loads nothing from elsewhere (default-src and img-src still
+# apply to any url() in it).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [
+            SELF,
+            "'sha256-WAyOw4V+FqDc35lQPyRADLBWbuNK8ahvYEaQIYF1+Ps='",  # Turbo's progress bar
+            "'sha256-M8YLp52BurxPpYt0Cgj1yb0uSRNVQeG6qA/8hDfuLCo='",  # viewflow's flow chart
+        ],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 # E-mail: SMTP in production (EMAIL_URL=smtp://host:25), the console when developing.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -1,7 +1,11 @@
+import base64
+import hashlib
+import re
 import secrets
 
 import pytest
 
+from assignments.models import User
 from tests.settings_probe import evaluated_under, manage, production_environ
 
 SETTINGS = "from django.conf import settings"
@@ -122,3 +126,34 @@ def test_plain_http_is_redirected_to_https(client, https_required):
 def test_https_from_the_proxy_is_served(client, https_required, db):
     response = client.get("/accounts/login/", headers={"X-Forwarded-Proto": "https"})
     assert response.status_code == 200
+
+
+def csp_of(response) -> dict[str, str]:
+    """The Content-Security-Policy header as {directive: sources}."""
+    policy = response["Content-Security-Policy"]
+    return dict((part.strip().split(" ", 1) + [""])[:2] for part in policy.split(";"))
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_content_security_policy(client):
+    policy = csp_of(client.get("/accounts/login/"))
+    assert policy["default-src"] == "'self'"
+    assert policy["script-src"] == "'self'"
+    assert policy["img-src"] == "'self' data:"
+    assert policy["object-src"] == "'none'"
+    assert policy["base-uri"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'"
+    assert policy["form-action"] == "'self'"
+    assert policy["style-src"].startswith("'self' 'sha256-")  # no 'unsafe-inline' <style>
+    assert policy["style-src-attr"] == "'unsafe-inline'"
+
+
+def test_the_policy_allows_the_flow_charts_own_stylesheet_by_its_hash(client, demo):
+    """viewflow's chart is an SVG document with one fixed <style> block (graph.svg)."""
+    client.force_login(User.objects.get(username="registrator"))
+    chart = client.get("/workflow/uppdrag/assignment/chart/")
+    assert chart["Content-Type"] == "image/svg+xml"
+    style = re.search(r"<style[^>]*>(.*?)</style>", chart.content.decode(), re.S).group(1)
+    text = style.replace("<![CDATA[", "").replace("]]>", "")  # what the browser hashes
+    digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in csp_of(chart)["style-src"].split()

@@ -6,8 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.environment import PLAIN_HTTP
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -28,14 +26,10 @@ def evaluated_under(
 
 
 def production_environ(**env: str) -> dict[str, str]:
-    """This process's environment without the test suite's plain-http overrides (and without
-    SECRET_KEY and DEBUG), with `env` added: what a server would start with."""
-    kept = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in PLAIN_HTTP and name not in ("SECRET_KEY", "DEBUG")
-    }
-    return {**kept, **env}
+    """What a server starts with: none of the test suite's variables (tests/environment.py, the
+    browser tests' DJANGO_ALLOW_ASYNC_UNSAFE), only `env` and what any process needs."""
+    kept = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
+    return {**kept, "DJANGO_SETTINGS_MODULE": "config.settings", **env}
 
 
 def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:

@@ -7,7 +7,8 @@ WORKDIR /app
 COPY requirements.lock .
 RUN uv pip install --system --no-cache -r requirements.lock
 COPY . .
-RUN python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0 \
+# compilemessages needs no settings; collectstatic loads them, which want a key (any will do)
+RUN python -m django compilemessages --ignore=.venv --ignore=node_modules -v 0 \
     && SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput -v 0
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2"]

@@ -26,9 +26,11 @@ node_modules/.installed: package.json
 lock: ## Re-pin requirements.lock from pyproject.toml (names and versions only)
 	$(UV) pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11 -q
 
+# Without the settings, which want a SECRET_KEY when DEBUG is off: compilemessages finds locale/
+# from here on its own.
 messages: install ## Compile the Swedish and English translations (locale/)
 	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
-		$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0; fi
+		env -u DJANGO_SETTINGS_MODULE $(PY) -m django compilemessages --ignore=.venv --ignore=node_modules -v 0; fi
 
 run: export DEBUG = true
 run: install messages ## Migrate, load the demo data and start web + worker + beat on SQLite

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import io
 import os
+import secrets
 
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+# The benchmarks run with DEBUG off, where the settings want a key; one of their own will do.
+SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50)
 
 
 def recreate_database(name: str) -> None:

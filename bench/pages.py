@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _common import PG, copy, recreate_database  # noqa: E402
+from _common import PG, SECRET_KEY, copy, recreate_database  # noqa: E402
 
 DB_NAME = "uppdrag_bench_pages"
 ASSIGNMENTS = int(os.environ.get("BENCH_ASSIGNMENTS", "100000"))
@@ -48,6 +48,8 @@ ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings",
     "DATABASE_URL": f"{PG}/{DB_NAME}",
     "DEBUG": "false",
+    "SECRET_KEY": SECRET_KEY,
+    "SECURE_SSL_REDIRECT": "false",  # gunicorn on loopback speaks plain http, as wrk does
     "LOG_LEVEL": "WARNING",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "ROOT_URLCONF": "bench._urls",

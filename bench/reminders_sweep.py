@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _common import PG, copy, recreate_database  # noqa: E402
+from _common import PG, SECRET_KEY, copy, recreate_database  # noqa: E402
 
 DB_NAME = "uppdrag_bench"
 BROKER = os.environ.get("BENCH_BROKER", "redis://127.0.0.1:6379/15")
@@ -47,6 +47,7 @@ os.environ.update(
         # page-version bump writes to, is Redis, not the file cache of `make run`
         "CACHE_URL": os.environ.get("BENCH_CACHE", "redis://127.0.0.1:6379/14"),
         "DEBUG": "false",
+        "SECRET_KEY": SECRET_KEY,
         "LOG_LEVEL": "WARNING",
     }
 )

@@ -1,7 +1,8 @@
 """Uppdrag settings: one file, configured by environment variables (django-environ).
 
-Every value has a safe default for production except SECRET_KEY, which is read from the
-environment or, on a developer machine, from a generated file under var/ that git ignores.
+Every value has a safe default for production except SECRET_KEY, which production must set
+(the settings refuse to load without it when DEBUG is off); with DEBUG on (`make run`) a key is
+generated once into a file under var/ that git ignores.
 """
 
 import datetime as dt
@@ -9,6 +10,8 @@ import secrets
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -22,9 +25,17 @@ DEBUG = env.bool("DEBUG", default=False)
 
 
 def _secret_key() -> str:
-    """SECRET_KEY from the environment, else a per-machine key generated once under var/."""
+    """SECRET_KEY from the environment; with DEBUG on, else a per-machine key generated once
+    under var/. Production has no fallback: web, worker and beat each have their own var/
+    (containers), and a key that differs between them or changes when a container is recreated
+    breaks sessions, password-reset links and signed values."""
     if key := env.str("SECRET_KEY", default=""):
         return key
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "Set the SECRET_KEY environment variable: with DEBUG off every process (web, worker, "
+            "beat) must be given the same secret key."
+        )
     path = VAR_DIR / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
@@ -46,6 +57,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "config.apps.UppdragStaticFilesConfig",
     "django.contrib.humanize",
+    "csp",
     "viewflow",
     "viewflow.workflow",
     "django_celery_beat",
@@ -59,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -194,13 +207,64 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 
-# Security: secure defaults outside development.
-SESSION_COOKIE_SECURE = env.bool(
-    "SECURE_COOKIES", default=not DEBUG and SITE_URL.startswith("https")
-)
+# Security. With DEBUG off the site is https only: plain http is redirected, browsers are told
+# to use https for a year (HSTS) and cookies are sent over https only. Each can be switched off
+# through the environment, e.g. SECURE_SSL_REDIRECT=false where the proxy in front redirects.
+# A proxy that terminates TLS and talks http to us names the scheme the client used in a
+# header; SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https trusts it. Set it only when the
+# proxy always sets that header (a client could otherwise claim https itself).
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+# The site's own subdomains too; "preload" only consents to browsers' built-in https lists
+# (someone must still submit the domain there).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+
+def _proxy_ssl_header() -> tuple[str, str] | None:
+    """SECURE_PROXY_SSL_HEADER as Django wants it: ("HTTP_X_FORWARDED_PROTO", "https")."""
+    parts = env.tuple("SECURE_PROXY_SSL_HEADER", default=())
+    if not parts:
+        return None
+    if len(parts) != 2 or not parts[0].startswith("HTTP_"):
+        raise ImproperlyConfigured(
+            "SECURE_PROXY_SSL_HEADER reads META-NAME,value, e.g. HTTP_X_FORWARDED_PROTO,https"
+        )
+    return parts
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header()
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content Security Policy (django-csp): scripts, styles, fonts and images from our own origin
+# only, all of them served by WhiteNoise (viewflow's Material components, its fonts and icons
+# included: no CDN). No inline script and no on*= handler runs. Two fixed <style> blocks are
+# allowed by their hash: the progress bar Turbo adds to every page (ProgressBar.defaultCSS in
+# viewflow/js/turbo.es2017-umd.js) and the flow chart's own (viewflow/workflow/graph.svg); any
+# other <style> element is refused, so injected markup cannot restyle or read the page with
+# selectors. Style *attributes* are allowed: viewflow's templates write some forty of them
+# (its dashboard, lists and process pages; ours write none). An attribute styles only its own
+# element, runs no script and loads nothing from elsewhere (default-src and img-src still
+# apply to any url() in it).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [
+            SELF,
+            "'sha256-WAyOw4V+FqDc35lQPyRADLBWbuNK8ahvYEaQIYF1+Ps='",  # Turbo's progress bar
+            "'sha256-M8YLp52BurxPpYt0Cgj1yb0uSRNVQeG6qA/8hDfuLCo='",  # viewflow's flow chart
+        ],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 # E-mail: SMTP in production (EMAIL_URL=smtp://host:25), the console when developing.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

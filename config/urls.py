@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site
@@ -12,6 +14,13 @@ from workflow.viewsets import AssignmentFlowViewset
 admin.site.site_header = "Uppdrag"
 admin.site.site_title = "Uppdrag"
 admin.site.index_title = "Administration"
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico wherever a page names no icon (the admin, a flow chart
+    opened on its own): the icon every other page names."""
+    return redirect(static("viewflow/img/favicon.png"))
+
 
 site = Site(
     title="Uppdrag",
@@ -51,4 +60,5 @@ urlpatterns = [
     path("notiser/<int:pk>/", notices.notification_open, name="notification_open"),
     path("notiser/<int:pk>/last/", notices.notification_mark_read, name="notification_read"),
     path("notiser/alla-lasta/", notices.notification_mark_all_read, name="notification_read_all"),
+    path("favicon.ico", favicon),
 ]

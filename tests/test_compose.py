@@ -40,3 +40,21 @@ def test_compose_refuses_to_start_without_a_secret_key():
     result = _config({"POSTGRES_PASSWORD": "y"})
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_web_worker_and_beat_share_the_key_and_the_proxy_settings():
+    result = _config(
+        {
+            "SECRET_KEY": "x",
+            "POSTGRES_PASSWORD": "y",
+            "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
+            "SECURE_SSL_REDIRECT": "false",
+        }
+    )
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+    for service in ("web", "worker", "beat"):
+        environment = services[service]["environment"]
+        assert environment["SECRET_KEY"] == "x"
+        assert environment["SECURE_PROXY_SSL_HEADER"] == "HTTP_X_FORWARDED_PROTO,https"
+        assert environment["SECURE_SSL_REDIRECT"] == "false"

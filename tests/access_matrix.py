@@ -239,6 +239,11 @@ OUR_PAGES = {
     "notiser/alla-lasta/": Row(get=POST_ONLY, post=logged_in("allowed")),
 }
 
+SITE = {
+    # browsers ask for it on pages that name no icon (the admin, a chart opened on its own)
+    "favicon.ico": Row(get=everyone("redirect")),
+}
+
 ACCOUNTS = {
     "accounts/login/": Row(get=everyone("ok"), post=everyone("allowed")),
     # logging out ends on the login page (LOGOUT_REDIRECT_URL)
@@ -929,6 +934,7 @@ ADMIN_MODELS = {
 
 ROWS: dict[str, Row] = {
     **OUR_PAGES,
+    **SITE,
     **ACCOUNTS,
     **ASSIGNMENT_PAGES,
     **DOCUMENTS,

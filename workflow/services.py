@@ -178,10 +178,10 @@ def submit_delivery(*, assignment: Assignment, actor, summary: str, document=Non
         return delivery
 
 
-def _approve_task_for(delivery: Delivery, actor) -> tuple[Task, User]:
-    """The open approval task actor may answer: their own, or one delegated to them. Asked at
-    answer time, whoever the task's owner is by now."""
-    assignment = delivery.assignment
+def answerable_task(*, assignment: Assignment, actor) -> tuple[Task, User]:
+    """The open approval task actor may answer, their own or one delegated to them, with its
+    decision-maker; else the refusal in Swedish. Asked at answer time, whoever the task's owner
+    is by now, and by the pages before they read the form."""
     me = task_rules.standing(actor, assignment)
     for task in open_tasks(assignment).order_by("pk"):
         if task_rules.may_answer(task, me):
@@ -216,7 +216,7 @@ def approve_delivery(
     with transaction.atomic():
         assignment = _lock(delivery.assignment)
         delivery = _current_delivery(assignment)
-        task, decision_maker = _approve_task_for(delivery, decided_by)
+        task, decision_maker = answerable_task(assignment=assignment, actor=decided_by)
         decided_on = decided_on or timezone.localdate()
         if decided_on > timezone.localdate():
             raise ValidationError({"decided_on": _("Beslutsdatum kan inte ligga i framtiden.")})
@@ -258,7 +258,7 @@ def return_delivery(*, delivery: Delivery, decided_by, comment: str) -> Approval
         if not (comment or "").strip():
             raise ValidationError({"comment": _("Skriv varför leveransen återremitteras.")})
         delivery = _current_delivery(assignment)
-        task, decision_maker = _approve_task_for(delivery, decided_by)
+        task, decision_maker = answerable_task(assignment=assignment, actor=decided_by)
         approval = Approval.objects.create(
             delivery=delivery,
             decision_maker=decision_maker,
@@ -432,15 +432,7 @@ def reassign_task(*, task: Task, actor, new_owner, reason: str) -> Task:
         task = Task.objects.select_for_update().get(pk=task.pk)
         me = task_rules.standing(actor, assignment)
         is_approval = task.flow_task.name == task_rules.APPROVE
-        if not task_rules.may_hand_on(task, me):
-            if is_approval:
-                raise PermissionDenied(
-                    _(
-                        "Bara beslutsfattaren själv kan delegera sitt beslut, "
-                        "eller registrator till en annan beslutsfattare."
-                    )
-                )
-            raise PermissionDenied(_("Bara uppdragstagaren eller en uppdragsgivare kan delegera."))
+        _refuse_unless_may_hand_on(task, me)
         if not (reason or "").strip():
             raise ValidationError({"reason": _("Ange varför uppgiften delegeras.")})
         if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
@@ -474,6 +466,34 @@ def reassign_task(*, task: Task, actor, new_owner, reason: str) -> Task:
             reason=reason.strip(),
         )
         return task
+
+
+def _refuse_unless_may_hand_on(task: Task, me: task_rules.Standing) -> None:
+    if task_rules.may_hand_on(task, me):
+        return
+    if task.flow_task.name == task_rules.APPROVE:
+        raise PermissionDenied(
+            _(
+                "Bara beslutsfattaren själv kan delegera sitt beslut, "
+                "eller registrator till en annan beslutsfattare."
+            )
+        )
+    raise PermissionDenied(_("Bara uppdragstagaren eller en uppdragsgivare kan delegera."))
+
+
+def task_to_hand_on(*, assignment: Assignment, actor, task_id) -> Task:
+    """The open task `task_id` of the assignment, if actor may hand it on; else the refusal in
+    Swedish. The pages ask it before they read the rest of the form, so only those who may hand
+    a task on hear about bad input; reassign_task asks again inside its transaction."""
+    me = task_rules.standing(actor, assignment)
+    tasks = list(open_tasks(assignment))
+    task = next((t for t in tasks if str(t.pk) == str(task_id)), None)
+    if task is not None:
+        _refuse_unless_may_hand_on(task, me)
+        return task
+    if not any(task_rules.may_hand_on(t, me) for t in tasks):
+        raise PermissionDenied(_("Du har ingen uppgift i det här uppdraget att lämna över."))
+    raise ValidationError(_("Uppgiften finns inte."))
 
 
 def _refusal(task: Task, actor: task_rules.Standing) -> str:

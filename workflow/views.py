@@ -384,24 +384,14 @@ def _delivery(assignment):
     return delivery
 
 
-def _refuse_unless_a_task_allows(request, assignment, rule) -> task_rules.Standing:
-    """403 before the form is read when no open task of the assignment lets the person act
-    (`rule` is task_rules.may_answer or may_hand_on): only those who may act hear about bad
-    input. A decision-maker of record passes, so that the service can say why they may not
-    answer (they have answered already)."""
-    me = task_rules.standing(request.user, assignment)
-    if not me.decides and not any(rule(task, me) for task in services.open_tasks(assignment)):
-        raise PermissionDenied
-    return me
-
-
 @require_POST
 @login_required
 def approve(request, pk):
     assignment = _visible_assignment(request, pk)
-    _refuse_unless_a_task_allows(request, assignment, task_rules.may_answer)
 
     def action():
+        # who may answer is asked before the form is read: only they hear about bad input
+        services.answerable_task(assignment=assignment, actor=request.user)
         data = _bound(forms.ApproveForm, request, assignment)
         services.approve_delivery(
             delivery=_delivery(assignment),
@@ -417,9 +407,9 @@ def approve(request, pk):
 @login_required
 def return_for_revision(request, pk):
     assignment = _visible_assignment(request, pk)
-    _refuse_unless_a_task_allows(request, assignment, task_rules.may_answer)
 
     def action():
+        services.answerable_task(assignment=assignment, actor=request.user)
         data = _bound(forms.ReturnForm, request, assignment)
         services.return_delivery(
             delivery=_delivery(assignment), decided_by=request.user, comment=data["comment"]
@@ -446,13 +436,12 @@ def cancel(request, pk):
 @login_required
 def reassign(request, pk):
     assignment = _visible_assignment(request, pk)
-    _refuse_unless_a_task_allows(request, assignment, task_rules.may_hand_on)
 
     def action():
+        task = services.task_to_hand_on(
+            assignment=assignment, actor=request.user, task_id=request.POST.get("task")
+        )
         data = _bound(forms.ReassignForm, request, assignment)
-        task = services.open_tasks(assignment).filter(pk=data["task"]).first()
-        if task is None:
-            raise ValidationError(_("Uppgiften finns inte."))
         services.reassign_task(
             task=task, actor=request.user, new_owner=data["new_owner"], reason=data["reason"]
         )

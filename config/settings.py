@@ -182,8 +182,6 @@ CACHES = {
         "CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}?max_entries=20000"
     )
 }
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "config.cache.RedisCache"  # one client per pool
 # How long a rendered page may be served again while nothing has changed; 0 turns it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 
@@ -211,8 +209,6 @@ else:
     # (reminders/migrations/0004). The copy cost every reminder two round trips to Redis.
     # Messages a worker holds when it stops cleanly are put back in the queue.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"ack_emulation": False}
-    if CELERY_BROKER_URL.split("://", 1)[0] in ("redis", "rediss"):
-        CELERY_BROKER_TRANSPORT = "config.broker:Transport"  # one client per pool
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -167,7 +167,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 # E-mail: SMTP in production (EMAIL_URL=smtp://host:25), the console when developing.
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+if _email["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    _email["EMAIL_BACKEND"] = "config.mail.ConsoleEmailBackend"  # readable, not MIME
+vars().update(_email)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 MESSAGE_ID_DOMAIN = env.str(
     "MESSAGE_ID_DOMAIN", default=SITE_URL.split("://", 1)[-1].split("/")[0].split(":")[0]

@@ -100,14 +100,6 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # cost a quarter of its send time); health checks replace one the server has closed.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"].endswith("postgresql") and env.bool(
-    "DATABASE_PREPARED_STATEMENTS", default=True
-):
-    # Only the reminder send's own statements use server-side binding cursors, which this
-    # lets PostgreSQL plan once per connection (reminders/statements.py); Django's queries
-    # keep client-side binding and are never prepared. Set DATABASE_PREPARED_STATEMENTS=false
-    # behind a pooler in transaction mode (PgBouncer), which cannot keep prepared statements.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 0)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets web, worker and beat share the embedded database without "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(

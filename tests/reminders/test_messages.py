@@ -3,9 +3,7 @@ import datetime as dt
 import icalendar
 import pytest
 from django.conf import settings
-from django.db import transaction
 
-from reminders import dispatch, services
 from reminders.messages import _ics, _ics_line, compose
 from reminders.models import Reminder
 
@@ -71,34 +69,6 @@ def test_a_folded_line_unfolds_to_the_original():
     folded = _ics_line(line)
     assert folded.replace(b"\r\n ", b"").decode() == line
     assert all(len(part) <= 75 for part in folded.split(b"\r\n"))
-
-
-def test_what_a_send_reads_comes_with_the_locked_read(seed004, clock, django_assert_num_queries):
-    """compose() and the still-due check use only what dispatch._locked() reads: a template
-    or a check that needs another field of the recipient, assignment or milestone adds it to
-    dispatch._RELATED_FIELDS, or every send pays a query more."""
-    for kind, has_milestone in [
-        (Reminder.Kind.BEFORE_DUE, True),
-        (Reminder.Kind.BEFORE_DUE, False),
-        (Reminder.Kind.ESCALATION, True),
-    ]:
-        pk = (
-            Reminder.objects.filter(
-                kind=kind, milestone__isnull=not has_milestone, state=Reminder.State.PLANNED
-            )
-            .values_list("pk", flat=True)
-            .first()
-        )
-        assert pk, (kind, has_milestone)
-        with transaction.atomic():
-            with django_assert_num_queries(1):
-                reminder = dispatch._locked(pk)
-            with django_assert_num_queries(0):
-                assert services.is_still_due(reminder)
-                message = compose(reminder)
-                str(reminder)
-        assert reminder.assignment.registration_number in message.subject
-        assert message.ics
 
 
 def test_each_reminder_email_has_its_own_boundaries_and_parses(seed004, clock):

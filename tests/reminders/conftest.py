@@ -61,9 +61,6 @@ class SmtpServer:
 
 @pytest.fixture
 def smtp(settings):
-    from reminders.channels import drop_connection
-
-    drop_connection()
     server = SmtpServer()
     server.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -74,7 +71,6 @@ def smtp(settings):
     settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_TIMEOUT = 5
     yield server
-    drop_connection()
     server.stop()
 
 

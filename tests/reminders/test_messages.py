@@ -71,33 +71,6 @@ def test_a_folded_line_unfolds_to_the_original():
     assert all(len(part) <= 75 for part in folded.split(b"\r\n"))
 
 
-def test_each_reminder_email_has_its_own_boundaries_and_parses(seed004, clock):
-    import email
-    from email import policy
-
-    from reminders import mime
-    from reminders.channels import EmailChannel
-
-    reminder = Reminder.objects.filter(milestone__isnull=False, state="planned").first()
-    message = compose(reminder)
-    raws = [mime.render(EmailChannel.mail(reminder, message)) for _ in range(2)]
-    boundaries = []
-    for raw in raws:
-        parsed = email.message_from_bytes(raw, policy=policy.default)
-        assert (
-            parsed.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
-            == message.text
-        )
-        assert (
-            parsed.get_body(preferencelist=("html",)).get_content().replace("\r\n", "\n")
-            == message.html
-        )
-        (ics,) = [p for p in parsed.iter_attachments() if p.get_content_type() == "text/calendar"]
-        assert ics.get_payload(decode=True) == message.ics  # CRLF line ends, as RFC 5545 has
-        boundaries.append({part.get_boundary() for part in parsed.walk() if part.is_multipart()})
-    assert len(boundaries[0]) == 2 and not boundaries[0] & boundaries[1]
-
-
 @pytest.mark.parametrize(
     ("language", "expected"),
     [

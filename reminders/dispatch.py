@@ -10,6 +10,8 @@
   server accepted the mail and before the commit. The row then comes back after its lease and
   the mail is sent again with the same Message-ID, so the resend is recognisable as the same
   message (at-least-once, never silently lost).
+- A mail the server refuses for now (421, 450, 451, 452: throttling, greylisting) or that
+  cannot reach it is tried again after a back-off; a 5xx reply fails the reminder at once.
 - The in-app notification is written on the first attempt whatever becomes of the e-mail, and
   the row remembers it (`in_app_at`, committed with the row's next state), so a retry or a
   failed address never takes the reminder away from the app nor shows it there twice.
@@ -46,14 +48,23 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(minutes=2**attempts)
 
 
-def is_permanent(error: Exception) -> bool:
-    """The server refused the address for good (a 5xx reply to RCPT: no such mailbox): trying
-    again in 2, 4, 8 … minutes cannot help, so the row fails at once, visible in the admin."""
+def smtp_reply_code(error: Exception) -> int | None:
+    """The SMTP server's reply code in an error of smtplib, None for any other error."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return bool(error.recipients) and all(
-            code >= 500 for code, _reply in error.recipients.values()
-        )
-    return False
+        # every recipient refused (a reminder has one): the most hopeful answer counts
+        return min((code for code, _reply in error.recipients.values()), default=None)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code
+    return None
+
+
+def is_permanent(error: Exception) -> bool:
+    """The server refused the mail for good (a 5xx reply: no such mailbox, sender not allowed,
+    message rejected): trying again in 2, 4, 8 … minutes cannot help, so the row fails at once,
+    visible in the admin. Everything else (4xx, a refused connection, a timeout) is tried
+    again."""
+    code = smtp_reply_code(error)
+    return code is not None and code >= 500
 
 
 def reclaim_expired(now: dt.datetime) -> int:

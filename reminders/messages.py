@@ -9,6 +9,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
+import icalendar
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -147,68 +148,29 @@ def _reminder_context(reminder: Reminder, language: str) -> dict:
     }
 
 
-def _ics_text(value: str) -> str:
-    """TEXT escaping of RFC 5545 (3.3.11): backslash, semicolon, comma and line breaks."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
-
-
-def _ics_line(line: str) -> bytes:
-    """One content line, folded (RFC 5545 3.1): at most 75 octets a line, continued after
-    CRLF and a space, never inside a UTF-8 sequence or a backslash escape."""
-    data = line.encode()
-    parts = []
-    limit = 75
-    while len(data) > limit:
-        cut = limit
-        while data[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte: back to its lead byte
-            cut -= 1
-        backslashes = len(data[:cut]) - len(data[:cut].rstrip(b"\\"))
-        if backslashes % 2:  # the line would end in the middle of an escape such as "\,"
-            cut -= 1
-        parts.append(data[:cut])
-        data = data[cut:]
-        limit = 74  # the leading space of a continuation line counts
-    parts.append(data)
-    return b"\r\n ".join(parts)
-
-
 def _ics(reminder: Reminder, subject: str, link: str) -> bytes | None:
-    """The deadline as an all-day event. Written directly rather than with the icalendar
-    library: a dozen fixed lines, and building them through icalendar's generic components
-    cost about as much as rendering both bodies of the message (tests parse the result with
-    icalendar to check it)."""
+    """The deadline as an all-day event: one event per deadline (its UID), whose SEQUENCE
+    rises each time the due date moves, so a calendar replaces the event it already has."""
     if not reminder.due_date or reminder.kind in (
         Reminder.Kind.DIGEST,
         Reminder.Kind.DECISION_WAITING,
     ):
         return None
     due = calendar.working_day_on_or_before(reminder.due_date)
-    uid = f"{reminder.subject_key.replace(':', '-')}@{settings.MESSAGE_ID_DOMAIN}"
-    stamp = timezone.now().astimezone(dt.UTC)
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Uppdrag//reminders//SV",
-        # RFC 6047: the same method as the attachment's Content-Type names (channels.py)
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"SUMMARY:{_ics_text(subject)}",
-        f"DTSTART;VALUE=DATE:{due:%Y%m%d}",
-        f"DTEND;VALUE=DATE:{due + dt.timedelta(days=1):%Y%m%d}",
-        f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}",
-        f"UID:{_ics_text(uid)}",
-        f"URL:{link}",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return b"".join(_ics_line(line) + b"\r\n" for line in lines)
+    event = icalendar.Event()
+    event.add("uid", f"{reminder.subject_key.replace(':', '-')}@{settings.MESSAGE_ID_DOMAIN}")
+    event.add("sequence", reminder.due_revision)
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", due)
+    event.add("dtend", due + dt.timedelta(days=1))
+    event.add("summary", subject)
+    event.add("url", link)
+    ical = icalendar.Calendar()
+    ical.add("prodid", "-//Uppdrag//reminders//SV")
+    ical.add("version", "2.0")
+    ical.add("method", "PUBLISH")  # as the attachment's Content-Type says (channels.py)
+    ical.add_component(event)
+    return ical.to_ical()
 
 
 def _settings_url() -> str:

@@ -84,26 +84,6 @@ def test_reminder_is_written_in_the_recipients_language(seed004, clock, language
     assert "Organisering <script>alert(1)</script>" in message.text  # plain text: as written
 
 
-@pytest.mark.parametrize("language", ["sv", "en"])
-def test_dates_and_kinds_read_as_django_writes_them(language):
-    """short_date() and the milestone kind's name are written without dateformat and
-    get_kind_display(), which cost more than the rest of the subject: same words."""
-    from django.utils import dateformat, translation
-
-    from assignments.models import Milestone
-    from reminders.messages import _what, short_date
-
-    with translation.override(language):
-        for month in range(1, 13):
-            day = dt.date(2026, month, 9 + month)
-            assert short_date(day) == dateformat.format(day, "j M").lower()
-        for kind in Milestone.Kind:
-            milestone = Milestone(pk=1, kind=kind, title="Egen rubrik")
-            reminder = Reminder(milestone=milestone)
-            own = kind == Milestone.Kind.OTHER
-            assert _what(reminder) == ("Egen rubrik" if own else milestone.get_kind_display())
-
-
 def calendar_event(reminder: Reminder) -> icalendar.Event:
     return icalendar.Calendar.from_ical(compose(reminder).ics).walk("VEVENT")[0]
 

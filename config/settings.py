@@ -168,6 +168,9 @@ MESSAGE_ID_DOMAIN = env.str(
     "MESSAGE_ID_DOMAIN", default=SITE_URL.split("://", 1)[-1].split("/")[0].split(":")[0]
 )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Uppdrag <uppdrag@localhost>")
+# The mail relay's limit, e.g. "30/m" (Exchange Online: 30 messages a minute per mailbox): the
+# rate_limit of the reminder send task, which Celery applies per worker; empty: no limit.
+EMAIL_RATE_LIMIT = env.str("EMAIL_RATE_LIMIT", default="") or None
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # The cache must be shared by web and worker processes (assignments/page_cache.py): Redis in
@@ -204,6 +207,7 @@ else:
     # (reminders/migrations/0004). The copy cost every reminder two round trips to Redis.
     # Messages a worker holds when it stops cleanly are put back in the queue.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"ack_emulation": False}
+CELERY_TASK_ANNOTATIONS = {"reminders.send": {"rate_limit": EMAIL_RATE_LIMIT}}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -21,11 +21,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import os
 import signal
 import smtplib
 import uuid
 
+from celery.utils.time import rate
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Subquery
 from django.utils import timezone
@@ -74,6 +77,18 @@ def reclaim_expired(now: dt.datetime) -> int:
     )
 
 
+def claim_limit() -> int:
+    """How many rows one sweep may claim. With EMAIL_RATE_LIMIT set, no more than the workers
+    send in half a lease, less what is already claimed: a burst then waits in the outbox, not
+    in the broker, where a row would outlive its lease, be claimed again and leave its stale
+    task to use up the rate limit."""
+    if not settings.EMAIL_RATE_LIMIT:
+        return BATCH
+    budget = math.ceil(rate(settings.EMAIL_RATE_LIMIT) * LEASE.total_seconds() / 2)
+    in_flight = Reminder.objects.filter(state=Reminder.State.SENDING).count()
+    return max(0, min(BATCH, budget - in_flight))
+
+
 def claim_due(now: dt.datetime, limit: int = BATCH) -> list[tuple[int, str]]:
     """Claim the due rows: returns (pk, token) pairs, each claimed by this call only.
 
@@ -102,7 +117,7 @@ def sweep(now: dt.datetime | None = None, enqueue=None, queue: str | None = None
     `queue` names the Celery queue (default: the task's own)."""
     now = now or timezone.now()
     reclaim_expired(now)
-    claimed = claim_due(now)
+    claimed = claim_due(now, claim_limit())
     if enqueue is not None:
         for pk, token in claimed:
             enqueue(pk, token)

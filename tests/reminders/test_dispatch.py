@@ -243,3 +243,21 @@ def test_a_sweep_skips_the_rows_another_sweep_holds_without_waiting_for_it(clock
         thread.join(timeout=30)
     assert len(first) == 3 and len(second) == due - 3
     assert not {pk for pk, _ in first} & {pk for pk, _ in second}
+
+
+def test_with_a_rate_limit_a_sweep_claims_no_more_than_half_a_lease_of_sending(
+    seed004, smtp, clock, settings
+):
+    """A burst waits in the outbox, not in the broker, where rows would outlive their lease."""
+    settings.EMAIL_RATE_LIMIT = "1/m"  # 10-minute lease: 5 in flight at most
+    now = at("2025-12-10")
+    due = Reminder.objects.filter(state="planned", planned_at__lte=now).count()
+    assert due > 7
+    assert dispatch.sweep(now=now, enqueue=lambda pk, token: None) == 5
+    assert dispatch.sweep(now=now, enqueue=lambda pk, token: None) == 0  # none sent yet
+    sending = Reminder.objects.filter(state="sending").order_by("pk")
+    for reminder in sending[:2]:
+        assert dispatch.send(reminder.pk, str(reminder.claim_token), now=now) == "sent"
+    assert dispatch.sweep(now=now, enqueue=lambda pk, token: None) == 2
+    settings.EMAIL_RATE_LIMIT = None
+    assert dispatch.sweep(now=now, enqueue=lambda pk, token: None) == due - 7

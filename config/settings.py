@@ -116,14 +116,6 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # cost a quarter of its send time); health checks replace one the server has closed.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"].endswith("postgresql") and env.bool(
-    "DATABASE_PREPARED_STATEMENTS", default=True
-):
-    # Only the reminder send's own statements use server-side binding cursors, which this
-    # lets PostgreSQL plan once per connection (reminders/statements.py); Django's queries
-    # keep client-side binding and are never prepared. Set DATABASE_PREPARED_STATEMENTS=false
-    # behind a pooler in transaction mode (PgBouncer), which cannot keep prepared statements.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 0)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets web, worker and beat share the embedded database without "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -267,12 +259,18 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # E-mail: SMTP in production (EMAIL_URL=smtp://host:25), the console when developing.
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+if _email["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    _email["EMAIL_BACKEND"] = "config.mail.ConsoleEmailBackend"  # readable, not MIME
+vars().update(_email)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 MESSAGE_ID_DOMAIN = env.str(
     "MESSAGE_ID_DOMAIN", default=SITE_URL.split("://", 1)[-1].split("/")[0].split(":")[0]
 )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Uppdrag <uppdrag@localhost>")
+# The mail relay's limit, e.g. "30/m" (Exchange Online: 30 messages a minute per mailbox): the
+# rate_limit of the reminder send task, which Celery applies per worker; empty: no limit.
+EMAIL_RATE_LIMIT = env.str("EMAIL_RATE_LIMIT", default="") or None
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # The cache must be shared by web and worker processes (assignments/page_cache.py): Redis in
@@ -282,8 +280,6 @@ CACHES = {
         "CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}?max_entries=20000"
     )
 }
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "config.cache.RedisCache"  # one client per pool
 # How long a rendered page may be served again while nothing has changed; 0 turns it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 
@@ -311,8 +307,7 @@ else:
     # (reminders/migrations/0004). The copy cost every reminder two round trips to Redis.
     # Messages a worker holds when it stops cleanly are put back in the queue.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"ack_emulation": False}
-    if CELERY_BROKER_URL.split("://", 1)[0] in ("redis", "rediss"):
-        CELERY_BROKER_TRANSPORT = "config.broker:Transport"  # one client per pool
+CELERY_TASK_ANNOTATIONS = {"reminders.send": {"rate_limit": EMAIL_RATE_LIMIT}}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

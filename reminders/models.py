@@ -125,6 +125,11 @@ class Reminder(models.Model):
         db_index=False,
     )
     due_version = models.CharField(_("planerad för datum"), max_length=32)
+    # How many times the deadline's due date had moved when this row was planned: the .ics
+    # SEQUENCE, which must rise with every move, back to an earlier date too (RFC 5545).
+    due_revision = models.PositiveIntegerField(
+        _("flyttningar av slutdatum"), default=0, editable=False
+    )
     sequence = models.PositiveSmallIntegerField(_("nummer"), default=0)
     assignment = models.ForeignKey(
         Assignment, null=True, blank=True, on_delete=models.PROTECT, related_name="reminders"

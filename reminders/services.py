@@ -156,13 +156,22 @@ def _owner_wanted(*, subject_key: str, due: dt.date, owner_id: int, policy) -> l
     return wanted
 
 
+def _due_revision(rows: list[Reminder], due_version: str) -> int:
+    """The revision of a deadline planned for `due_version`: the latest revision if that is
+    the version it was planned for, else one more (the due date moved, perhaps back to an
+    earlier date: the revision still rises)."""
+    latest = max(rows, key=lambda row: (row.due_revision, row.pk), default=None)
+    if latest is None:
+        return 0
+    return latest.due_revision + (latest.due_version != due_version)
+
+
 def _sync(*, subject_key: str, kinds, wanted: list[Wanted], links: dict) -> tuple[int, int]:
     """Make the planned rows of subject_key (of these kinds) exactly `wanted`."""
     keys = {(w.kind, w.recipient_id, w.due_version, w.sequence): w for w in wanted}
-    existing = {
-        (r.kind, r.recipient_id, r.due_version, r.sequence): r
-        for r in Reminder.objects.filter(subject_key=subject_key, kind__in=kinds)
-    }
+    rows = list(Reminder.objects.filter(subject_key=subject_key, kind__in=kinds))
+    existing = {(r.kind, r.recipient_id, r.due_version, r.sequence): r for r in rows}
+    revisions = {w.due_version: _due_revision(rows, w.due_version) for w in wanted}
     cancelled = 0
     for key, row in existing.items():
         if key not in keys and row.state == Reminder.State.PLANNED:
@@ -180,6 +189,7 @@ def _sync(*, subject_key: str, kinds, wanted: list[Wanted], links: dict) -> tupl
                         kind=w.kind,
                         recipient_id=w.recipient_id,
                         due_version=w.due_version,
+                        due_revision=revisions[w.due_version],
                         sequence=w.sequence,
                         planned_at=w.planned_at,
                         due_date=w.due_date,
@@ -192,7 +202,8 @@ def _sync(*, subject_key: str, kinds, wanted: list[Wanted], links: dict) -> tupl
             # Wanted again (a due date moved back): plan it anew.
             row.state = Reminder.State.PLANNED
             row.planned_at = w.planned_at
-            row.save(update_fields=["state", "planned_at"])
+            row.due_revision = revisions[w.due_version]
+            row.save(update_fields=["state", "planned_at", "due_revision"])
             created += 1
         elif (
             row.state == Reminder.State.PLANNED

@@ -137,7 +137,7 @@ def test_pages_and_writes_work_while_the_cache_server_is_down(client, demo, sett
         dead_port = s.getsockname()[1]  # nothing listens here once the socket is closed
     settings.CACHES = {
         "default": {
-            "BACKEND": "config.cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{dead_port}/0",
         }
     }

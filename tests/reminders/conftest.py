@@ -2,6 +2,7 @@ import datetime as dt
 import email
 import socket
 import threading
+import time
 from email import policy as email_policy
 
 import pytest
@@ -23,12 +24,14 @@ class Inbox:
 
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
+        self.arrivals: list[float] = []  # time.monotonic() of each
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's API)
         message = email.message_from_bytes(envelope.content, policy=email_policy.default)
         with self.lock:
             self.messages.append(message)
+            self.arrivals.append(time.monotonic())
         return "250 Message accepted for delivery"
 
     def by_message_id(self) -> dict[str, int]:
@@ -61,9 +64,6 @@ class SmtpServer:
 
 @pytest.fixture
 def smtp(settings):
-    from reminders.channels import drop_connection
-
-    drop_connection()
     server = SmtpServer()
     server.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -74,7 +74,6 @@ def smtp(settings):
     settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_TIMEOUT = 5
     yield server
-    drop_connection()
     server.stop()
 
 

@@ -2,7 +2,7 @@ import datetime as dt
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from notifications.models import Notification
 
 from assignments.models import User
@@ -192,28 +192,72 @@ def test_two_sweeps_in_parallel_claim_each_row_once(smtp, clock):
     assert len(set(pks)) == due
 
 
-def test_published_send_tasks_show_their_arguments_as_celery_writes_them():
-    """enqueue_send_tasks() writes the arguments' repr itself (Celery's saferepr cost a tenth
-    of each publish): what monitoring shows of a task must stay the same."""
-    import uuid
+@pytest.mark.postgres
+def test_the_claim_is_one_update_of_the_rows_its_subquery_locks_or_skips(seed004, clock):
+    from django.test.utils import CaptureQueriesContext
 
-    from celery.utils.saferepr import saferepr
+    with CaptureQueriesContext(connection) as queries:
+        claimed = dispatch.claim_due(at("2025-11-14"), limit=3)
+    assert len(claimed) == 3
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 1
+    (update,) = updates
+    assert 'WHERE "reminders_reminder"."id" IN (SELECT' in update
+    assert update.endswith("LIMIT 3 FOR UPDATE SKIP LOCKED)")
 
-    from config.celery import app
 
-    queue = f"uppdrag-test-publish-{uuid.uuid4().hex[:8]}"
-    claimed = [(7, str(uuid.uuid4())), (123456789, str(uuid.uuid4()))]
-    dispatch.enqueue_send_tasks(claimed, queue=queue)
-    with app.connection_for_read() as connection:
-        simple = connection.SimpleQueue(queue)
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_sweep_skips_the_rows_another_sweep_holds_without_waiting_for_it(clock):
+    """While one sweep's claim is not yet committed, a second one takes the other due rows at
+    once (SKIP LOCKED); waiting on the first one's locks would run into the lock timeout."""
+    from django.core.management import call_command
+
+    call_command("load_demo", verbosity=0)
+    now = at("2025-12-10")
+    due = Reminder.objects.filter(state="planned", planned_at__lte=now).count()
+    assert due > 3
+    first_claimed = threading.Event()
+    second_done = threading.Event()
+    first: list = []
+
+    def first_sweep():
         try:
-            for pk, token in claimed:
-                message = simple.get(timeout=10)
-                assert message.headers["task"] == "reminders.send"
-                assert message.headers["argsrepr"] == saferepr((pk, token))
-                assert message.headers["kwargsrepr"] == saferepr({})
-                args, kwargs, _embed = message.decode()
-                assert (args, kwargs) == ([pk, token], {})
-                message.ack()
+            with transaction.atomic():
+                first.extend(dispatch.claim_due(now, limit=3))
+                first_claimed.set()
+                second_done.wait(timeout=30)  # holding its row locks until the second is done
         finally:
-            simple.close()
+            connection.close()
+
+    thread = threading.Thread(target=first_sweep)
+    thread.start()
+    try:
+        assert first_claimed.wait(timeout=30)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '5s'")
+            second = dispatch.claim_due(now)
+    finally:
+        second_done.set()
+        thread.join(timeout=30)
+    assert len(first) == 3 and len(second) == due - 3
+    assert not {pk for pk, _ in first} & {pk for pk, _ in second}
+
+
+def test_with_a_rate_limit_a_sweep_claims_no_more_than_half_a_lease_of_sending(
+    seed004, smtp, clock, settings
+):
+    """A burst waits in the outbox, not in the broker, where rows would outlive their lease."""
+    settings.EMAIL_RATE_LIMIT = "1/m"  # 10-minute lease: 5 in flight at most
+    now = at("2025-12-10")
+    due = Reminder.objects.filter(state="planned", planned_at__lte=now).count()
+    assert due > 7
+    assert dispatch.sweep(now=now, enqueue=lambda pk, token: None) == 5
+    assert dispatch.sweep(now=now, enqueue=lambda pk, token: None) == 0  # none sent yet
+    sending = Reminder.objects.filter(state="sending").order_by("pk")
+    for reminder in sending[:2]:
+        assert dispatch.send(reminder.pk, str(reminder.claim_token), now=now) == "sent"
+    assert dispatch.sweep(now=now, enqueue=lambda pk, token: None) == 2
+    settings.EMAIL_RATE_LIMIT = None
+    assert dispatch.sweep(now=now, enqueue=lambda pk, token: None) == due - 7

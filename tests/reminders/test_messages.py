@@ -3,129 +3,37 @@ import datetime as dt
 import icalendar
 import pytest
 from django.conf import settings
-from django.db import transaction
 
-from reminders import dispatch, services
-from reminders.messages import _ics, _ics_line, compose
+from reminders.messages import compose
 from reminders.models import Reminder
 
 pytestmark = pytest.mark.django_db
 
 
-def icalendar_reference(reminder: Reminder, subject: str, link: str, stamp) -> bytes:
-    """The .ics as the icalendar library builds it (how messages.py built it before)."""
-    from reminders import calendar
-
-    ical = icalendar.Calendar()
-    ical.add("prodid", "-//Uppdrag//reminders//SV")
-    ical.add("version", "2.0")
-    ical.add("method", "PUBLISH")
-    event = icalendar.Event()
-    event.add("uid", f"{reminder.subject_key.replace(':', '-')}@{settings.MESSAGE_ID_DOMAIN}")
-    event.add("dtstamp", stamp)
-    due = calendar.working_day_on_or_before(reminder.due_date)
-    event.add("dtstart", due)
-    event.add("dtend", due + dt.timedelta(days=1))
-    event.add("summary", subject)
-    event.add("url", link)
-    ical.add_component(event)
-    return ical.to_ical()
-
-
-def properties(ics: bytes) -> list[tuple[str, str, str]]:
-    """Every property of every component, decoded, in order."""
-    return [
-        (component.name, name, value.to_ical().decode())
-        for component in icalendar.Calendar.from_ical(ics).walk()
-        for name, value in component.property_items(recursive=False)
-        if name not in ("BEGIN", "END")
-    ]
-
-
-SUBJECTS = [
-    "Påminnelse: Sammanställning (RS 2024-05699) ska vara klar 28 nov",
-    "Försenad: Aktivitet; med komma, semikolon och \\ omvänt snedstreck",
-    "Eskalering: " + "åäö" * 40,
-    "Rad ett\nrad två\r\nrad tre",
-    "x" * 73 + "\\,",  # an escape exactly at the fold
-    "y" * 72 + "å" + "z" * 100,  # a two-byte character exactly at the fold
-]
-
-
-@pytest.mark.parametrize("subject", SUBJECTS)
-def test_ics_holds_what_icalendar_would_write(seed004, clock, subject):
-    reminder = Reminder.objects.filter(milestone__isnull=False).first()
-    link = "http://127.0.0.1:8000/uppdrag/1/process/#milestone-1"
-    ours = _ics(reminder, subject, link)
-    stamp = dt.datetime(2025, 10, 1, 9, 0, tzinfo=dt.UTC)  # the clock fixture's now
-    assert properties(ours) == properties(icalendar_reference(reminder, subject, link, stamp))
-    event = icalendar.Calendar.from_ical(ours).walk("VEVENT")[0]
-    assert str(event["SUMMARY"]) == subject.replace("\r\n", "\n").replace("\r", "\n")
-    assert ours.endswith(b"\r\n")
-    assert all(len(line) <= 75 for line in ours.split(b"\r\n"))
-    ours.decode()  # never split inside a UTF-8 sequence
-
-
-def test_a_folded_line_unfolds_to_the_original():
-    line = "SUMMARY:" + "Påminnelse\\, " * 30
-    folded = _ics_line(line)
-    assert folded.replace(b"\r\n ", b"").decode() == line
-    assert all(len(part) <= 75 for part in folded.split(b"\r\n"))
-
-
-def test_what_a_send_reads_comes_with_the_locked_read(seed004, clock, django_assert_num_queries):
-    """compose() and the still-due check use only what dispatch._locked() reads: a template
-    or a check that needs another field of the recipient, assignment or milestone adds it to
-    dispatch._RELATED_FIELDS, or every send pays a query more."""
-    for kind, has_milestone in [
-        (Reminder.Kind.BEFORE_DUE, True),
-        (Reminder.Kind.BEFORE_DUE, False),
-        (Reminder.Kind.ESCALATION, True),
-    ]:
-        pk = (
-            Reminder.objects.filter(
-                kind=kind, milestone__isnull=not has_milestone, state=Reminder.State.PLANNED
-            )
-            .values_list("pk", flat=True)
-            .first()
-        )
-        assert pk, (kind, has_milestone)
-        with transaction.atomic():
-            with django_assert_num_queries(1):
-                reminder = dispatch._locked(pk)
-            with django_assert_num_queries(0):
-                assert services.is_still_due(reminder)
-                message = compose(reminder)
-                str(reminder)
-        assert reminder.assignment.registration_number in message.subject
-        assert message.ics
-
-
-def test_each_reminder_email_has_its_own_boundaries_and_parses(seed004, clock):
-    import email
-    from email import policy
-
-    from reminders import mime
-    from reminders.channels import EmailChannel
-
-    reminder = Reminder.objects.filter(milestone__isnull=False, state="planned").first()
+def test_the_ics_is_the_deadline_as_an_all_day_event(seed004, clock):
+    reminder = Reminder.objects.filter(
+        milestone__kind="compilation", kind=Reminder.Kind.BEFORE_DUE
+    ).first()
     message = compose(reminder)
-    raws = [mime.render(EmailChannel.mail(reminder, message)) for _ in range(2)]
-    boundaries = []
-    for raw in raws:
-        parsed = email.message_from_bytes(raw, policy=policy.default)
-        assert (
-            parsed.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
-            == message.text
-        )
-        assert (
-            parsed.get_body(preferencelist=("html",)).get_content().replace("\r\n", "\n")
-            == message.html
-        )
-        (ics,) = [p for p in parsed.iter_attachments() if p.get_content_type() == "text/calendar"]
-        assert ics.get_payload(decode=True) == message.ics  # CRLF line ends, as RFC 5545 has
-        boundaries.append({part.get_boundary() for part in parsed.walk() if part.is_multipart()})
-    assert len(boundaries[0]) == 2 and not boundaries[0] & boundaries[1]
+    ical = icalendar.Calendar.from_ical(message.ics)
+    assert str(ical["METHOD"]) == "PUBLISH"
+    (event,) = ical.walk("VEVENT")
+    assert str(event["SUMMARY"]) == message.subject
+    assert str(event["URL"]) == message.link
+    assert str(event["UID"]) == f"milestone-{reminder.milestone_id}@{settings.MESSAGE_ID_DOMAIN}"
+    assert event.decoded("DTSTART") == dt.date(2025, 11, 28)  # Sunday 30 Nov: the Friday
+    assert event.decoded("DTEND") == dt.date(2025, 11, 29)
+    assert event.decoded("DTSTAMP") == dt.datetime(2025, 10, 1, 9, 0, tzinfo=dt.UTC)  # now
+
+
+@pytest.mark.parametrize("kind", [Reminder.Kind.DECISION_WAITING, Reminder.Kind.DIGEST])
+def test_no_ics_without_a_deadline(seed004, clock, people_, kind):
+    from reminders import services
+    from workflow import services as workflow
+
+    workflow.submit_delivery(assignment=seed004, actor=people_("jan.strang"), summary="Förslag")
+    services.plan_digests(dt.date(2025, 10, 1))
+    assert compose(Reminder.objects.filter(kind=kind).first()).ics is None
 
 
 @pytest.mark.parametrize(
@@ -176,21 +84,44 @@ def test_reminder_is_written_in_the_recipients_language(seed004, clock, language
     assert "Organisering <script>alert(1)</script>" in message.text  # plain text: as written
 
 
-@pytest.mark.parametrize("language", ["sv", "en"])
-def test_dates_and_kinds_read_as_django_writes_them(language):
-    """short_date() and the milestone kind's name are written without dateformat and
-    get_kind_display(), which cost more than the rest of the subject: same words."""
-    from django.utils import dateformat, translation
+def calendar_event(reminder: Reminder) -> icalendar.Event:
+    return icalendar.Calendar.from_ical(compose(reminder).ics).walk("VEVENT")[0]
 
-    from assignments.models import Milestone
-    from reminders.messages import _what, short_date
 
-    with translation.override(language):
-        for month in range(1, 13):
-            day = dt.date(2026, month, 9 + month)
-            assert short_date(day) == dateformat.format(day, "j M").lower()
-        for kind in Milestone.Kind:
-            milestone = Milestone(pk=1, kind=kind, title="Egen rubrik")
-            reminder = Reminder(milestone=milestone)
-            own = kind == Milestone.Kind.OTHER
-            assert _what(reminder) == ("Egen rubrik" if own else milestone.get_kind_display())
+def test_the_calendar_event_follows_the_due_date_with_a_rising_sequence(seed004, clock, people_):
+    """One event per deadline (a stable UID): each move of the due date, back to an earlier
+    date too, gives the event a higher SEQUENCE, so calendars replace it instead of keeping
+    the old date or ignoring the new one (RFC 5546)."""
+    from assignments.services import move_milestone_due
+    from reminders import calendar
+
+    compilation = seed004.milestones.get(kind="compilation")
+
+    def events():
+        rows = Reminder.objects.filter(milestone=compilation, state="planned").exclude(
+            kind=Reminder.Kind.OVERDUE  # planned later, as the others
+        )
+        assert rows.count() >= 3
+        return [calendar_event(row) for row in rows]
+
+    first = events()
+    uid = str(first[0]["UID"])
+    assert {str(e["UID"]) for e in first} == {uid}
+    sequence = first[0]["SEQUENCE"]
+    assert {e["SEQUENCE"] for e in first} == {sequence}
+    assert first[0].decoded("DTSTART") == dt.date(2025, 11, 28)  # Sunday 30 Nov: the Friday
+    for new_due in [dt.date(2025, 12, 12), dt.date(2025, 11, 30), dt.date(2026, 1, 16)]:
+        move_milestone_due(
+            milestone=compilation, actor=people_("jan.strang"), new_due=new_due, reason="Flyttad"
+        )
+        moved = events()
+        assert {str(e["UID"]) for e in moved} == {uid}
+        assert len({e["SEQUENCE"] for e in moved}) == 1
+        assert moved[0]["SEQUENCE"] > sequence, new_due
+        sequence = moved[0]["SEQUENCE"]
+        assert moved[0].decoded("DTSTART") == calendar.working_day_on_or_before(new_due)
+    # another deadline is another event
+    other = Reminder.objects.filter(state="planned", milestone__isnull=False).exclude(
+        milestone=compilation
+    )
+    assert str(calendar_event(other.first())["UID"]) != uid

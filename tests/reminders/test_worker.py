@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CET = dt.timezone(dt.timedelta(hours=1))
 NOV_14 = dt.datetime(2025, 11, 14, 8, 30, tzinfo=CET)
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def database_url() -> str:
@@ -39,33 +39,70 @@ def database_url() -> str:
     return f"postgres://{db['USER']}{password}@{host}/{db['NAME']}"
 
 
-def wait_until(predicate, timeout=45.0, what="condition", interval=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
+# How long a wait may see no progress at all before the test gives up. On a loaded machine
+# everything takes longer, but a worker that is starting or sending keeps using CPU and rows
+# keep changing state: waits follow that, not a guess of the wall-clock time.
+STALL = 60.0
+# Only a worker that keeps working without ever finishing would run into this.
+LIMIT = 600.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time a process has used so far (Linux /proc), 0 once it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def cpu_progress(pid: int, step: float = 0.5):
+    """Progress of a process as the half-seconds of CPU it has used: an idle worker polling
+    its broker uses far less than that in STALL seconds."""
+    return lambda: int(cpu_seconds(pid) / step)
+
+
+def wait_until(predicate, *, progress, what: str, interval: float = 0.1) -> None:
+    """Wait until predicate() holds; give up when progress() has not changed for STALL
+    seconds."""
+    seen, since, start = progress(), time.monotonic(), time.monotonic()
+    while not predicate():
         time.sleep(interval)
-    raise AssertionError(f"timed out waiting for {what}")
+        now = time.monotonic()
+        if (current := progress()) != seen:
+            seen, since = current, now
+        elif now - since > STALL:
+            raise AssertionError(f"no progress in {STALL:.0f} s while waiting for {what}")
+        if now - start > LIMIT:
+            raise AssertionError(f"still waiting for {what} after {LIMIT:.0f} s")
 
 
-def sweep_until_sent(now, enqueue, pks) -> None:
+def sweep_until_sent(now, enqueue, pks, worker) -> None:
     """Sweep as beat does, every minute (here every half second, at the same `now`), until
     every reminder is sent. A sweep skips a row that another transaction holds locked at that
     instant (SKIP LOCKED): a worker checking a stale message against the row, for one. The
     next sweep takes it, as in production a minute later; rows already claimed again are not
-    taken twice, since their new lease has not ended at `now`."""
+    taken twice, since their new lease has not ended at `now`. Progress: rows sent, and the
+    worker's CPU."""
+    worker_cpu = cpu_progress(worker.process.pid)
 
     def all_sent_after_a_sweep() -> bool:
         dispatch.sweep(now=now, enqueue=enqueue)
         return sent_count(pks) == len(pks)
 
-    wait_until(all_sent_after_a_sweep, what="all reminders sent", interval=0.5)
+    wait_until(
+        all_sent_after_a_sweep,
+        progress=lambda: (sent_count(pks), worker_cpu()),
+        what="all reminders sent",
+        interval=0.5,
+    )
 
 
 class Worker:
     """`celery -A config worker` in its own process, on its own queue."""
 
-    def __init__(self, tmp_path, smtp_port, broker, queue, fault=""):
+    def __init__(self, tmp_path, smtp_port, broker, queue, fault="", rate_limit=""):
         self.log = tmp_path / f"worker-{uuid.uuid4().hex[:6]}.log"
         env = {
             **os.environ,
@@ -75,6 +112,7 @@ class Worker:
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
             "SITE_URL": settings.SITE_URL,
             "UPPDRAG_FAULT": fault,
+            "EMAIL_RATE_LIMIT": rate_limit,
             "DEBUG": "false",
         }
         env.pop("CELERY_TASK_ALWAYS_EAGER", None)
@@ -101,9 +139,19 @@ class Worker:
         )
         wait_until(
             lambda: "ready." in self.log.read_text() or self.process.poll() is not None,
+            progress=lambda: (self.log.stat().st_size, self.cpu()),
             what="worker ready",
         )
         assert self.process.poll() is None, self.log.read_text()
+
+    def cpu(self):
+        return cpu_progress(self.process.pid)()
+
+    def wait_for_crash(self):
+        wait_until(
+            lambda: self.process.poll() is not None, progress=self.cpu, what="the worker to crash"
+        )
+        assert self.process.returncode == -signal.SIGKILL
 
     def stop(self):
         if self.process.poll() is None:
@@ -129,8 +177,8 @@ def queue():
 def workers(tmp_path, smtp):
     started = []
 
-    def start(broker, queue, fault=""):
-        worker = Worker(tmp_path, smtp.port, broker, queue, fault)
+    def start(broker, queue, fault="", rate_limit=""):
+        worker = Worker(tmp_path, smtp.port, broker, queue, fault, rate_limit)
         started.append(worker)
         return worker
 
@@ -173,10 +221,14 @@ def test_sweep_through_the_broker_and_a_worker_delivers_each_reminder_once(
 ):
     pks = claimed_pks(NOV_14)
     assert pks
-    workers(broker, queue)
-    # the production hand-off: one task per row, published in a batch
+    worker = workers(broker, queue)
+    # the production hand-off: one task per row
     assert dispatch.sweep(now=NOV_14, queue=queue) == len(pks)
-    wait_until(lambda: sent_count(pks) == len(pks), what="all reminders sent")
+    wait_until(
+        lambda: sent_count(pks) == len(pks),
+        progress=lambda: (sent_count(pks), worker.cpu()),
+        what="all reminders sent",
+    )
     assert len(smtp.inbox.messages) == len(pks)
     assert set(smtp.inbox.by_message_id().values()) == {1}
     compilation = [m for m in smtp.inbox.messages if "Sammanställning" in str(m["Subject"])]
@@ -189,12 +241,11 @@ def test_worker_killed_after_claim_before_send_loses_nothing_and_sends_once(
     pks = claimed_pks(NOV_14)
     crashing = workers(broker, queue, fault="before_send")
     dispatch.sweep(now=NOV_14, enqueue=enqueue_to(queue))
-    wait_until(lambda: crashing.process.poll() is not None, what="the worker to crash")
-    assert crashing.process.returncode == -signal.SIGKILL
+    crashing.wait_for_crash()
     assert smtp.inbox.messages == []
-    workers(broker, queue)  # a fresh worker; whatever the broker still holds is stale or fine
+    worker = workers(broker, queue)  # a fresh one; what the broker still holds is stale or fine
     after_lease = NOV_14 + dispatch.LEASE + dt.timedelta(minutes=1)
-    sweep_until_sent(after_lease, enqueue_to(queue), pks)
+    sweep_until_sent(after_lease, enqueue_to(queue), pks, worker)
     assert len(smtp.inbox.messages) == len(pks)
     assert set(smtp.inbox.by_message_id().values()) == {1}
 
@@ -207,12 +258,12 @@ def test_worker_killed_after_smtp_accepted_resends_with_the_same_message_id(
     pks = claimed_pks(NOV_14)
     crashing = workers(broker, queue, fault="after_send")
     dispatch.sweep(now=NOV_14, enqueue=enqueue_to(queue))
-    wait_until(lambda: crashing.process.poll() is not None, what="the worker to crash")
+    crashing.wait_for_crash()
     assert len(smtp.inbox.messages) == 1
     first_id = smtp.inbox.messages[0]["Message-ID"]
-    workers(broker, queue)
+    worker = workers(broker, queue)
     after_lease = NOV_14 + dispatch.LEASE + dt.timedelta(minutes=1)
-    sweep_until_sent(after_lease, enqueue_to(queue), pks)
+    sweep_until_sent(after_lease, enqueue_to(queue), pks, worker)
     counts = smtp.inbox.by_message_id()
     assert counts[first_id] == 2
     assert [n for mid, n in counts.items() if mid != first_id] == [1] * (len(pks) - 1)
@@ -236,16 +287,16 @@ def test_redis_restarted_during_the_run_loses_no_reminder(demo, smtp, workers, q
     redis = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     broker = f"redis://127.0.0.1:{port}/0"
     try:
-        wait_until(lambda: _redis_up(port), what="redis up")
+        wait_until(lambda: _redis_up(port), progress=cpu_progress(redis.pid), what="redis up")
         pks = claimed_pks(NOV_14)
         dispatch.sweep(now=NOV_14, enqueue=enqueue_to(queue, broker))  # queued in Redis
         redis.terminate()
         redis.wait(timeout=10)
         redis = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # empty: the queue is gone
-        wait_until(lambda: _redis_up(port), what="redis back")
-        workers(broker, queue)
+        wait_until(lambda: _redis_up(port), progress=cpu_progress(redis.pid), what="redis back")
+        worker = workers(broker, queue)
         after_lease = NOV_14 + dispatch.LEASE + dt.timedelta(minutes=1)
-        sweep_until_sent(after_lease, enqueue_to(queue, broker), pks)
+        sweep_until_sent(after_lease, enqueue_to(queue, broker), pks, worker)
         assert len(smtp.inbox.messages) == len(pks)
         assert set(smtp.inbox.by_message_id().values()) == {1}
     finally:
@@ -260,3 +311,22 @@ def _redis_up(port) -> bool:
         return redis_client.Redis(host="127.0.0.1", port=port).ping()
     except redis_client.ConnectionError:
         return False
+
+
+def test_the_worker_keeps_to_the_email_rate_limit(demo, smtp, workers, broker, queue):
+    """EMAIL_RATE_LIMIT=120/m: the worker starts a send every half second, however fast it
+    could go (without the limit these reminders arrive within a fraction of a second)."""
+    pks = claimed_pks(NOV_14)
+    assert len(pks) >= 5
+    worker = workers(broker, queue, rate_limit="120/m")
+    assert dispatch.sweep(now=NOV_14, queue=queue) == len(pks)
+    wait_until(
+        lambda: sent_count(pks) == len(pks),
+        progress=lambda: (sent_count(pks), worker.cpu()),
+        what="all reminders sent",
+    )
+    arrivals = smtp.inbox.arrivals
+    assert len(arrivals) == len(pks)
+    # Half a second between starts; a send may take a little longer or shorter than the one
+    # before it, hence the second of slack over the whole run.
+    assert arrivals[-1] - arrivals[0] >= (len(pks) - 1) * 0.5 - 1

@@ -91,12 +91,22 @@ def sweep_until_sent(now, enqueue, pks, worker) -> None:
         dispatch.sweep(now=now, enqueue=enqueue)
         return sent_count(pks) == len(pks)
 
-    wait_until(
-        all_sent_after_a_sweep,
-        progress=lambda: (sent_count(pks), worker_cpu()),
-        what="all reminders sent",
-        interval=0.5,
-    )
+    try:
+        wait_until(
+            all_sent_after_a_sweep,
+            progress=lambda: (sent_count(pks), worker_cpu()),
+            what="all reminders sent",
+            interval=0.5,
+        )
+    except AssertionError as error:
+        # what the rows and the worker were doing, to tell a lost row from a slow machine
+        states = list(
+            Reminder.objects.filter(pk__in=pks)
+            .values_list("pk", "state", "attempts", "planned_at", "lease_until", "last_error")
+            .exclude(state=Reminder.State.SENT)
+        )
+        log = worker.log.read_text(errors="replace").splitlines()[-40:]
+        raise AssertionError("\n".join([str(error), *map(str, states), *log])) from error
 
 
 class Worker:

@@ -55,7 +55,7 @@ class AssignmentFlow(flow.Flow):
 
     approve = (
         TaskView(views.DecideTaskView.as_view())
-        .Annotation(title=_("Besluta om slutleveransen"))
+        .Annotation(title=_("Beslut om slutleverans"))
         .Assign(this.decision_maker_of)
         .Next(this.collect)
     )

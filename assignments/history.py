@@ -325,7 +325,8 @@ def _submitted(entry, lookup, words):
 
 
 def _answer(entry, lookup, words, *, own: str, for_someone: str) -> str:
-    """An answer on a delivery; one given by a stand-in names the decision-maker too."""
+    """An answer on a delivery; one given by a stand-in names both, as the decision page
+    does ("Per Albertsson, genom ställföreträdare Kim Berg")."""
     decision_maker = _after(entry, "decision_maker")
     words = {**words, "number": _delivery_number(entry, lookup)}
     if decision_maker is not None and decision_maker != entry.actor_id:
@@ -341,7 +342,7 @@ def _approved(entry, lookup, words):
         words,
         own=_("%(actor)s godkände slutleverans %(number)s"),
         for_someone=_(
-            "%(actor)s godkände slutleverans %(number)s som ställföreträdare för %(decision_maker)s"
+            "%(decision_maker)s, genom ställföreträdare %(actor)s, godkände slutleverans %(number)s"
         ),
     )
     decided_on = _as_date(_after(entry, "decided_on"))
@@ -363,8 +364,8 @@ def _returned(entry, lookup, words):
         words,
         own=_("%(actor)s återremitterade slutleverans %(number)s"),
         for_someone=_(
-            "%(actor)s återremitterade slutleverans %(number)s som ställföreträdare för "
-            "%(decision_maker)s"
+            "%(decision_maker)s, genom ställföreträdare %(actor)s, återremitterade "
+            "slutleverans %(number)s"
         ),
     )
 

@@ -230,7 +230,7 @@ def test_handing_a_decision_to_a_stand_in_names_task_people_and_reason(stand_in)
     )
     assert told(entry, "en").text == (
         "Per Albertsson handed the task “Decision on final delivery” to Kim Berg, "
-        "as stand-in for Per Albertsson: “Semester”"
+        "as deputy for Per Albertsson: “Semester”"
     )
 
 
@@ -275,11 +275,11 @@ def test_an_answer_by_a_stand_in_names_the_decision_maker(stand_in, delivered):
     )
     entry = latest("delivery.returned")
     assert told(entry, "sv").text == (
-        "Kim Berg återremitterade slutleverans 1 som ställföreträdare för Per Albertsson: "
+        "Per Albertsson, genom ställföreträdare Kim Berg, återremitterade slutleverans 1: "
         "”Komplettera”"
     )
     assert told(entry, "en").text == (
-        "Kim Berg returned final delivery 1 as stand-in for Per Albertsson: “Komplettera”"
+        "Per Albertsson, through deputy Kim Berg, returned final delivery 1: “Komplettera”"
     )
 
 
@@ -288,7 +288,7 @@ def test_an_approval_by_a_stand_in_names_the_decision_maker(stand_in, delivered)
         delivery=delivered.deliveries.get(), decided_by=stand_in, decided_on=dt.date(2025, 12, 3)
     )
     assert told(latest("delivery.approved"), "sv").text == (
-        "Kim Berg godkände slutleverans 1 som ställföreträdare för Per Albertsson, "
+        "Per Albertsson, genom ställföreträdare Kim Berg, godkände slutleverans 1, "
         "beslutsdatum 3 dec 2025"
     )
 

@@ -119,3 +119,45 @@ def test_the_inbox_reads_the_assignments_of_a_page_at_once(
         response = client.get(url)
     assert response.content.decode().count("Fastställ uppdraget") == 9
     assert len(nine.captured_queries) == len(one.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "other_names"),
+    [
+        ("sv", "Beslut om slutleverans", ["Besluta om slutleveransen"]),
+        ("en", "Decision on final delivery", ["Decide on the final delivery"]),
+    ],
+)
+def test_the_decision_has_one_name_on_the_start_page_inbox_and_decision_page(
+    client, adopted, people, language, name, other_names
+):
+    services.submit_delivery(assignment=adopted, actor=people.jan_strang, summary="Förslag")
+    per = people.per_albertsson
+    per.language = language
+    per.save(update_fields=["language"])
+    client.force_login(per)
+    for url in (
+        reverse("home"),
+        reverse("uppdrag:assignment:inbox"),
+        reverse("workflow:decision", args=[adopted.pk]),
+    ):
+        html = client.get(url).content.decode()
+        assert name in html, url
+        assert not any(other in html for other in other_names), url
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "other_name"),
+    [("sv", "Avslutade uppgifter", "Arkiv"), ("en", "Completed tasks", "Archive")],
+)
+def test_the_archive_has_the_menus_name(client, adopted, people, language, name, other_name):
+    anders = people.anders_kullbratt
+    anders.language = language
+    anders.save(update_fields=["language"])
+    client.force_login(anders)
+    html = client.get(reverse("uppdrag:assignment:archive")).content.decode()
+    menu = html[html.index('class="mdc-list uppdrag-nav"') :]
+    assert name in menu[: menu.index("</ul>")]
+    heading = re.search(r'<h1 class="vf-card__title">(.*?)</h1>', html, re.S).group(1)
+    assert heading.strip() == name
+    assert other_name not in html

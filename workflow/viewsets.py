@@ -142,6 +142,8 @@ class BulkUnassignTasksView(views.BulkUnassignTasksActionView):
 
 
 class AssignmentFlowViewset(FlowAppViewset):
+    # viewflow's pages in our layout through the same template as ours (favicon included)
+    base_template_name = "base.html"
     dashboard_view_class = DashboardView
     inbox_view_class = InboxView
     queue_view_class = QueueView

@@ -263,7 +263,7 @@ class Assignment(PublicRecord):
         return f"{self.registration_number} {self.title}"
 
     def get_absolute_url(self) -> str:
-        """The assignment page (the admin's "Visa på webbplatsen" leads there)."""
+        """The assignment page (the admin's "Visa på webbplats" leads there)."""
         return reverse("workflow:assignment", args=[self.pk])
 
     def clean(self):

@@ -316,6 +316,10 @@ def test_superseding_names_both_documents_and_leaves_out_the_services_own_note(a
         services.supersede_assignment(old=adopted, new=new, actor=person("anders.kullbratt"))
     superseded = latest("assignment.superseded")
     assert superseded.reason == f"Superseded by {new}"
+    closed = AuditEntry.objects.filter(action="assignment.state_changed", assignment=adopted)
+    assert told(closed.latest("pk"), "sv").text == (
+        "Uppdragets status ändrades från Fastställd till Ersatt"  # not the English note
+    )
     assert told(superseded, "sv").text == f"Anders Kullbratt ersatte uppdraget med {new}"
     assert told(superseded, "en").text == f"Anders Kullbratt replaced the assignment with {new}"
     supersedes = latest("assignment.supersedes")

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -260,6 +261,10 @@ class Assignment(PublicRecord):
 
     def __str__(self) -> str:
         return f"{self.registration_number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        """The assignment page (the admin's "Visa på webbplats" leads there)."""
+        return reverse("workflow:assignment", args=[self.pk])
 
     def clean(self):
         errors = {}
@@ -618,6 +623,10 @@ class Milestone(PublicRecord):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        """Its row on the assignment page."""
+        return f"{self.assignment.get_absolute_url()}#milestone-{self.pk}"
 
     def clean(self):
         if not (self.title or "").strip():

@@ -21,15 +21,20 @@ TOP = 34
 BAR_HEIGHT = 16
 
 # Fill colours with at least 3:1 contrast against white (WCAG 1.4.11, non-text contrast).
-# Colour is never the only signal: every bar also carries its status in words.
+# Colour is never the only signal (WCAG 1.4.1): every bar also carries its status in words,
+# a planned bar is drawn hollow (not begun) and a cancelled one hatched (struck out), so the
+# two differ in shape as well as in colour.
 STATUS_COLOURS = {
     Milestone.Status.PLANNED: "#5f6b7a",
     Milestone.Status.IN_PROGRESS: "#00457c",
     Milestone.Status.DONE: "#2e7d32",
     Milestone.Status.AT_RISK: "#a14f00",
     Milestone.Status.BLOCKED: "#b00020",
-    Milestone.Status.CANCELLED: "#757575",
+    Milestone.Status.CANCELLED: "#6b4e71",
 }
+HOLLOW, HATCHED, SOLID = "hollow", "hatched", "solid"
+STATUS_FILLS = {Milestone.Status.PLANNED: HOLLOW, Milestone.Status.CANCELLED: HATCHED}
+ARROW = 8  # the today marker's arrow, when today lies outside the schedule
 
 
 @dataclass
@@ -41,6 +46,7 @@ class Bar:
     colour: str
     overdue: bool
     label: str
+    fill: str = SOLID
 
     @property
     def text_y(self) -> int:
@@ -55,8 +61,22 @@ class Tick:
 
 @dataclass
 class Marker:
+    """A vertical line at a date. `edge` is "start" or "end" when the date lies before or
+    after the drawn months: the line then stands at that edge, with an arrow pointing out."""
+
     x: float
     date: dt.date
+    edge: str = ""
+    label_x: float = 0
+    anchor: str = "start"
+    arrow: str = ""
+
+
+@dataclass
+class LegendEntry:
+    label: str
+    colour: str
+    fill: str
 
 
 @dataclass
@@ -69,7 +89,7 @@ class Timeline:
     ticks: list[Tick]
     today: Marker | None
     deadline: Marker | None
-    status_colours: list[tuple[str, str]]
+    legend: list[LegendEntry]
 
 
 def _months(first: dt.date, last: dt.date):
@@ -109,6 +129,7 @@ def build(milestones: list[Milestone], deadline: dt.date | None, today: dt.date)
                 colour=STATUS_COLOURS.get(milestone.status, "#5f6b7a"),
                 overdue=milestone.is_overdue(today),
                 label=title if len(title) <= 42 else title[:40].rstrip() + "…",
+                fill=STATUS_FILLS.get(milestone.status, SOLID),
             )
         )
     ticks = [
@@ -121,7 +142,6 @@ def build(milestones: list[Milestone], deadline: dt.date | None, today: dt.date)
         for month in _months(first, last)
     ]
     height = TOP + len(milestones) * ROW_HEIGHT + 12
-    in_range = first <= today <= last
     return Timeline(
         width=WIDTH,
         height=height,
@@ -129,11 +149,30 @@ def build(milestones: list[Milestone], deadline: dt.date | None, today: dt.date)
         chart_right=chart_right,
         bars=bars,
         ticks=ticks[:-1] if len(ticks) > 1 else ticks,
-        today=Marker(x=x_of(today), date=today) if in_range else None,
+        today=_today_marker(today, first, last, x_of, chart_right),
         deadline=Marker(x=x_of(deadline + dt.timedelta(days=1)), date=deadline)
         if deadline
         else None,
-        status_colours=[
-            (label, STATUS_COLOURS[value]) for value, label in Milestone.Status.choices
+        legend=[
+            LegendEntry(label, STATUS_COLOURS[value], STATUS_FILLS.get(value, SOLID))
+            for value, label in Milestone.Status.choices
         ],
     )
+
+
+def _today_marker(today: dt.date, first: dt.date, last: dt.date, x_of, chart_right) -> Marker:
+    """Today's line where it falls, or at the edge it lies beyond, with an arrow that way."""
+    top = 20
+    if today < first:
+        x = LABEL_WIDTH
+        arrow = f"{x - 2},{top} {x - 2 - ARROW},{top + 4} {x - 2},{top + 8}"
+        return Marker(x, today, edge="start", label_x=x + 4, anchor="start", arrow=arrow)
+    if today >= last:
+        x = chart_right
+        arrow = f"{x + 2},{top} {x + 2 + ARROW},{top + 4} {x + 2},{top + 8}"
+        return Marker(x, today, edge="end", label_x=x - 4, anchor="end", arrow=arrow)
+    x = x_of(today)
+    # near the right edge the label goes to the left of the line
+    if x > chart_right - 60:
+        return Marker(x, today, label_x=x - 4, anchor="end")
+    return Marker(x, today, label_x=x + 4, anchor="start")

@@ -746,9 +746,9 @@ ADMIN_SITE = {
         query="app_label=assignments&model_name=assignment&field_name=assignee&term=jan",
     ),
     ADMIN + "jsi18n/": Row(get=staff("ok", "ok")),
-    # "view on site" of an assignment: Assignment has no get_absolute_url, so 404 for staff
+    # "view on site" of an assignment: staff are sent on to its assignment page
     ADMIN + "r/<path:content_type_id>/<path:object_id>/": Row(
-        get=staff("notfound", "notfound"),
+        get=staff("redirect", "redirect"),
         params={
             "content_type_id": lambda w: w.content_type_id_of(w.seed),
             "object_id": lambda w: w.seed.pk,

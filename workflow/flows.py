@@ -34,8 +34,12 @@ class AssignmentFlow(flow.Flow):
     lock_impl = lock.select_for_update_lock
     process_title = _("Uppdragshandling")
     process_description = _("Från registrering via fastställelse och arbete till beslut.")
+    # What viewflow's lists and process pages show as a process's summary: its assignment.
+    process_summary_template = (
+        "{{ process.artifact.registration_number }} {{ process.artifact.title }}"
+    )
 
-    register = flow.StartHandle(this.start_for).Next(this.adopt)
+    register = flow.StartHandle(this.start_for).Annotation(title=_("Registrering")).Next(this.adopt)
 
     adopt = (
         TaskView(views.AdoptTaskView.as_view())
@@ -51,23 +55,40 @@ class AssignmentFlow(flow.Flow):
         .Next(this.decide)
     )
 
-    decide = SplitPerItem().Next(this.approve, data_source=this.one_per_decision_maker)
+    decide = (
+        SplitPerItem()
+        .Annotation(title=_("Till beslutsfattarna"))
+        .Next(this.approve, data_source=this.one_per_decision_maker)
+    )
 
     approve = (
         TaskView(views.DecideTaskView.as_view())
-        .Annotation(title=_("Besluta om slutleveransen"))
+        .Annotation(title=_("Beslut om slutleverans"))
         .Assign(this.decision_maker_of)
         .Next(this.collect)
     )
 
     # Every decision-maker must approve; one return cancels the others' open tasks.
-    collect = flow.Join(continue_on_condition=this.is_returned).Next(this.check)
+    collect = (
+        flow.Join(continue_on_condition=this.is_returned)
+        .Annotation(title=_("Beslutsfattarnas svar"))
+        .Next(this.check)
+    )
 
-    check = flow.If(this.is_approved_by_all).Then(this.record_decision).Else(this.work)
+    check = (
+        flow.If(this.is_approved_by_all)
+        .Annotation(title=_("Godkänd av alla?"))
+        .Then(this.record_decision)
+        .Else(this.work)
+    )
 
-    record_decision = flow.Function(this.record_decision_now).Next(this.end)
+    record_decision = (
+        flow.Function(this.record_decision_now)
+        .Annotation(title=_("Beslutet registreras"))
+        .Next(this.end)
+    )
 
-    end = flow.End()
+    end = flow.End().Annotation(title=_("Processen avslutad"))
 
     # -- who sees what: the assignment's own permissions, object by object ---------------------
 

@@ -4,6 +4,8 @@ Every view checks object-level permission through assignments.permissions; an as
 user may not see answers 404, an action they may not take answers 403.
 """
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -484,12 +486,13 @@ def audit_csv(request, pk):
     ]
     rows = (
         [
-            entry.occurred_at.isoformat(),
+            # local time with its offset, as the page shows it ("2026-03-15T10:45:00+01:00")
+            timezone.localtime(entry.occurred_at).isoformat(timespec="seconds"),
             str(entry.actor or ""),
             entry.action,
             entry.object_repr,
-            entry.before if entry.before is not None else "",
-            entry.after if entry.after is not None else "",
+            json.dumps(entry.before, ensure_ascii=False) if entry.before is not None else "",
+            json.dumps(entry.after, ensure_ascii=False) if entry.after is not None else "",
             entry.reason,
         ]
         for entry in _audit_entries(assignment)

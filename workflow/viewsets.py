@@ -1,15 +1,72 @@
 """viewflow's inbox, queue, archive, chart and bulk pages for AssignmentFlow, each answering only
 what the person may see: the all-process lists are the registrar's only, a process chart is
 for those who may view that assignment, and the bulk pages list only tasks the person may act
-on (viewflow's own would otherwise show every assignment to everyone)."""
+on (viewflow's own would otherwise show every assignment to everyone).
+
+The task lists say which assignment each task is about (its diarienummer and title, linked to
+its page) and name the task once, as a link to it, instead of viewflow's "#process/task"
+number, the task's title twice (as "Task" and as "Summary") and the process description.
+"""
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from viewflow.workflow.flow import FlowAppViewset, views
 from viewflow.workflow.models import Task
 
 from assignments import permissions
+from assignments.models import Assignment
+
+
+class AssignmentColumns:
+    """List columns of a task list: the task's assignment and the task itself, both links.
+    The assignments of a page are read with one query (the process's artifact, prefetched)."""
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("process__artifact")
+
+    def assignment(self, task):
+        assignment = task.process.artifact
+        if not isinstance(assignment, Assignment):
+            return "–"
+        return format_html(
+            '<a href="{}">{} {}</a>',
+            reverse("workflow:assignment", args=[assignment.pk]),
+            assignment.registration_number,
+            assignment.title,
+        )
+
+    assignment.short_description = pgettext_lazy("task list", "Uppdrag")
+
+    def task(self, task):
+        return format_html(
+            '<a href="{}">{}</a>',
+            task.flow_task.reverse("index", args=[task.process_id, task.pk]),
+            task.title,
+        )
+
+    task.short_description = _("Uppgift")
+
+
+# The lists' titles are the menu's (assignments/context_processors.py): one name per page.
+
+
+class InboxView(AssignmentColumns, views.FlowInboxListView):
+    title = _("Inkorg")
+    columns = ("assignment", "task", "created")
+
+
+class QueueView(AssignmentColumns, views.FlowQueueListView):
+    columns = ("assignment", "task", "created")
+
+
+class ArchiveView(AssignmentColumns, views.FlowArchiveListView):
+    title = _("Avslutade uppgifter")
+    columns = ("assignment", "task", "created", "finished")
 
 
 class _RegistrarOnly:
@@ -21,12 +78,13 @@ class _RegistrarOnly:
 
 class ProcessListView(_RegistrarOnly, views.DashboardProcessListView):
     def get_queryset(self):
-        # viewflow's annotate() drops the model's ordering; pages need a stable order
-        return super().get_queryset().order_by("-pk")
+        # viewflow's annotate() drops the model's ordering; pages need a stable order. The
+        # process summary names the assignment (AssignmentFlow.process_summary_template).
+        return super().get_queryset().order_by("-pk").prefetch_related("artifact")
 
 
-class TaskListView(_RegistrarOnly, views.DashboardTaskListView):
-    pass
+class TaskListView(_RegistrarOnly, AssignmentColumns, views.DashboardTaskListView):
+    columns = ("assignment", "task", "created", "owner")
 
 
 class DashboardView(views.DashboardView):
@@ -84,7 +142,12 @@ class BulkUnassignTasksView(views.BulkUnassignTasksActionView):
 
 
 class AssignmentFlowViewset(FlowAppViewset):
+    # viewflow's pages in our layout through the same template as ours (favicon included)
+    base_template_name = "base.html"
     dashboard_view_class = DashboardView
+    inbox_view_class = InboxView
+    queue_view_class = QueueView
+    archive_view_class = ArchiveView
     process_list_view_class = ProcessListView
     task_list_view_class = TaskListView
     chart_view_class = ChartView

@@ -468,3 +468,44 @@ def test_registrar_group_may_read_but_not_change_the_process_records(registrar):
     for model in ("assignment", "milestone", "orgunit", "user", "group", "workinggroupmember"):
         assert registrar.has_perm(f"assignments.change_{model}"), model
     assert not registrar.has_perm("auth.change_group")
+
+
+# -- registrars' niceties (issue 17, item 13) --------------------------------------------------
+
+
+def test_view_on_site_of_an_assignment_leads_to_its_assignment_page(registrar_client, demo):
+    page = registrar_client.get(reverse("admin:assignments_assignment_change", args=[demo.pk]))
+    view_on_site = page.context["adminform"].form.instance.get_absolute_url()
+    assert view_on_site == reverse("workflow:assignment", args=[demo.pk])
+    link = reverse("admin:view_on_site", args=[page.context["content_type_id"], demo.pk])
+    assert f'href="{link}"' in page.content.decode()
+    response = registrar_client.get(link)
+    assert response.status_code == 302
+    assert response["Location"].endswith(reverse("workflow:assignment", args=[demo.pk]))
+    assert registrar_client.get(response["Location"]).status_code == 200
+
+
+def test_view_on_site_of_a_milestone_leads_to_its_row_on_the_assignment_page(
+    registrar_client, demo
+):
+    milestone = demo.milestones.first()
+    page = registrar_client.get(reverse("admin:assignments_milestone_change", args=[milestone.pk]))
+    link = reverse("admin:view_on_site", args=[page.context["content_type_id"], milestone.pk])
+    response = registrar_client.get(link)
+    assert response["Location"].endswith(f"/uppdrag/{demo.pk}/#milestone-{milestone.pk}")
+
+
+def test_the_tidplan_inline_has_narrow_widgets_and_no_order_column(registrar_client, demo):
+    page = registrar_client.get(reverse("admin:assignments_assignment_change", args=[demo.pk]))
+    tidplan = next(
+        inline
+        for inline in page.context["inline_admin_formsets"]
+        if inline.formset.model is Milestone
+    )
+    form = tidplan.formset.forms[0]
+    assert "position" not in form.fields
+    assert form.fields["title"].widget.attrs["rows"] == 2
+    assert "uppdrag/admin.css" in str(page.context["media"])
+    # the milestone's own page (its order, its status log) is one click away
+    change = reverse("admin:assignments_milestone_change", args=[form.instance.pk])
+    assert f'href="{change}"' in page.content.decode()

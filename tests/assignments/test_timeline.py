@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import translation
 
@@ -42,11 +43,58 @@ def test_bars_follow_the_dates_and_late_open_milestones_are_overdue():
     assert all(picture.label_width <= bar.x <= picture.chart_right for bar in picture.bars)
 
 
-def test_today_outside_the_schedule_draws_no_today_line():
+def test_today_after_the_schedule_stands_at_the_right_edge_with_an_arrow_out():
     milestone = MilestoneFactory(start=dt.date(2025, 9, 1), due=dt.date(2025, 10, 31))
     picture = timeline.build([milestone], None, dt.date(2030, 1, 1))
-    assert picture.today is None and picture.deadline is None
+    assert picture.deadline is None
+    assert (picture.today.edge, picture.today.x) == ("end", picture.chart_right)
+    assert picture.today.date == dt.date(2030, 1, 1)
+    arrow_xs = [float(point.split(",")[0]) for point in picture.today.arrow.split()]
+    assert min(arrow_xs) > picture.chart_right and max(arrow_xs) <= picture.width  # points out
     assert timeline.build([], None, dt.date(2030, 1, 1)) is None
+
+
+def test_today_before_the_schedule_stands_at_the_left_edge_with_an_arrow_out():
+    milestone = MilestoneFactory(start=dt.date(2025, 9, 1), due=dt.date(2025, 10, 31))
+    picture = timeline.build([milestone], None, dt.date(2025, 3, 2))
+    assert (picture.today.edge, picture.today.x) == ("start", picture.label_width)
+    arrow_xs = [float(point.split(",")[0]) for point in picture.today.arrow.split()]
+    assert max(arrow_xs) < picture.label_width
+
+
+def test_today_inside_the_schedule_is_a_line_at_its_date_without_an_arrow():
+    milestone = MilestoneFactory(start=dt.date(2025, 9, 1), due=dt.date(2025, 10, 31))
+    picture = timeline.build([milestone], None, dt.date(2025, 10, 1))
+    assert picture.today.edge == "" and picture.today.arrow == ""
+    assert picture.label_width < picture.today.x < picture.chart_right
+
+
+def test_planned_and_cancelled_differ_in_shape_and_colour():
+    assignment = AssignmentFactory()
+    planned = MilestoneFactory(assignment=assignment)
+    cancelled = MilestoneFactory(assignment=assignment, status=Milestone.Status.CANCELLED)
+    picture = timeline.build([planned, cancelled], None, dt.date(2025, 9, 15))
+    bars = {bar.milestone.pk: bar for bar in picture.bars}
+    assert (bars[planned.pk].fill, bars[cancelled.pk].fill) == (timeline.HOLLOW, timeline.HATCHED)
+    assert bars[planned.pk].colour != bars[cancelled.pk].colour
+    fills = {entry.label: entry.fill for entry in picture.legend}
+    assert fills["Planerad"] == timeline.HOLLOW and fills["Avbruten"] == timeline.HATCHED
+    assert list(fills.values()).count(timeline.SOLID) == len(fills) - 2
+
+
+def test_the_page_draws_the_today_arrow_and_the_hatched_bar(client):
+    from tests.factories import UserFactory
+
+    assignment = AssignmentFactory(is_public=True, delivery_due=None)
+    MilestoneFactory(assignment=assignment, status=Milestone.Status.CANCELLED)
+    with time_machine.travel(dt.datetime(2027, 1, 15, 12, tzinfo=dt.UTC)):
+        client.force_login(UserFactory())
+        page = client.get(reverse("workflow:assignment", args=[assignment.pk])).content.decode()
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert '<g class="uppdrag-today" data-edge="end">' in svg
+    assert "I dag 15 jan 2027" in svg
+    assert "<polygon" in svg
+    assert 'fill="url(#uppdrag-hatch)"' in svg and '<pattern id="uppdrag-hatch"' in svg
 
 
 def test_svg_numbers_are_not_localised(client, settings):

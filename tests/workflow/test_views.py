@@ -151,7 +151,7 @@ def test_audit_page_renders(client, adopted, people):
     login(client, people.jan_strang)
     response = client.get(reverse("workflow:audit", args=[adopted.pk]))
     assert response.status_code == 200
-    assert "assignment.adopted" in response.content.decode()
+    assert "Anders Kullbratt fastställde uppdraget" in response.content.decode()
 
 
 def test_anonymous_users_are_sent_to_login(client, adopted):

@@ -6,10 +6,10 @@ from django.db import connection, transaction
 from notifications.models import Notification
 
 from assignments.models import User
-from assignments.services import change_milestone_status
 from reminders import dispatch
 from reminders.models import Reminder
 from workflow import services as workflow
+from workflow.services import change_milestone_status
 
 pytestmark = pytest.mark.django_db
 

@@ -26,8 +26,8 @@ from assignments.permissions import (
     REGISTRAR_GROUP,
     registrar_permissions,
 )
-from assignments.services import change_milestone_status
 from workflow import services as workflow
+from workflow.services import change_milestone_status
 
 
 def demo_password() -> str:

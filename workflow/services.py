@@ -3,7 +3,8 @@ supersede, reassign.
 
 One path for every caller: the assignment page and viewflow's task views both call these.
 Each service locks the row it changes first (so two decision-makers answering at the same
-moment are serialised), changes the registry, drives the viewflow task, and writes the audit.
+moment are serialised), changes the registry, drives the viewflow task, writes the audit, and
+replans the reminders of what it changed (reminders.services), in the same transaction.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from assignments.models import (
     MilestoneUpdate,
     User,
 )
+from reminders import services as reminders
 from reminders.events import notify_event
-from reminders.services import plan_decision_waiting
 
 from . import permissions as task_rules
 from .models import AssignmentProcess
@@ -56,6 +57,8 @@ def set_assignment_state(*, assignment: Assignment, actor, state: str, reason: s
         after={"state": state},
         reason=reason,
     )
+    # Deadlines are reminded only while the work goes on: adopted, back from a return.
+    reminders.replan_assignment(assignment)
 
 
 def current_process(assignment: Assignment) -> AssignmentProcess | None:
@@ -96,6 +99,27 @@ def _open_task(assignment: Assignment, node_name: str, **data) -> Task | None:
         if all(task.data.get(k) == v for k, v in data.items()):
             return task
     return None
+
+
+def waiting_for(delivery: Delivery) -> list[int]:
+    """Who a submitted delivery waits for: each decision-maker who has not answered, or the
+    stand-in their approval task was delegated to during an absence (reassign_task)."""
+    answered = set(delivery.approvals.values_list("decision_maker_id", flat=True))
+    delegated = {
+        task.data.get("decision_maker"): task.owner_id
+        for task in open_tasks(delivery.assignment)
+        if task.owner_id and task.flow_task.name == task_rules.APPROVE
+    }
+    return [
+        delegated.get(pk, pk)
+        for pk in delivery.assignment.decision_makers.values_list("pk", flat=True)
+        if pk not in answered
+    ]
+
+
+def _plan_decision_waiting(delivery: Delivery) -> None:
+    """The "waiting for your decision" reminders, to whoever holds the approval tasks now."""
+    reminders.plan_decision_waiting(delivery, waiting_for=waiting_for(delivery))
 
 
 def _execute(task: Task, actor) -> None:
@@ -183,6 +207,7 @@ def change_milestone_status(
         from_status = milestone.status
         milestone.status = to_status
         milestone.save(update_fields=["status"])
+        reminders.plan_for_milestone(milestone)
         update = MilestoneUpdate.objects.create(
             milestone=milestone,
             author=actor,
@@ -225,6 +250,7 @@ def move_milestone_due(*, milestone: Milestone, actor, new_due: dt.date, reason:
             raise ValidationError({"new_due": _("Det nya datumet är samma som det gamla.")})
         milestone.due = new_due
         milestone.save(update_fields=["due"])
+        reminders.plan_for_milestone(milestone)
         audit.record(
             actor=actor,
             action="milestone.due_moved",
@@ -275,6 +301,7 @@ def submit_delivery(*, assignment: Assignment, actor, summary: str, document=Non
             },
         )
         _execute(task, actor)
+        _plan_decision_waiting(delivery)
         notify_event(
             "decision_waiting",
             assignment=assignment,
@@ -354,6 +381,7 @@ def approve_delivery(
             delivery.status = Delivery.Status.APPROVED
             delivery.save(update_fields=["status"])
         _execute(task, decided_by)
+        _plan_decision_waiting(delivery)
         return approval
 
 
@@ -389,6 +417,7 @@ def return_delivery(*, delivery: Delivery, decided_by, comment: str) -> Approval
             reason=approval.comment,
         )
         _execute(task, decided_by)
+        _plan_decision_waiting(delivery)
         notify_event(
             "delivery_returned",
             assignment=assignment,
@@ -506,6 +535,7 @@ def supersede_assignment(
             new.commissioners.set(old.commissioners.all())
         if not new.decision_makers.exists():
             new.decision_makers.set(old.decision_makers.all())
+        reminders.replan_assignment(new)
         audit.record(
             actor=actor,
             action="assignment.superseded",
@@ -562,7 +592,7 @@ def reassign_task(*, task: Task, actor, new_owner, reason: str) -> Task:
         if is_approval:
             # The "waiting for your decision" reminder follows the task to the stand-in.
             for delivery in assignment.deliveries.filter(status=Delivery.Status.SUBMITTED):
-                plan_decision_waiting(delivery)
+                _plan_decision_waiting(delivery)
         audit.record(
             actor=actor,
             action="task.reassigned",

@@ -201,3 +201,59 @@ def test_a_drafts_milestone_date_set_in_the_admin_is_the_one_reminded_once_adopt
     workflow.adopt_assignment(assignment=draft, actor=User.objects.get(username="anders.kullbratt"))
     rows = planned(draft, milestone=compilation)
     assert {r.due_version for r in rows} == {"2025-12-12"}
+
+
+# --- whom a decision waits for is the workflow's to say; a replan keeps it ----------------------
+
+
+@pytest.fixture
+def delegated(seed004, people_):
+    """The delivery submitted and Per's approval task handed to a stand-in."""
+    delivery = workflow.submit_delivery(
+        assignment=seed004, actor=people_("jan.strang"), summary="Förslag"
+    )
+    per = people_("per.albertsson")
+    task = next(t for t in workflow.open_tasks(seed004) if t.data.get("decision_maker") == per.pk)
+    workflow.reassign_task(
+        task=task, actor=per, new_owner=people_("regiondirektor"), reason="Semester"
+    )
+    return delivery
+
+
+def waited_for(delivery) -> dict[str, str]:
+    rows = Reminder.objects.filter(kind="decision_waiting", delivery=delivery, state="planned")
+    return {r.recipient.username: local(r) for r in rows}
+
+
+def test_a_policy_edit_retimes_the_decision_reminders_and_keeps_the_stand_in(client, delegated):
+    from reminders.models import ReminderPolicy
+
+    from .test_rules import policy_form
+
+    assert waited_for(delegated) == {
+        "anders.kullbratt": "2025-10-06 08:00",
+        "regiondirektor": "2025-10-06 08:00",
+    }
+    client.force_login(User.objects.create(username="root", is_staff=True, is_superuser=True))
+    policy = ReminderPolicy.objects.get(subject="delivery")
+    response = client.post(
+        reverse("admin:reminders_reminderpolicy_change", args=[policy.pk]),
+        policy_form(subject="delivery", decision_wait_working_days="5"),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert waited_for(delegated) == {
+        "anders.kullbratt": "2025-10-08 08:00",
+        "regiondirektor": "2025-10-08 08:00",
+    }
+
+
+def test_a_registry_edit_of_a_delivered_assignment_keeps_the_stand_in_reminded(
+    registrar_client, delegated
+):
+    before = waited_for(delegated)
+    assert set(before) == {"anders.kullbratt", "regiondirektor"}
+    url = reverse("admin:assignments_assignment_change", args=[delegated.assignment.pk])
+    page = registrar_client.get(url)
+    response = registrar_client.post(url, admin_form_data(page, title="Ny rubrik"))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert waited_for(delegated) == before

@@ -3,11 +3,13 @@
 The registrar corrects registry data (names, texts, units, people) here, audited. What belongs
 to the process is read only: an assignment's state and the document it supersedes, milestone
 statuses, deliveries, approvals, decisions, milestone updates and the audit trail change only
-through the services (assignments.services, workflow.services), which check and audit. Nothing
-can be deleted here: these are public records.
+through the services (workflow.services), which check and audit. Nothing can be deleted here:
+these are public records.
+
+The assignment and milestone admins are registered by workflow/admin.py: a save there may start
+the process or move a deadline, which the registry does not do itself.
 """
 
-from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
@@ -16,251 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from .admin_audit import AuditedAdminMixin, NoDeleteInline, NoDeleteMixin
 from .models import (
     Approval,
-    Assignment,
-    AssignmentItem,
-    AssignmentRelation,
     AuditEntry,
     Decision,
     Delivery,
-    Distribution,
     Group,
-    Milestone,
     MilestoneUpdate,
     OrgUnit,
-    WorkingGroupMember,
 )
 
 admin.site.disable_action("delete_selected")
-
-# The parties of an assignment are fixed once its final delivery is in: who decides, who
-# delivered and who commissioned are then part of the decision's record.
-PARTY_FIELDS = ("commissioners", "decision_makers", "assignee")
-PARTIES_EDITABLE_STATES = (
-    Assignment.State.DRAFT,
-    Assignment.State.ADOPTED,
-    Assignment.State.IN_PROGRESS,
-)
-
-
-def is_draft(assignment) -> bool:
-    """A registered draft's tidplan is the registrar's to plan; once adopted, dates move
-    through the process (move_milestone_due, with a reason)."""
-    return assignment is None or assignment.state == Assignment.State.DRAFT
-
-
-class ItemInline(NoDeleteInline, admin.TabularInline):
-    model = AssignmentItem
-    fields = ("kind", "position", "text")
-
-
-class WorkingGroupInline(NoDeleteInline, admin.TabularInline):
-    model = WorkingGroupMember
-    fields = ("position", "person", "role", "is_active")
-    autocomplete_fields = ("person",)
-
-
-class RelationInline(NoDeleteInline, admin.StackedInline):
-    model = AssignmentRelation
-    fk_name = "assignment"
-    fields = ("position", "kind", "text", "target_group", "target_assignment", "target_reference")
-    autocomplete_fields = ("target_group", "target_assignment")
-
-
-class MilestoneInlineForm(forms.ModelForm):
-    class Meta:
-        widgets = {
-            "title": forms.Textarea(attrs={"rows": 2, "cols": 26}),
-            "period_label": forms.TextInput(attrs={"size": 8}),
-        }
-
-
-class MilestoneInline(NoDeleteInline, admin.TabularInline):
-    """The tidplan, one row a milestone, narrow enough for a 1366 px screen with the admin's
-    menu open: the order follows the dates (the milestone's own page sets another)."""
-
-    model = Milestone
-    form = MilestoneInlineForm
-    fields = ("kind", "title", "period_label", "start", "due", "responsible", "status")
-    autocomplete_fields = ("responsible",)
-    show_change_link = True
-
-    class Media:
-        css = {"all": ["uppdrag/admin.css"]}
-
-    def get_readonly_fields(self, request, obj=None):
-        return ("status",) if is_draft(obj) else ("start", "due", "status")
-
-    def has_add_permission(self, request, obj=None):
-        return is_draft(obj) and super().has_add_permission(request, obj)
-
-
-class DistributionInline(NoDeleteInline, admin.TabularInline):
-    model = Distribution
-    fields = ("purpose", "position", "person", "note")
-    autocomplete_fields = ("person",)
-
-
-class AssignmentAdminForm(forms.ModelForm):
-    """The admin builds the fields from the fieldsets; this adds the cross-field rules."""
-
-    change_reason = forms.CharField(
-        label=_("Motivering"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_(
-            "Sparas i granskningsloggen. Krävs när slutleveransen flyttas för ett fastställt "
-            "uppdrag."
-        ),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if "commissioners" in self.fields and not cleaned.get("commissioners"):
-            self.add_error("commissioners", _("Ange minst en uppdragsgivare."))
-        if (
-            "delivery_due" in self.changed_data
-            and not is_draft(self.instance if self.instance.pk else None)
-            and not (cleaned.get("change_reason") or "").strip()
-        ):
-            # The final deadline is the commissioners' promise: moving it is recorded with why.
-            self.add_error("change_reason", _("Ange varför slutleveransen flyttas."))
-        return cleaned
-
-
-@admin.register(Assignment)
-class AssignmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    form = AssignmentAdminForm
-    list_display = (
-        "registration_number",
-        "title",
-        "document_date",
-        "assignee",
-        "delivery_due",
-        "state",
-    )
-    list_filter = ("state", "issuing_unit", "is_public")
-    search_fields = (
-        "registration_number",
-        "title",
-        "assignee__first_name",
-        "assignee__last_name",
-        "commissioners__first_name",
-        "commissioners__last_name",
-        "working_group__person__first_name",
-        "working_group__person__last_name",
-    )
-    date_hierarchy = "document_date"
-    autocomplete_fields = ("assignee", "project_lead", "issuing_unit")
-    filter_horizontal = ("commissioners", "decision_makers")
-    inlines = [ItemInline, WorkingGroupInline, RelationInline, MilestoneInline, DistributionInline]
-    fieldsets = (
-        (
-            _("Huvud"),
-            {
-                "fields": (
-                    "document_date",
-                    "registration_number",
-                    "issuing_unit",
-                    "title",
-                    "commissioners",
-                    "assignee",
-                    "supersedes",
-                    "state",
-                    "is_public",
-                )
-            },
-        ),
-        (_("Uppdragsbeskrivning"), {"fields": ("description", "purpose")}),
-        (_("Arbetsorganisation"), {"fields": ("project_lead", "working_group_note")}),
-        (
-            _("Kommunikation, tidplan och finansiering"),
-            {
-                "fields": (
-                    "communication",
-                    "schedule_note",
-                    "delivery_due",
-                    "costs_and_financing",
-                )
-            },
-        ),
-        (
-            _("Beslut"),
-            {"fields": ("decision_form", "decision_makers", "decision_makers_label")},
-        ),
-        (_("Registrering"), {"fields": ("created_at", "updated_at")}),
-    )
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is None:
-            return fieldsets
-        return (*fieldsets, (_("Ändringen"), {"fields": ("change_reason",)}))
-
-    def get_readonly_fields(self, request, obj=None):
-        # The state moves through the flow; a document is superseded through
-        # workflow.services.supersede_assignment, which closes the old one too.
-        readonly = ["state", "supersedes", "created_at", "updated_at"]
-        if obj is not None and obj.state not in PARTIES_EDITABLE_STATES:
-            readonly += [*PARTY_FIELDS, "delivery_due"]
-        return readonly
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        assignment = form.instance
-        if not change and assignment.state == Assignment.State.DRAFT:
-            # A registered draft goes straight into its process: the adopt task reaches a
-            # commissioner's inbox.
-            from workflow.services import start_process
-
-            start_process(assignment=assignment, actor=request.user)
-
-    def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        return queryset, True
-
-
-class MilestoneAdminForm(forms.ModelForm):
-    def clean(self):
-        cleaned = super().clean()
-        assignment = cleaned.get("assignment")
-        if self.instance.pk is None and assignment is not None and not is_draft(assignment):
-            self.add_error(
-                "assignment",
-                _(
-                    "Tidplanen för ett fastställt uppdrag ändras inte här. Milstolpar läggs "
-                    "till medan uppdraget är ett utkast."
-                ),
-            )
-        return cleaned
-
-
-@admin.register(Milestone)
-class MilestoneAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    form = MilestoneAdminForm
-    list_display = ("title", "assignment", "kind", "start", "due", "status", "responsible")
-    list_filter = ("status", "kind")
-    search_fields = ("title", "assignment__registration_number", "assignment__title")
-    autocomplete_fields = ("assignment", "responsible")
-    list_select_related = ("assignment", "responsible")
-    fields = (
-        "assignment",
-        "position",
-        "kind",
-        "title",
-        "period_label",
-        "start",
-        "due",
-        "responsible",
-        "status",
-    )
-
-    def get_readonly_fields(self, request, obj=None):
-        # The status moves through change_milestone_status, which logs a MilestoneUpdate.
-        if obj is None:
-            return ("status",)
-        if is_draft(obj.assignment):
-            return ("assignment", "status")
-        return ("assignment", "start", "due", "status")
 
 
 @admin.register(MilestoneUpdate)

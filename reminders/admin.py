@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from assignments import audit
 from assignments.admin_audit import AuditedAdminMixin
 
+from . import services
 from .models import Reminder, ReminderPolicy
 
 
@@ -29,7 +30,8 @@ class ReminderPolicyAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        replanned = getattr(obj, "replanned", 0)
+        # A changed policy applies to the reminders already planned, not only to new ones.
+        replanned = services.replan_for_policy(obj.subject)
         self.message_user(
             request,
             ngettext(

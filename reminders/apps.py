@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class RemindersConfig(AppConfig):
     name = "reminders"
     verbose_name = _("Påminnelser")
-
-    def ready(self):
-        from . import signals  # noqa: F401  (connects the planning hooks)

@@ -1,16 +1,23 @@
 """Planning: which reminders should exist for a milestone, a delivery deadline or a delivery
 waiting for decision, written as outbox rows. Planning is idempotent: it computes the wanted
 rows, creates the missing ones and cancels planned rows that are no longer wanted (a moved
-due date, a finished milestone, a changed responsible person)."""
+due date, a finished milestone, a changed responsible person).
+
+Nothing here plans by itself: the services that change a deadline, its people or the process
+(workflow.services, the admin) call these functions in their own transaction. Who holds an
+approval task is the workflow's to know, so it tells plan_decision_waiting whom a delivery
+waits for; this module imports only the registry (assignments)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from assignments.models import Assignment, Delivery, Milestone, User
@@ -255,8 +262,9 @@ def plan_for_delivery_deadline(assignment: Assignment) -> tuple[int, int]:
     )
 
 
-def plan_decision_waiting(delivery: Delivery) -> tuple[int, int]:
-    """Remind each decision-maker who has not answered a submitted delivery."""
+def plan_decision_waiting(delivery: Delivery, *, waiting_for: Iterable[int]) -> tuple[int, int]:
+    """Remind the people a submitted delivery waits for: `waiting_for`, given by the workflow,
+    is each decision-maker who has not answered, or the stand-in holding their approval task."""
     assignment = delivery.assignment
     wanted: list[Wanted] = []
     if (
@@ -271,7 +279,7 @@ def plan_decision_waiting(delivery: Delivery) -> tuple[int, int]:
         )
         wanted = [
             Wanted(Reminder.Kind.DECISION_WAITING, pk, str(delivery.number), 0, when, None)
-            for pk in _active(_waiting_for(delivery))
+            for pk in _active(waiting_for)
         ]
     return _sync(
         subject_key=delivery_key(delivery),
@@ -281,23 +289,21 @@ def plan_decision_waiting(delivery: Delivery) -> tuple[int, int]:
     )
 
 
-def _waiting_for(delivery: Delivery) -> list[int]:
-    """Who a submitted delivery waits for: each decision-maker who has not answered, or the
-    stand-in their approval task was delegated to during an absence (workflow reassign)."""
-    from workflow.services import open_tasks
+def _planned_recipients(delivery: Delivery) -> list[int]:
+    """Whom the delivery's decision reminders were last planned for (the workflow said so when
+    it planned them): the recipients of its rows not cancelled. A replan that changes no one's
+    task (a policy edit, a registry edit) keeps them."""
+    rows = Reminder.objects.filter(
+        subject_key=delivery_key(delivery), kind=Reminder.Kind.DECISION_WAITING
+    ).exclude(state=Reminder.State.CANCELLED)
+    return list(rows.order_by("pk").values_list("recipient_id", flat=True))
 
-    assignment = delivery.assignment
-    answered = set(delivery.approvals.values_list("decision_maker_id", flat=True))
-    delegated = {
-        task.data.get("decision_maker"): task.owner_id
-        for task in open_tasks(assignment)
-        if task.owner_id and task.flow_task.name == "approve"
-    }
-    return [
-        delegated.get(pk, pk)
-        for pk in assignment.decision_makers.values_list("pk", flat=True)
-        if pk not in answered
-    ]
+
+def _has_answered(delivery: Delivery, person_id: int) -> bool:
+    """Whether the person answered the delivery, for themself or as a stand-in."""
+    return delivery.approvals.filter(
+        Q(decision_maker_id=person_id) | Q(acted_by_id=person_id)
+    ).exists()
 
 
 def replan_assignment(assignment: Assignment) -> None:
@@ -306,7 +312,7 @@ def replan_assignment(assignment: Assignment) -> None:
         plan_for_milestone(milestone)
     plan_for_delivery_deadline(assignment)
     for delivery in assignment.deliveries.all():
-        plan_decision_waiting(delivery)
+        plan_decision_waiting(delivery, waiting_for=_planned_recipients(delivery))
 
 
 def replan_for_policy(subject: str) -> int:
@@ -320,7 +326,7 @@ def replan_for_policy(subject: str) -> int:
         for delivery in Delivery.objects.filter(
             status=Delivery.Status.SUBMITTED, assignment__state=Assignment.State.DELIVERED
         ).select_related("assignment"):
-            plan_decision_waiting(delivery)
+            plan_decision_waiting(delivery, waiting_for=_planned_recipients(delivery))
             count += 1
         return count
     milestones = (
@@ -354,10 +360,12 @@ def is_still_due(reminder: Reminder) -> bool:
         return reminder.recipient.wants_digest
     assignment = reminder.assignment
     if reminder.kind == Reminder.Kind.DECISION_WAITING:
+        # Whom the delivery waits for was settled when it was last planned (every answer and
+        # every hand-over of a task plans again); what can change after the claim is that the
+        # recipient answers, or that the delivery is decided or returned.
         delivery = reminder.delivery
-        return (
-            delivery.status == Delivery.Status.SUBMITTED
-            and reminder.recipient_id in _waiting_for(delivery)
+        return delivery.status == Delivery.Status.SUBMITTED and not _has_answered(
+            delivery, reminder.recipient_id
         )
     if assignment.state not in Assignment.WORKING_STATES:
         return False

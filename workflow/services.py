@@ -1,8 +1,10 @@
-"""How an assignment moves: adopt, submit, approve, return, decide, cancel, supersede, reassign.
+"""How an assignment moves: adopt, work its milestones, submit, approve, return, decide, cancel,
+supersede, reassign.
 
 One path for every caller: the assignment page and viewflow's task views both call these.
-Each service locks the assignment row first (so two decision-makers answering at the same
-moment are serialised), changes the registry, drives the viewflow task, and writes the audit.
+Each service locks the row it changes first (so two decision-makers answering at the same
+moment are serialised), changes the registry, drives the viewflow task, writes the audit, and
+replans the reminders of what it changed (reminders.services), in the same transaction.
 """
 
 from __future__ import annotations
@@ -27,9 +29,8 @@ from assignments.models import (
     MilestoneUpdate,
     User,
 )
-from assignments.services import set_assignment_state
+from reminders import services as reminders
 from reminders.events import notify_event
-from reminders.services import plan_decision_waiting
 
 from . import permissions as task_rules
 from .models import AssignmentProcess
@@ -39,6 +40,25 @@ OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 def _lock(assignment: Assignment) -> Assignment:
     return Assignment.objects.select_for_update().get(pk=assignment.pk)
+
+
+def set_assignment_state(*, assignment: Assignment, actor, state: str, reason: str = "") -> None:
+    """Record a lifecycle change of an assignment (callers hold the row lock)."""
+    before = assignment.state
+    if before == state:
+        return
+    assignment.state = state
+    assignment.save(update_fields=["state", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="assignment.state_changed",
+        obj=assignment,
+        before={"state": before},
+        after={"state": state},
+        reason=reason,
+    )
+    # Deadlines are reminded only while the work goes on: adopted, back from a return.
+    reminders.replan_assignment(assignment)
 
 
 def current_process(assignment: Assignment) -> AssignmentProcess | None:
@@ -79,6 +99,27 @@ def _open_task(assignment: Assignment, node_name: str, **data) -> Task | None:
         if all(task.data.get(k) == v for k, v in data.items()):
             return task
     return None
+
+
+def waiting_for(delivery: Delivery) -> list[int]:
+    """Who a submitted delivery waits for: each decision-maker who has not answered, or the
+    stand-in their approval task was delegated to during an absence (reassign_task)."""
+    answered = set(delivery.approvals.values_list("decision_maker_id", flat=True))
+    delegated = {
+        task.data.get("decision_maker"): task.owner_id
+        for task in open_tasks(delivery.assignment)
+        if task.owner_id and task.flow_task.name == task_rules.APPROVE
+    }
+    return [
+        delegated.get(pk, pk)
+        for pk in delivery.assignment.decision_makers.values_list("pk", flat=True)
+        if pk not in answered
+    ]
+
+
+def _plan_decision_waiting(delivery: Delivery) -> None:
+    """The "waiting for your decision" reminders, to whoever holds the approval tasks now."""
+    reminders.plan_decision_waiting(delivery, waiting_for=waiting_for(delivery))
 
 
 def _execute(task: Task, actor) -> None:
@@ -130,6 +171,97 @@ def adopt_assignment(*, assignment: Assignment, actor, reason: str = "") -> Assi
         return assignment
 
 
+# -- milestones ----------------------------------------------------------------------------------
+
+
+def _locked(milestone: Milestone) -> Milestone:
+    return Milestone.objects.select_for_update().select_related("assignment").get(pk=milestone.pk)
+
+
+def change_milestone_status(
+    *, milestone: Milestone, actor, to_status: str, comment: str = ""
+) -> MilestoneUpdate:
+    """Move a milestone to another status and log it; the first update starts the work."""
+    with transaction.atomic():
+        milestone = _locked(milestone)
+        if not permissions.can_update_milestone(actor, milestone):
+            raise PermissionDenied(_("Du får inte uppdatera den här milstolpen."))
+        assignment = milestone.assignment
+        if assignment.state not in Assignment.WORKING_STATES:
+            raise ValidationError(
+                _("Milstolpar kan bara uppdateras medan uppdraget pågår (nu: %(state)s).")
+                % {"state": assignment.get_state_display()}
+            )
+        if to_status not in Milestone.Status.values:
+            raise ValidationError(_("Okänd status."))
+        if to_status == milestone.status:
+            raise ValidationError(_("Milstolpen har redan den statusen."))
+        if to_status not in milestone.TRANSITIONS[Milestone.Status(milestone.status)]:
+            raise ValidationError(
+                _("En milstolpe som är ”%(from)s” kan inte bli ”%(to)s”.")
+                % {
+                    "from": milestone.get_status_display(),
+                    "to": Milestone.Status(to_status).label,
+                }
+            )
+        from_status = milestone.status
+        milestone.status = to_status
+        milestone.save(update_fields=["status"])
+        reminders.plan_for_milestone(milestone)
+        update = MilestoneUpdate.objects.create(
+            milestone=milestone,
+            author=actor,
+            from_status=from_status,
+            to_status=to_status,
+            comment=comment.strip(),
+        )
+        audit.record(
+            actor=actor,
+            action="milestone.status_changed",
+            obj=milestone,
+            before={"status": from_status},
+            after={"status": to_status},
+            reason=comment.strip(),
+        )
+        if assignment.state == Assignment.State.ADOPTED:
+            set_assignment_state(
+                assignment=assignment,
+                actor=actor,
+                state=Assignment.State.IN_PROGRESS,
+                reason=_("Arbetet har startat."),
+            )
+        return update
+
+
+def move_milestone_due(*, milestone: Milestone, actor, new_due: dt.date, reason: str) -> Milestone:
+    """Move a milestone's due date; a reason is required and the move is logged."""
+    with transaction.atomic():
+        milestone = _locked(milestone)
+        if not permissions.can_update_milestone(actor, milestone):
+            raise PermissionDenied(_("Du får inte flytta den här milstolpen."))
+        if not (reason or "").strip():
+            raise ValidationError({"reason": _("Ange varför datumet flyttas.")})
+        if milestone.is_closed:
+            raise ValidationError(_("En avslutad milstolpe kan inte flyttas."))
+        if new_due < milestone.start:
+            raise ValidationError({"new_due": _("Slutdatum kan inte ligga före startdatum.")})
+        old_due = milestone.due
+        if new_due == old_due:
+            raise ValidationError({"new_due": _("Det nya datumet är samma som det gamla.")})
+        milestone.due = new_due
+        milestone.save(update_fields=["due"])
+        reminders.plan_for_milestone(milestone)
+        audit.record(
+            actor=actor,
+            action="milestone.due_moved",
+            obj=milestone,
+            before={"due": old_due},
+            after={"due": new_due},
+            reason=reason.strip(),
+        )
+        return milestone
+
+
 # -- deliver and decide ----------------------------------------------------------------------
 
 
@@ -169,6 +301,7 @@ def submit_delivery(*, assignment: Assignment, actor, summary: str, document=Non
             },
         )
         _execute(task, actor)
+        _plan_decision_waiting(delivery)
         notify_event(
             "decision_waiting",
             assignment=assignment,
@@ -248,6 +381,7 @@ def approve_delivery(
             delivery.status = Delivery.Status.APPROVED
             delivery.save(update_fields=["status"])
         _execute(task, decided_by)
+        _plan_decision_waiting(delivery)
         return approval
 
 
@@ -283,6 +417,7 @@ def return_delivery(*, delivery: Delivery, decided_by, comment: str) -> Approval
             reason=approval.comment,
         )
         _execute(task, decided_by)
+        _plan_decision_waiting(delivery)
         notify_event(
             "delivery_returned",
             assignment=assignment,
@@ -400,6 +535,7 @@ def supersede_assignment(
             new.commissioners.set(old.commissioners.all())
         if not new.decision_makers.exists():
             new.decision_makers.set(old.decision_makers.all())
+        reminders.replan_assignment(new)
         audit.record(
             actor=actor,
             action="assignment.superseded",
@@ -456,7 +592,7 @@ def reassign_task(*, task: Task, actor, new_owner, reason: str) -> Task:
         if is_approval:
             # The "waiting for your decision" reminder follows the task to the stand-in.
             for delivery in assignment.deliveries.filter(status=Delivery.Status.SUBMITTED):
-                plan_decision_waiting(delivery)
+                _plan_decision_waiting(delivery)
         audit.record(
             actor=actor,
             action="task.reassigned",

@@ -292,7 +292,7 @@ def test_registrar_cannot_set_a_milestone_status_in_the_assignments_tidplan(regi
 
 
 def test_milestone_dates_of_a_running_assignment_move_only_through_the_process(registrar_client):
-    """Moving a due date once adopted needs a reason (assignments.services.move_milestone_due)."""
+    """Moving a due date once adopted needs a reason (workflow.services.move_milestone_due)."""
     import datetime as dt
 
     milestone = MilestoneFactory(assignment__state=Assignment.State.IN_PROGRESS)

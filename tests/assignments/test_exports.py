@@ -17,8 +17,8 @@ from openpyxl import load_workbook
 
 from assignments import exports
 from assignments.models import Assignment, User
-from assignments.services import change_milestone_status
 from tests.factories import AssignmentFactory
+from workflow.services import change_milestone_status
 
 pytestmark = pytest.mark.django_db
 

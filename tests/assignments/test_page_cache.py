@@ -6,7 +6,7 @@ from django.urls import reverse
 from notifications.signals import notify
 
 from assignments.models import Milestone, User
-from assignments.services import change_milestone_status
+from workflow.services import change_milestone_status
 
 pytestmark = pytest.mark.django_db(transaction=True)  # writes commit, as in production
 

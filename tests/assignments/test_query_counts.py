@@ -88,7 +88,7 @@ def test_assignment_page_queries_do_not_grow_with_milestones(
             services_change(milestone)
 
     def services_change(milestone):
-        from assignments.services import change_milestone_status
+        from workflow.services import change_milestone_status
 
         change_milestone_status(
             milestone=milestone,

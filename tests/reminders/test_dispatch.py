@@ -6,10 +6,10 @@ from django.db import connection, transaction
 from notifications.models import Notification
 
 from assignments.models import User
-from assignments.services import change_milestone_status
 from reminders import dispatch
 from reminders.models import Reminder
 from workflow import services as workflow
+from workflow.services import change_milestone_status
 
 pytestmark = pytest.mark.django_db
 
@@ -161,6 +161,55 @@ def test_a_milestone_done_after_the_claim_is_not_reminded(seed004, smtp, clock):
     )
     assert dispatch.send(row.pk, claimed[row.pk], now=now) == "cancelled"
     assert not [m for m in smtp.inbox.messages if "Sammanställning" in subject_of(m)]
+
+
+def _claimed_decision_reminders(seed004, now) -> tuple[dict, dict]:
+    """The claim at `now`, and its decision-waiting rows by recipient's username."""
+    claimed = dict(dispatch.claim_due(now))
+    rows = Reminder.objects.filter(
+        kind="decision_waiting", assignment=seed004, state="sending", pk__in=claimed
+    )
+    return claimed, {row.recipient.username: row for row in rows}
+
+
+def test_a_decision_reminder_claimed_before_the_answer_is_not_sent_after_it(seed004, smtp):
+    people = {u.username: u for u in User.objects.all()}
+    delivery = workflow.submit_delivery(
+        assignment=seed004, actor=people["jan.strang"], summary="Förslag"
+    )
+    claimed, rows = _claimed_decision_reminders(seed004, at("2025-10-06"))
+    assert set(rows) == {"anders.kullbratt", "per.albertsson"}
+    workflow.approve_delivery(delivery=delivery, decided_by=people["anders.kullbratt"])
+    anders, per = rows["anders.kullbratt"], rows["per.albertsson"]
+    assert dispatch.send(anders.pk, claimed[anders.pk], now=at("2025-10-06")) == "cancelled"
+    assert dispatch.send(per.pk, claimed[per.pk], now=at("2025-10-06")) == "sent"
+    assert [m["To"] for m in smtp.inbox.messages] == ["per.albertsson@example.org"]
+
+
+def test_a_stand_ins_decision_reminder_claimed_before_their_answer_is_not_sent_after_it(
+    seed004, smtp
+):
+    people = {u.username: u for u in User.objects.all()}
+    delivery = workflow.submit_delivery(
+        assignment=seed004, actor=people["jan.strang"], summary="Förslag"
+    )
+    task = next(
+        t
+        for t in workflow.open_tasks(seed004)
+        if t.data.get("decision_maker") == people["per.albertsson"].pk
+    )
+    workflow.reassign_task(
+        task=task,
+        actor=people["per.albertsson"],
+        new_owner=people["regiondirektor"],
+        reason="Semester",
+    )
+    claimed, rows = _claimed_decision_reminders(seed004, at("2025-10-06"))
+    assert set(rows) == {"anders.kullbratt", "regiondirektor"}
+    workflow.approve_delivery(delivery=delivery, decided_by=people["regiondirektor"])  # for Per
+    stand_in, anders = rows["regiondirektor"], rows["anders.kullbratt"]
+    assert dispatch.send(stand_in.pk, claimed[stand_in.pk], now=at("2025-10-06")) == "cancelled"
+    assert dispatch.send(anders.pk, claimed[anders.pk], now=at("2025-10-06")) == "sent"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -92,8 +92,8 @@ def test_the_calendar_event_follows_the_due_date_with_a_rising_sequence(seed004,
     """One event per deadline (a stable UID): each move of the due date, back to an earlier
     date too, gives the event a higher SEQUENCE, so calendars replace it instead of keeping
     the old date or ignoring the new one (RFC 5546)."""
-    from assignments.services import move_milestone_due
     from reminders import calendar
+    from workflow.services import move_milestone_due
 
     compilation = seed004.milestones.get(kind="compilation")
 

@@ -3,10 +3,10 @@ import datetime as dt
 import pytest
 
 from assignments.models import User
-from assignments.services import change_milestone_status, move_milestone_due
 from reminders.models import Reminder, ReminderPolicy
 from reminders.services import plan_digests
 from workflow import services as workflow
+from workflow.services import change_milestone_status, move_milestone_due
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from assignments.models import Approval, Assignment, Decision, Milestone, User
-from assignments.services import change_milestone_status
 from workflow import services
+from workflow.services import change_milestone_status
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from assignments.models import Approval, Assignment, AuditEntry, Decision, Milestone
-from assignments.services import change_milestone_status, move_milestone_due
 from workflow import services
+from workflow.services import change_milestone_status, move_milestone_due
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,8 @@
-"""Load the demo data (idempotent): seed 004 as a live assignment, seed 002 groups, demo users."""
+"""Load the demo data (idempotent): seed 004 as a live assignment, seed 002 groups, demo users.
+
+A command of the workflow app: it moves the demo assignments through their process with the
+real services (start, adopt, milestones, delivery, decision), so their reminders are planned
+as on any other path."""
 
 import datetime as dt
 import os
@@ -26,7 +30,6 @@ from assignments.permissions import (
     REGISTRAR_GROUP,
     registrar_permissions,
 )
-from assignments.services import change_milestone_status
 from workflow import services as workflow
 
 
@@ -282,7 +285,9 @@ class Command(BaseCommand):
             if state == "adopted":
                 continue
             for milestone in assignment.milestones.all():
-                change_milestone_status(milestone=milestone, actor=assignee, to_status="done")
+                workflow.change_milestone_status(
+                    milestone=milestone, actor=assignee, to_status="done"
+                )
             delivery = workflow.submit_delivery(
                 assignment=assignment, actor=assignee, summary="Slutrapport med förslag."
             )

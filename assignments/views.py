@@ -30,7 +30,7 @@ from django.views.decorators.http import require_POST
 
 from reminders.calendar import add_working_days
 
-from . import audit, exports, page_cache, permissions
+from . import audit, exports, permissions
 from .models import Assignment, Group, Milestone, OrgUnit, User, WorkingGroupMember
 
 UPCOMING_WORKING_DAYS = 15
@@ -68,7 +68,6 @@ def _my_tasks(user):
 
 
 @login_required
-@page_cache.cached_page
 def home(request):
     user = request.user
     today = _today()
@@ -251,7 +250,6 @@ def _export(queryset, fmt: str, today: dt.date) -> HttpResponse:
 
 
 @login_required
-@page_cache.cached_page
 def portfolio(request):
     if not permissions.may_see_portfolio(request.user):
         raise PermissionDenied

@@ -284,8 +284,6 @@ CACHES = {
 }
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "config.cache.RedisCache"  # one client per pool
-# How long a rendered page may be served again while nothing has changed; 0 turns it off.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 
 # Celery: Redis in production and CI; the filesystem transport under var/ needs no server,
 # which is what `make run` uses on the embedded default.

@@ -18,8 +18,6 @@ from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.utils import timezone
 from notifications.swappable import load_notification_model
 
-from assignments import page_cache
-
 from . import mime, statements
 from .messages import Message
 from .models import Reminder
@@ -120,9 +118,7 @@ class InAppChannel:
     writes (tests compare the two column by column), built the way the library's handler
     builds it and written with one INSERT prepared once per process (reminders/statements.py).
     notify.send() compiled its INSERT anew for every reminder: a seventh of the send's
-    instructions (5.03 M against 4.29 M, callgrind). Sending no notify signal, it bumps the
-    recipient's page version itself, as the page cache's notify receiver would
-    (assignments/page_cache.py)."""
+    instructions (5.03 M against 4.29 M, callgrind)."""
 
     def deliver(self, reminder: Reminder, message: Message) -> None:
         actor = reminder.assignment or reminder.recipient
@@ -142,4 +138,3 @@ class InAppChannel:
             data={"reminder": reminder.pk, "url": message.link},
         )
         statements.insert(notification)
-        page_cache.bump_on_commit(reminder.recipient_id)

@@ -15,8 +15,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from notifications.models import Notification
 
-from assignments import page_cache
-
 PAGE_SIZE = 30
 
 
@@ -86,7 +84,6 @@ def notification_mark_read(request, pk):
 @login_required
 def notification_mark_all_read(request):
     count = _mine(request).filter(unread=True).update(unread=False)
-    page_cache.bump_on_commit(request.user.pk)  # update() sends no signals
     messages.success(
         request,
         ngettext(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import FormView
 
-from assignments import documents, exports, page_cache, permissions, timeline
+from assignments import documents, exports, permissions, timeline
 from assignments import services as registry
 from assignments.models import (
     Approval,
@@ -101,7 +101,6 @@ def _page_context(request, assignment: Assignment) -> dict:
 
 
 @login_required
-@page_cache.cached_page
 def process_page(request, pk, errors=None, status=200, delivery_form=None):
     """The assignment page: the whole uppdragshandling, its timeline and its process.
     After a refused delivery it shows that form again, bound, so nothing typed is lost."""

@@ -17,6 +17,7 @@ from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from assignments.links import process_url
 from assignments.models import Milestone
 
 from . import calendar
@@ -53,12 +54,6 @@ def _what(reminder: Reminder) -> str:
             return _kind_label(milestone.kind, translation.get_language())
         return milestone.title
     return _("Slutleveransen")
-
-
-def process_url(assignment_id: int, milestone_id: int | None = None) -> str:
-    """The absolute link to an assignment's process page, at the milestone if one is given."""
-    url = settings.SITE_URL + reverse("workflow:process", args=[assignment_id])
-    return f"{url}#milestone-{milestone_id}" if milestone_id else url
 
 
 def decision_url(assignment_id: int) -> str:

@@ -105,13 +105,6 @@ class OrgUnit(PublicRecord):
                 raise ValidationError({"parent": _("En enhet kan inte ligga under sig själv.")})
             node = node.parent
 
-    def ancestors(self) -> list[OrgUnit]:
-        chain, node = [], self.parent
-        while node is not None:
-            chain.append(node)
-            node = node.parent
-        return list(reversed(chain))
-
 
 class PersonManager(UserManager.from_queryset(NoDeleteQuerySet)):
     pass
@@ -165,7 +158,8 @@ class Assignment(PublicRecord):
         CANCELLED = "cancelled", _("Avbruten")
 
     OPEN_STATES = (State.DRAFT, State.ADOPTED, State.IN_PROGRESS, State.DELIVERED)
-    # Adopted and not yet delivered: milestones are worked on and deadlines reminded.
+    # Adopted and not yet delivered: milestones are worked on, deadlines reminded, and the
+    # final delivery can be late.
     WORKING_STATES = (State.ADOPTED, State.IN_PROGRESS)
 
     registration_number = models.CharField(
@@ -276,15 +270,10 @@ class Assignment(PublicRecord):
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
 
-    # The final delivery can be late only while the work is under way.
-    DELIVERY_DUE_STATES = (State.ADOPTED, State.IN_PROGRESS)
-
     def is_delivery_overdue(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
         return bool(
-            self.delivery_due
-            and self.state in self.DELIVERY_DUE_STATES
-            and self.delivery_due < today
+            self.delivery_due and self.state in self.WORKING_STATES and self.delivery_due < today
         )
 
     # "Overdue" for an assignment, stated once: its final delivery is late, or it is open and
@@ -297,7 +286,7 @@ class Assignment(PublicRecord):
                 status__in=Milestone.CLOSED_STATUSES
             )
         )
-        return Q(state__in=cls.DELIVERY_DUE_STATES, delivery_due__lt=today) | (
+        return Q(state__in=cls.WORKING_STATES, delivery_due__lt=today) | (
             Q(state__in=cls.OPEN_STATES) & Q(late_milestone)
         )
 

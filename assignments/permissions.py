@@ -133,8 +133,6 @@ can_adopt_assignment = is_commissioner | is_regional_director
 can_cancel_assignment = is_commissioner
 can_decide = is_decision_maker
 can_submit_delivery = is_assignee
-can_edit_working_group = is_assignee | is_registrar
-can_comment = is_assignee | is_working_group_member | is_commissioner | is_decision_maker
 
 
 def may_update_milestone(user, assignment: Assignment, milestone: Milestone, is_member) -> bool:

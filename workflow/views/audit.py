@@ -1,0 +1,44 @@
+"""An assignment's audit trail: as a page and as CSV."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from assignments import exports
+
+from .. import selectors
+from .assignment import visible_assignment
+
+
+@login_required
+def audit_log(request, pk):
+    assignment = visible_assignment(request, pk)
+    entries = selectors.naming_stand_ins(selectors.audit_trail(assignment))
+    return render(request, "workflow/audit.html", {"assignment": assignment, "entries": entries})
+
+
+@login_required
+def audit_csv(request, pk):
+    assignment = visible_assignment(request, pk)
+    header = [
+        _("Tidpunkt"),
+        _("Utförd av"),
+        _("Händelse"),
+        _("Objekt"),
+        _("Före"),
+        _("Efter"),
+        _("Motivering"),
+    ]
+    rows = (
+        [
+            entry.occurred_at.isoformat(),
+            str(entry.actor or ""),
+            entry.action,
+            entry.object_repr,
+            entry.before if entry.before is not None else "",
+            entry.after if entry.after is not None else "",
+            entry.reason,
+        ]
+        for entry in selectors.audit_trail(assignment)
+    )
+    return exports.csv_response(f"granskningslogg-{assignment.pk}", header, rows)

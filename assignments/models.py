@@ -298,6 +298,7 @@ class Assignment(PublicRecord):
         late = set(
             Milestone.objects.filter(assignment_id__in=[a.pk for a in assignments], due__lt=today)
             .exclude(status__in=Milestone.CLOSED_STATUSES)
+            .order_by()  # Milestone's ordering would join Assignment to sort by it
             .values_list("assignment_id", flat=True)
         )
         for a in assignments:

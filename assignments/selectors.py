@@ -36,8 +36,11 @@ def latest_delivery(assignment: Assignment) -> Delivery | None:
 
 def milestones_of(person: User) -> QuerySet[Milestone]:
     """The open milestones that are the person's, of assignments being worked on."""
+    # A union, not an OR across the join: each side is read through its own index.
+    as_responsible = Milestone.objects.filter(responsible=person).order_by().values("pk")
+    as_assignee = Milestone.objects.filter(assignment__assignee=person).order_by().values("pk")
     return Milestone.objects.filter(
-        Q(responsible=person) | Q(assignment__assignee=person),
+        pk__in=as_responsible.union(as_assignee),
         assignment__state__in=Assignment.WORKING_STATES,
     ).exclude(status__in=Milestone.CLOSED_STATUSES)
 
@@ -70,10 +73,14 @@ def upcoming_milestones(person: User, *, due_by: dt.date, today: dt.date, limit:
 def worked_on_by(person: User) -> QuerySet[Assignment]:
     """Assignments the person carries out: as assignee or in the working group (superseded
     ones are history)."""
-    in_group = WorkingGroupMember.objects.filter(person=person, is_active=True).values(
-        "assignment_id"
+    # A union, not an OR: each side is read through its own index.
+    as_assignee = Assignment.objects.filter(assignee=person).order_by().values("pk")
+    in_group = (
+        WorkingGroupMember.objects.filter(person=person, is_active=True)
+        .order_by()
+        .values("assignment_id")
     )
-    return Assignment.objects.filter(Q(assignee=person) | Q(pk__in=in_group)).exclude(
+    return Assignment.objects.filter(pk__in=as_assignee.union(in_group)).exclude(
         state=Assignment.State.SUPERSEDED
     )
 

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -37,11 +38,11 @@ def _today() -> dt.date:
 # -- start page --------------------------------------------------------------------------------
 
 
+@transaction.non_atomic_requests  # reads only: no BEGIN and COMMIT around its queries
 @login_required
 def home(request):
     context = process.start_page(request.user, _today())
     context["page_title"] = _("Mina uppdrag")
-    context["may_see_portfolio"] = permissions.may_see_portfolio(request.user)
     return render(request, "assignments/home.html", context)
 
 
@@ -83,6 +84,7 @@ def _export(queryset, fmt: str, today: dt.date) -> HttpResponse:
     return exports.xlsx_response(filename, _("Uppdrag"), _portfolio_header(), rows)
 
 
+@transaction.non_atomic_requests  # reads only
 @login_required
 def portfolio(request):
     if not permissions.may_see_portfolio(request.user):

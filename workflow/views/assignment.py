@@ -9,6 +9,7 @@ Swedish errors and what was typed, nothing saved.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -31,6 +32,7 @@ def visible_assignment(request, pk, *related: str) -> Assignment:
         raise Http404 from None
 
 
+@transaction.non_atomic_requests  # reads only: no BEGIN and COMMIT around its queries
 @login_required
 def process_page(request, pk, errors=None, status=200, delivery_form=None):
     """The assignment page: the whole uppdragshandling, its timeline and its process.

@@ -2,6 +2,7 @@
 approve and return for revision."""
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,6 +12,7 @@ from .. import permissions as task_rules
 from .assignment import act, cleaned, refuse_unless_a_task_allows, visible_assignment
 
 
+@transaction.non_atomic_requests  # reads only
 @login_required
 def decision_page(request, pk, errors=None, status=200):
     """One page for a decision-maker: the delivery, the others' answers so far, and the choice.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from viewflow.workflow.models import Task
 
@@ -123,20 +123,12 @@ def visible_assignment(user: User, pk: int, *related: str) -> Assignment:
     return permissions.visible_assignments(user).select_related(*related).get(pk=pk)
 
 
-def _people(assignment: Assignment) -> list[User]:
-    """Commissioners and decision-makers in one query, each side through its index, each
-    marked with `commissions` and `decides`."""
-    commissioning = Assignment.commissioners.through.objects.filter(assignment=assignment)
-    deciding = Assignment.decision_makers.through.objects.filter(assignment=assignment)
-    return list(
-        User.objects.filter(
-            Q(pk__in=commissioning.values("user_id")) | Q(pk__in=deciding.values("user_id"))
-        )
-        .annotate(
-            commissions=Exists(commissioning.filter(user=OuterRef("pk"))),
-            decides=Exists(deciding.filter(user=OuterRef("pk"))),
-        )
-        .order_by("last_name", "first_name", "pk")
+def _involved(user: User, assignment: Assignment) -> list[tuple[User, task_rules.Standing]]:
+    """Everyone involved in the assignment and the person looking, each with their Standing,
+    by name, in one query."""
+    return task_rules.standings(
+        assignment,
+        task_rules.involved(assignment, also=[user.pk]).order_by("last_name", "first_name", "pk"),
     )
 
 
@@ -155,18 +147,18 @@ def _process_and_decision(user: User, assignment: Assignment) -> dict:
         )
         .order_by("-number")
     )
-    people = _people(assignment)
-    commissioners = [p for p in people if p.commissions]
-    me = task_rules.standing(user, assignment)
+    involved = _involved(user, assignment)
+    me = next((s for person, s in involved if person.pk == user.pk), task_rules.NOBODY)
     return {
         "me": me,
-        "commissioners": commissioners,
-        "user_is_commissioner": any(c.pk == user.pk for c in commissioners),
+        "involved": involved,
+        "commissioners": [person for person, s in involved if s.commissions],
+        "user_is_commissioner": me.commissions,
         "assignment": assignment,
         "tasks": tasks,
         "deliveries": deliveries,
         "latest_delivery": deliveries[0] if deliveries else None,
-        "decision_makers": [p for p in people if p.decides],
+        "decision_makers": [person for person, s in involved if s.decides],
         "may_decide": any(task_rules.may_answer(t, me) for t in tasks),
     }
 
@@ -177,17 +169,22 @@ def decision_page(user: User, assignment: Assignment) -> dict:
     return _process_and_decision(user, assignment)
 
 
-def _offer_stand_ins(tasks, me: task_rules.Standing, assignment: Assignment) -> None:
-    """Mark each task the person may hand on with whom they may hand it to (one query for
-    everyone, whatever the number of people)."""
+def _offer_stand_ins(tasks, me: task_rules.Standing, assignment: Assignment, involved) -> None:
+    """Mark each task the person may hand on with whom they may hand it to: the adoption and
+    the work go to people involved in the assignment (`involved`, with their standings), an
+    approval to anyone active off the working side (one more query, for everyone)."""
     for task in tasks:
         task.may_hand_on = task_rules.may_hand_on(task, me)
         task.stand_ins = []
-    if not any(task.may_hand_on for task in tasks):
+    offered = [task for task in tasks if task.may_hand_on]
+    if not offered:
         return
-    people = task_rules.standings(
-        assignment, User.objects.filter(is_active=True).order_by("last_name", "first_name", "pk")
-    )
+    people = involved
+    if any(task.flow_task.name == task_rules.APPROVE for task in offered):
+        people = task_rules.standings(
+            assignment,
+            User.objects.filter(is_active=True).order_by("last_name", "first_name", "pk"),
+        )
     for task in tasks:
         if task.may_hand_on:
             task.stand_ins = [
@@ -255,7 +252,7 @@ def assignment_page(user: User, assignment: Assignment, today: dt.date) -> dict:
         milestone.last_update = last_updates.get(milestone.pk)
     items = list(assignment.items.order_by("kind", "position", "pk"))
     tasks = context["tasks"]
-    _offer_stand_ins(tasks, context["me"], assignment)
+    _offer_stand_ins(tasks, context["me"], assignment, context["involved"])
     context.update(
         {
             "today": today,

@@ -54,7 +54,7 @@ def _rows(assignments):
         yield [
             a.registration_number,
             a.title,
-            a.get_state_display(),
+            a.state_label,
             a.issuing_unit.name,
             ", ".join(str(c) for c in a.commissioners.all()),
             str(a.assignee or ""),

@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from assignments import permissions, timeline
@@ -81,7 +82,7 @@ def _waiting(user: User, limit: int) -> list[dict]:
                 "is_decision": is_decision,
                 "assignment": assignment,
                 "url": reverse(page, args=[assignment.pk]),
-                "waiting_since": task.created,
+                "waiting_since": timezone.localdate(task.created),
             }
         )
     return result

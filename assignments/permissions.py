@@ -118,14 +118,15 @@ def is_stand_in(user, assignment: Assignment) -> bool:
     )
 
 
+# The facts the assignment row holds first: they need no query.
 can_view_assignment = (
-    is_registrar
+    is_assignee
+    | is_public_within_organisation
+    | is_registrar
     | is_commissioner
     | is_decision_maker
-    | is_assignee
     | is_working_group_member
     | is_information_reader
-    | is_public_within_organisation
     | is_stand_in
 )
 can_edit_assignment = is_registrar

@@ -54,6 +54,7 @@ def tasks_waiting_for(user: User, limit: int) -> list[tuple[Task, Assignment]]:
             owner=user, status__in=task_rules.OPEN_TASK_STATUSES, flow_task_type="HUMAN"
         )
         .select_related("process")
+        .only("id", "flow_task", "created", "process__artifact_object_id")
         .order_by("created")[:limit]
     )
     assignments = Assignment.objects.only("id", "registration_number", "title").in_bulk(
@@ -119,9 +120,13 @@ def start_page(user: User, today: dt.date) -> dict:
 
 
 def visible_assignment(user: User, pk: int, *related: str) -> Assignment:
-    """The assignment, with `related` loaded, if the user may read it (can_view_assignment),
-    in one query; Assignment.DoesNotExist if not."""
-    return permissions.visible_assignments(user).select_related(*related).get(pk=pk)
+    """The assignment, with `related` loaded, if the user may read it (can_view_assignment);
+    Assignment.DoesNotExist if not. The rule asks what the row tells first (the assignee, a
+    public assignment), so the assignee's own page costs no query more than the row."""
+    assignment = Assignment.objects.select_related(*related).get(pk=pk)
+    if not permissions.can_view_assignment(user, assignment):
+        raise Assignment.DoesNotExist
+    return assignment
 
 
 def _involved(user: User, assignment: Assignment) -> list[tuple[User, task_rules.Standing]]:

@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -255,10 +254,6 @@ class Assignment(PublicRecord):
 
     def __str__(self) -> str:
         return f"{self.registration_number} {self.title}"
-
-    def get_absolute_url(self) -> str:
-        """The assignment page."""
-        return reverse("workflow:assignment", args=[self.pk])
 
     def clean(self):
         errors = {}
@@ -619,10 +614,6 @@ class Milestone(PublicRecord):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        """The milestone's row on its assignment page."""
-        return f"{reverse('workflow:assignment', args=[self.assignment_id])}#milestone-{self.pk}"
 
     def clean(self):
         if not (self.title or "").strip():

@@ -7,9 +7,7 @@ class AssignmentsConfig(AppConfig):
     verbose_name = _("Uppdragsregister")
 
     def ready(self):
-        from . import page_cache, permissions  # noqa: F401  (registers the object permissions)
-
-        page_cache.connect()
+        from . import permissions  # noqa: F401  (registers the object permissions)
 
         # django.contrib.admin's ready() has discovered every app's admin by now.
         from .admin_other_apps import restrict_other_apps

@@ -1,6 +1,7 @@
-"""What every page's shell needs: the navigation and the unread-notification count.
+"""What every page's shell needs: the navigation, the unread-notification count and whether
+the person may see the portfolio.
 
-Both are computed only when a template uses them, so a page that does not render the shell
+Each is computed only when a template uses it, so a page that does not render the shell
 (CSV, JSON) pays nothing.
 """
 
@@ -35,14 +36,18 @@ def _flags(request) -> dict:
     return cached
 
 
+def _may_see_portfolio(request) -> bool:
+    _flags(request)  # knows already whether the person is a commissioner
+    return permissions.may_see_portfolio(request.user)
+
+
 def _navigation(request) -> list[dict]:
     user = request.user
-    _flags(request)
     items = [
         ("home", _("Mina uppdrag"), "home", True),
         ("uppdrag:assignment:inbox", _("Inkorg"), "inbox", True),
         ("uppdrag:assignment:archive", _("Avslutade uppgifter"), "archive", True),
-        ("portfolio", _("Portfölj"), "view_list", permissions.may_see_portfolio(user)),
+        ("portfolio", _("Portfölj"), "view_list", _may_see_portfolio(request)),
         ("group_list", _("Grupper"), "groups", True),
         ("notification_list", _("Notiser"), "notifications", True),
         ("user_settings", _("Inställningar"), "settings", True),
@@ -66,4 +71,5 @@ def navigation(request):
     return {
         "navigation": SimpleLazyObject(lambda: _navigation(request)),
         "unread_notifications": SimpleLazyObject(lambda: _flags(request)["unread"]),
+        "may_see_portfolio": SimpleLazyObject(lambda: _may_see_portfolio(request)),
     }

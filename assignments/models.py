@@ -106,13 +106,6 @@ class OrgUnit(PublicRecord):
                 raise ValidationError({"parent": _("En enhet kan inte ligga under sig själv.")})
             node = node.parent
 
-    def ancestors(self) -> list[OrgUnit]:
-        chain, node = [], self.parent
-        while node is not None:
-            chain.append(node)
-            node = node.parent
-        return list(reversed(chain))
-
 
 class PersonManager(UserManager.from_queryset(NoDeleteQuerySet)):
     pass
@@ -166,7 +159,8 @@ class Assignment(PublicRecord):
         CANCELLED = "cancelled", _("Avbruten")
 
     OPEN_STATES = (State.DRAFT, State.ADOPTED, State.IN_PROGRESS, State.DELIVERED)
-    # Adopted and not yet delivered: milestones are worked on and deadlines reminded.
+    # Adopted and not yet delivered: milestones are worked on, deadlines reminded, and the
+    # final delivery can be late.
     WORKING_STATES = (State.ADOPTED, State.IN_PROGRESS)
 
     registration_number = models.CharField(
@@ -278,18 +272,19 @@ class Assignment(PublicRecord):
             raise ValidationError(errors)
 
     @property
+    def state_label(self) -> str:
+        """The state's name, as get_state_display() gives it. That one translates the name of
+        every state to find one: a tenth of a list page's time, once per row."""
+        return str(self.State(self.state).label)
+
+    @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
-
-    # The final delivery can be late only while the work is under way.
-    DELIVERY_DUE_STATES = (State.ADOPTED, State.IN_PROGRESS)
 
     def is_delivery_overdue(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
         return bool(
-            self.delivery_due
-            and self.state in self.DELIVERY_DUE_STATES
-            and self.delivery_due < today
+            self.delivery_due and self.state in self.WORKING_STATES and self.delivery_due < today
         )
 
     # "Overdue" for an assignment, stated once: its final delivery is late, or it is open and
@@ -302,7 +297,7 @@ class Assignment(PublicRecord):
                 status__in=Milestone.CLOSED_STATUSES
             )
         )
-        return Q(state__in=cls.DELIVERY_DUE_STATES, delivery_due__lt=today) | (
+        return Q(state__in=cls.WORKING_STATES, delivery_due__lt=today) | (
             Q(state__in=cls.OPEN_STATES) & Q(late_milestone)
         )
 
@@ -314,6 +309,7 @@ class Assignment(PublicRecord):
         late = set(
             Milestone.objects.filter(assignment_id__in=[a.pk for a in assignments], due__lt=today)
             .exclude(status__in=Milestone.CLOSED_STATUSES)
+            .order_by()  # Milestone's ordering would join Assignment to sort by it
             .values_list("assignment_id", flat=True)
         )
         for a in assignments:
@@ -633,6 +629,11 @@ class Milestone(PublicRecord):
             raise ValidationError({"title": _("Aktiviteten måste ha en beskrivning.")})
         if self.start and self.due and self.due < self.start:
             raise ValidationError({"due": _("Slutdatum kan inte ligga före startdatum.")})
+
+    @property
+    def status_label(self) -> str:
+        """The status's name, as get_status_display() gives it (see Assignment.state_label)."""
+        return str(self.Status(self.status).label)
 
     @property
     def responsible_person(self):

@@ -118,14 +118,15 @@ def is_stand_in(user, assignment: Assignment) -> bool:
     )
 
 
+# The facts the assignment row holds first: they need no query.
 can_view_assignment = (
-    is_registrar
+    is_assignee
+    | is_public_within_organisation
+    | is_registrar
     | is_commissioner
     | is_decision_maker
-    | is_assignee
     | is_working_group_member
     | is_information_reader
-    | is_public_within_organisation
     | is_stand_in
 )
 can_edit_assignment = is_registrar
@@ -133,8 +134,6 @@ can_adopt_assignment = is_commissioner | is_regional_director
 can_cancel_assignment = is_commissioner
 can_decide = is_decision_maker
 can_submit_delivery = is_assignee
-can_edit_working_group = is_assignee | is_registrar
-can_comment = is_assignee | is_working_group_member | is_commissioner | is_decision_maker
 
 
 def may_update_milestone(user, assignment: Assignment, milestone: Milestone, is_member) -> bool:

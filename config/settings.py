@@ -273,15 +273,14 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Uppdrag <uppdrag@loc
 EMAIL_RATE_LIMIT = env.str("EMAIL_RATE_LIMIT", default="") or None
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# The cache must be shared by web and worker processes (assignments/page_cache.py): Redis in
-# production, e.g. CACHE_URL=redis://127.0.0.1:6379/1; files under var/ for `make run`.
+# The cache holds the login and password-reset throttles' counts, so every web process must
+# share it: Redis in production, e.g. CACHE_URL=redis://127.0.0.1:6379/1; files under var/ for
+# `make run`.
 CACHES = {
     "default": env.cache_url(
         "CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}?max_entries=20000"
     )
 }
-# How long a rendered page may be served again while nothing has changed; 0 turns it off.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 
 # Celery: Redis in production and CI; the filesystem transport under var/ needs no server,
 # which is what `make run` uses on the embedded default.

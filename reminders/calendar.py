@@ -17,10 +17,6 @@ def _holidays_of(year: int) -> holidays.HolidayBase:
     )
 
 
-def holiday_name(day: dt.date) -> str | None:
-    return _holidays_of(day.year).get(day)
-
-
 def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in _holidays_of(day.year)
 

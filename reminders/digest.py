@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from assignments.links import process_url
 from assignments.models import Assignment, Delivery, Distribution, Milestone, User
+from assignments.selectors import milestones_of
 
 from . import calendar
-from .messages import decision_url, process_url
+from .messages import decision_url
 
 HORIZON_WORKING_DAYS = 15
 
@@ -73,9 +75,9 @@ def digest_items(person: User, day: dt.date) -> dict[str, list]:
     open_deadlines = Assignment.objects.filter(
         state__in=Assignment.WORKING_STATES, delivery_due__isnull=False, delivery_due__lte=horizon
     )
-    # The assignee and the responsible person, as the reminders go (reminders/services.py).
+    # "My milestones", as the start page lists them and the reminders go.
     mine = _deadlines(
-        open_milestones.filter(Q(responsible=person) | Q(assignment__assignee=person)),
+        milestones_of(person).filter(due__lte=horizon).select_related("assignment"),
         open_deadlines.filter(assignee=person),
         day,
     )

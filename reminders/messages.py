@@ -16,6 +16,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assignments.links import process_url
+
 from . import calendar
 from .models import Reminder
 
@@ -36,12 +38,6 @@ def _what(reminder: Reminder) -> str:
             return milestone.title
         return milestone.get_kind_display()
     return _("Slutleveransen")
-
-
-def process_url(assignment_id: int, milestone_id: int | None = None) -> str:
-    """The absolute link to an assignment's process page, at the milestone if one is given."""
-    url = settings.SITE_URL + reverse("workflow:process", args=[assignment_id])
-    return f"{url}#milestone-{milestone_id}" if milestone_id else url
 
 
 def decision_url(assignment_id: int) -> str:

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from assignments.models import Assignment, Delivery, Milestone, User
+from assignments.selectors import milestone_people
 
 from . import calendar
 from .models import DELIVERY_SUBJECT, Reminder, ReminderPolicy
@@ -231,7 +232,7 @@ def plan_for_milestone(milestone: Milestone) -> tuple[int, int]:
         wanted = _deadline_wanted(
             subject_key=milestone_key(milestone),
             due=milestone.due,
-            owner_ids=_active([assignment.assignee_id, milestone.responsible_id]),
+            owner_ids=_active(milestone_people(milestone)),
             assignment=assignment,
             policy=ReminderPolicy.for_subject(milestone.kind),
         )

@@ -9,13 +9,12 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from notifications.models import Notification
 
-from assignments import page_cache
+from assignments import links
 
 PAGE_SIZE = 30
 
@@ -65,10 +64,7 @@ def notification_open(request, pk):
 
 
 def _back(request):
-    target = request.POST.get("next") or reverse("notification_list")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("notification_list")
-    return HttpResponseRedirect(target)
+    return HttpResponseRedirect(links.next_url(request, reverse("notification_list")))
 
 
 @require_POST
@@ -86,7 +82,6 @@ def notification_mark_read(request, pk):
 @login_required
 def notification_mark_all_read(request):
     count = _mine(request).filter(unread=True).update(unread=False)
-    page_cache.bump_on_commit(request.user.pk)  # update() sends no signals
     messages.success(
         request,
         ngettext(

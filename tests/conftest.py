@@ -51,9 +51,7 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
-def _page_cache_off(settings):
-    """A private in-memory cache, and no page cache: most tests write inside a transaction that
-    never commits, so the cache would never hear of their writes. The page cache has its own
-    tests, and the browser tests run with it on."""
+def _private_cache(settings):
+    """A private in-memory cache (the login throttles count in it), so that no test sees
+    another's counts or the files of `make run`."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    settings.PAGE_CACHE_SECONDS = 0

@@ -31,7 +31,7 @@ def test_compose_file_is_valid_and_has_the_full_stack():
     assert "healthcheck" in config["services"]["postgres"]
     assert "healthcheck" in config["services"]["redis"]
     assert config["services"]["web"]["environment"]["SECRET_KEY"] == "x"
-    # web and worker share one cache: the page cache is invalidated by the worker's writes
+    # web and worker share one cache
     for service in ("web", "worker"):
         assert config["services"][service]["environment"]["CACHE_URL"].startswith("redis://redis")
 

@@ -6,11 +6,12 @@ from viewflow.workflow import flow, lock
 
 from assignments import permissions
 from assignments.models import Approval, Delivery
+from assignments.selectors import latest_delivery
 
 from . import permissions as task_rules
-from . import views
 from .models import AssignmentProcess
 from .nodes import SplitPerItem
+from .views import tasks
 
 
 class TaskView(flow.View):
@@ -42,14 +43,14 @@ class AssignmentFlow(flow.Flow):
     register = flow.StartHandle(this.start_for).Annotation(title=_("Registrering")).Next(this.adopt)
 
     adopt = (
-        TaskView(views.AdoptTaskView.as_view())
+        TaskView(tasks.AdoptTaskView.as_view())
         .Annotation(title=_("Fastställ uppdraget"))
         .Assign(this.first_commissioner)
         .Next(this.work)
     )
 
     work = (
-        TaskView(views.SubmitDeliveryTaskView.as_view())
+        TaskView(tasks.SubmitDeliveryTaskView.as_view())
         .Annotation(title=_("Genomför uppdraget och lämna slutleverans"))
         .Assign(this.assignee_of)
         .Next(this.decide)
@@ -62,7 +63,7 @@ class AssignmentFlow(flow.Flow):
     )
 
     approve = (
-        TaskView(views.DecideTaskView.as_view())
+        TaskView(tasks.DecideTaskView.as_view())
         .Annotation(title=_("Beslut om slutleverans"))
         .Assign(this.decision_maker_of)
         .Next(this.collect)
@@ -129,17 +130,14 @@ class AssignmentFlow(flow.Flow):
 
         return User.objects.get(pk=activation.task.data["decision_maker"])
 
-    def _current_delivery(self, activation) -> Delivery | None:
-        return activation.process.artifact.deliveries.order_by("-number").first()
-
     def is_returned(self, activation, active_tasks) -> bool:
-        delivery = self._current_delivery(activation)
+        delivery = latest_delivery(activation.process.artifact)
         return (
             bool(delivery) and delivery.approvals.filter(verdict=Approval.Verdict.RETURNED).exists()
         )
 
     def is_approved_by_all(self, activation) -> bool:
-        delivery = self._current_delivery(activation)
+        delivery = latest_delivery(activation.process.artifact)
         return bool(delivery) and delivery.status == Delivery.Status.APPROVED
 
     def record_decision_now(self, activation):

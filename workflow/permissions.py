@@ -56,6 +56,36 @@ class Standing:
 NOBODY = Standing(pk=None)
 
 
+def involved(assignment: Assignment, *, also=()) -> QuerySet[User]:
+    """Everyone with a role on the assignment, the regional director, and the people `also`
+    names (pks): everyone who may hold its adoption or its work (may_hold), read through
+    indexes rather than by asking the rules about each of a region's thousands of people."""
+    people = (
+        Assignment.commissioners.through.objects.filter(assignment=assignment)
+        .values("user_id")
+        .union(
+            Assignment.decision_makers.through.objects.filter(assignment=assignment).values(
+                "user_id"
+            ),
+            WorkingGroupMember.objects.filter(assignment=assignment, is_active=True)
+            .order_by()
+            .values("person_id"),
+            Distribution.objects.filter(
+                assignment=assignment, purpose=Distribution.Purpose.EXECUTION
+            )
+            .order_by()
+            .values("person_id"),
+            User.groups.through.objects.filter(group__name=REGIONAL_DIRECTOR_GROUP).values(
+                "user_id"
+            ),
+            User.objects.filter(pk__in=[assignment.assignee_id, assignment.project_lead_id, *also])
+            .order_by()
+            .values("pk"),
+        )
+    )
+    return User.objects.filter(pk__in=people)
+
+
 def standings(assignment: Assignment, people: QuerySet[User]) -> list[tuple[User, Standing]]:
     """Each person of `people` with their Standing on `assignment`, in one query."""
     person = OuterRef("pk")

@@ -29,13 +29,13 @@ from assignments.models import (
     MilestoneUpdate,
     User,
 )
+from assignments.selectors import latest_delivery
 from reminders import services as reminders
 from reminders.events import notify_event
 
 from . import permissions as task_rules
 from .models import AssignmentProcess
-
-OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+from .selectors import open_tasks
 
 
 def _lock(assignment: Assignment) -> Assignment:
@@ -63,33 +63,6 @@ def set_assignment_state(*, assignment: Assignment, actor, state: str, reason: s
 
 def current_process(assignment: Assignment) -> AssignmentProcess | None:
     return AssignmentProcess.of(assignment).first()
-
-
-def open_tasks(assignment: Assignment):
-    """The human tasks of the assignment's current process still waiting for someone (one
-    query: the current process is a subquery)."""
-    process = AssignmentProcess.of(assignment).values("pk")[:1]
-    return Task.objects.filter(
-        process_id__in=process, status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN"
-    ).select_related("owner")
-
-
-def tasks_waiting_for(user, limit: int) -> list[tuple[Task, Assignment]]:
-    """The open human tasks a person owns, oldest first, each with its assignment (two
-    queries whatever the number)."""
-    tasks = list(
-        Task.objects.filter(owner=user, status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN")
-        .select_related("process")
-        .order_by("created")[:limit]
-    )
-    assignments = Assignment.objects.in_bulk(
-        {int(t.process.artifact_object_id) for t in tasks if t.process.artifact_object_id}
-    )
-    return [
-        (task, assignments[int(task.process.artifact_object_id)])
-        for task in tasks
-        if int(task.process.artifact_object_id or 0) in assignments
-    ]
 
 
 def _open_task(assignment: Assignment, node_name: str, **data) -> Task | None:
@@ -271,7 +244,7 @@ def submit_delivery(*, assignment: Assignment, actor, summary: str, document=Non
         assignment = _lock(assignment)
         if not permissions.can_submit_delivery(actor, assignment):
             raise PermissionDenied(_("Bara uppdragstagaren kan lämna slutleveransen."))
-        if assignment.state not in (Assignment.State.ADOPTED, Assignment.State.IN_PROGRESS):
+        if assignment.state not in Assignment.WORKING_STATES:
             raise ValidationError(_("Slutleverans kan bara lämnas medan uppdraget pågår."))
         if not (summary or "").strip():
             raise ValidationError({"summary": _("Skriv en sammanfattning av leveransen.")})
@@ -331,8 +304,10 @@ def answerable_task(*, assignment: Assignment, actor) -> tuple[Task, User]:
     raise PermissionDenied(_("Du är inte beslutsfattare för det här uppdraget."))
 
 
-def _current_delivery(assignment: Assignment) -> Delivery:
-    delivery = assignment.deliveries.order_by("-number").first()
+def delivery_awaiting_decision(assignment: Assignment) -> Delivery:
+    """The latest delivery, if it waits for the decision-makers' answers (else a Swedish
+    ValidationError): the one an answer is about."""
+    delivery = latest_delivery(assignment)
     if delivery is None or delivery.status != Delivery.Status.SUBMITTED:
         raise ValidationError(_("Det finns ingen slutleverans som väntar på beslut."))
     return delivery
@@ -348,7 +323,7 @@ def approve_delivery(
     """One decision-maker approves; when all have, the decision is recorded."""
     with transaction.atomic():
         assignment = _lock(delivery.assignment)
-        delivery = _current_delivery(assignment)
+        delivery = delivery_awaiting_decision(assignment)
         task, decision_maker = answerable_task(assignment=assignment, actor=decided_by)
         decided_on = decided_on or timezone.localdate()
         if decided_on > timezone.localdate():
@@ -391,7 +366,7 @@ def return_delivery(*, delivery: Delivery, decided_by, comment: str) -> Approval
         assignment = _lock(delivery.assignment)
         if not (comment or "").strip():
             raise ValidationError({"comment": _("Skriv varför leveransen återremitteras.")})
-        delivery = _current_delivery(assignment)
+        delivery = delivery_awaiting_decision(assignment)
         task, decision_maker = answerable_task(assignment=assignment, actor=decided_by)
         approval = Approval.objects.create(
             delivery=delivery,
@@ -429,7 +404,7 @@ def return_delivery(*, delivery: Delivery, decided_by, comment: str) -> Approval
 
 def record_decision(*, assignment: Assignment) -> Decision:
     """Record the decision once every decision-maker has approved (called by the flow)."""
-    delivery = assignment.deliveries.order_by("-number").first()
+    delivery = latest_delivery(assignment)
     approvals = list(delivery.approvals.filter(verdict=Approval.Verdict.APPROVED))
     last = max(approvals, key=lambda a: (a.created_at, a.pk))
     actor = last.acted_by or last.decision_maker  # who gave the last approval, stand-in or not

@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from assignments import audit, history
-from assignments import services as registry
 from assignments.models import Assignment, AuditEntry, Milestone, User
 from reminders.models import Reminder
 from tests import documents
 from tests.factories import UserFactory
 from workflow import services
+from workflow import services as registry
 
 pytestmark = pytest.mark.django_db
 

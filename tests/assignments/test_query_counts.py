@@ -33,7 +33,9 @@ def _assignments(person, commissioner, n):
         WorkingGroupMemberFactory(assignment=assignment)
         DistributionFactory(assignment=assignment)
         MilestoneFactory(assignment=assignment, responsible=person, due=dt.date.today())
-        services.start_process(assignment=assignment)  # an open task for the commissioner
+        services.start_process(assignment=assignment)
+        # adopted: the person's milestones run and their work task waits for them
+        services.adopt_assignment(assignment=assignment, actor=commissioner)
         notify.send(commissioner, recipient=person, verb="Påminnelse", target=assignment)
 
 
@@ -42,6 +44,10 @@ def _count(client, url, assert_max_num_queries) -> int:
     with assert_max_num_queries(MAX_QUERIES) as queries:
         response = client.get(url)
     assert response.status_code == 200, url
+    if url == reverse("home"):  # every list of the start page has rows
+        page = response.content.decode()
+        for list_id in ("my-tasks", "my-milestones", "uppdrag-assignment-list"):
+            assert list_id in page, list_id
     return len(queries)
 
 

@@ -53,10 +53,8 @@ def browser():
 
 
 @pytest.fixture
-def site(live_server, transactional_db, monkeypatch, settings):
-    """The demo data served by the live server, with the page cache on as in production;
-    `site.url(path)` builds addresses."""
-    settings.PAGE_CACHE_SECONDS = 600
+def site(live_server, transactional_db, monkeypatch):
+    """The demo data served by the live server; `site.url(path)` builds addresses."""
     from django.core.management import call_command
 
     from assignments.models import Assignment

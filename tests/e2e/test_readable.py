@@ -13,9 +13,9 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.utils import timezone
 
-from assignments import services as registry
 from assignments.models import Assignment, Milestone, User
 from workflow import services
+from workflow import services as registry
 
 from .conftest import ARTIFACTS, assert_accessible, login
 

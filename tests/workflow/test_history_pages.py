@@ -12,8 +12,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from assignments import services as registry
 from workflow import services
+from workflow import services as registry
 
 pytestmark = pytest.mark.django_db
 

@@ -42,6 +42,36 @@ def test_standings_in_one_query_agree_with_the_role_predicates(seed004, django_a
         assert standing.is_registrar == roles.is_registrar(person)
 
 
+def test_the_people_involved_are_everyone_who_may_hold_the_adoption_or_the_work(seed004, people):
+    """The assignment page offers the adoption and the work only to the people involved in the
+    assignment, not to the whole region: nobody the rules would let hold them is left out."""
+    UserFactory.create_batch(5)  # people with no role at all
+    everyone = User.objects.order_by("pk")
+    adopt = services.open_tasks(seed004).get()
+    services.adopt_assignment(assignment=seed004, actor=people.anders_kullbratt)
+    work = services.open_tasks(seed004).get()
+    involved = task_rules.standings(seed004, task_rules.involved(seed004).order_by("pk"))
+    assert len(involved) < everyone.count()
+    for task in (adopt, work):
+        allowed = [
+            p for p, s in task_rules.standings(seed004, everyone) if task_rules.may_hold(task, s)
+        ]
+        assert allowed
+        assert [p for p, s in involved if task_rules.may_hold(task, s)] == allowed
+
+
+def test_the_people_involved_include_those_named_and_everyone_on_the_document(seed004):
+    outsider = UserFactory()
+    involved = set(task_rules.involved(seed004, also=[outsider.pk]))
+    assert outsider in involved
+    assert {
+        seed004.assignee,
+        *seed004.commissioners.all(),
+        *seed004.decision_makers.all(),
+    } <= involved
+    assert {m.person for m in seed004.working_group.filter(is_active=True)} <= involved
+
+
 def test_a_decision_maker_of_record_in_the_working_group_still_decides(delivered, people):
     """Seed 004 names Anders Kullbratt in the working group and as a decision-maker."""
     anders = task_rules.standing(people.anders_kullbratt, delivered)

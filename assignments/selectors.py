@@ -1,0 +1,197 @@
+"""Reads of the registry, each stated once: the ones the pages, the digest and the reminders
+share ("my milestones", the latest delivery), the portfolio and the group catalogue.
+
+Selectors return loaded rows, not querysets for a template to evaluate, unless the caller
+still has to cut them (a page, an export): every query of a page runs in its view, a fixed
+number of them whatever the number of rows. List rows load only the columns lists show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, Q, QuerySet
+
+from . import permissions
+from .models import Assignment, Delivery, Group, Milestone, User, WorkingGroupMember
+
+PORTFOLIO_PAGE_SIZE = 50
+# What a list of assignments shows (assignments/_assignment_list.html) and is_overdue reads.
+LIST_FIELDS = ("id", "registration_number", "title", "state", "delivery_due")
+
+
+def latest_delivery(assignment: Assignment) -> Delivery | None:
+    """The assignment's most recent final delivery: each resubmission is a new, higher number."""
+    return assignment.deliveries.order_by("-number").first()
+
+
+# -- "my milestones" ----------------------------------------------------------------------------
+# Stated once, as a filter and for one loaded milestone: while its assignment is worked on
+# (Assignment.WORKING_STATES), an open milestone is its assignee's and its responsible
+# person's (DOMAIN.md: the responsible person defaults to the assignee). The start page lists
+# them, the digest sums them up and the reminders go to these people.
+
+
+def milestones_of(person: User) -> QuerySet[Milestone]:
+    """The open milestones that are the person's, of assignments being worked on."""
+    # A union, not an OR across the join: each side is read through its own index.
+    as_responsible = Milestone.objects.filter(responsible=person).order_by().values("pk")
+    as_assignee = Milestone.objects.filter(assignment__assignee=person).order_by().values("pk")
+    return Milestone.objects.filter(
+        pk__in=as_responsible.union(as_assignee),
+        assignment__state__in=Assignment.WORKING_STATES,
+    ).exclude(status__in=Milestone.CLOSED_STATUSES)
+
+
+def milestone_people(milestone: Milestone) -> list[int]:
+    """Whose milestone it is (the people milestones_of() gives it to): the assignee and the
+    responsible person, each once."""
+    people = (milestone.assignment.assignee_id, milestone.responsible_id)
+    return list(dict.fromkeys(pk for pk in people if pk is not None))
+
+
+def upcoming_milestones(person: User, *, due_by: dt.date, today: dt.date, limit: int):
+    """The person's milestones due by `due_by`, soonest (the overdue) first, at most `limit`,
+    each with `overdue` set."""
+    milestones = list(
+        milestones_of(person)
+        .filter(due__lte=due_by)
+        .select_related("assignment")
+        .only("id", "title", "due", "status", "assignment_id", "assignment__registration_number")
+        .order_by("due", "pk")[:limit]
+    )
+    for milestone in milestones:
+        milestone.overdue = milestone.is_overdue(today)
+    return milestones
+
+
+# -- the start page's lists of assignments -------------------------------------------------------
+
+
+def worked_on_by(person: User) -> QuerySet[Assignment]:
+    """Assignments the person carries out: as assignee or in the working group (superseded
+    ones are history)."""
+    # A union, not an OR: each side is read through its own index.
+    as_assignee = Assignment.objects.filter(assignee=person).order_by().values("pk")
+    in_group = (
+        WorkingGroupMember.objects.filter(person=person, is_active=True)
+        .order_by()
+        .values("assignment_id")
+    )
+    return Assignment.objects.filter(pk__in=as_assignee.union(in_group)).exclude(
+        state=Assignment.State.SUPERSEDED
+    )
+
+
+def commissioned_by(person: User) -> QuerySet[Assignment]:
+    """Assignments the person commissioned (superseded ones are history)."""
+    return person.commissioned_assignments.exclude(state=Assignment.State.SUPERSEDED)
+
+
+def first_by_delivery(queryset: QuerySet[Assignment], limit: int) -> list[Assignment]:
+    """The first `limit` assignments of a list, nearest final delivery first, as lists show
+    them."""
+    return list(queryset.only(*LIST_FIELDS).order_by("delivery_due", "pk")[:limit])
+
+
+# -- the portfolio -------------------------------------------------------------------------------
+
+
+def _name_matches(relation: str, text: str) -> Q:
+    """Every word of `text` in the person's first name, last name or user name."""
+    q = Q()
+    for word in text.split():
+        q &= (
+            Q(**{f"{relation}__first_name__icontains": word})
+            | Q(**{f"{relation}__last_name__icontains": word})
+            | Q(**{f"{relation}__username__icontains": word})
+        )
+    return q
+
+
+def portfolio(user: User, *, filters: Mapping, order: str, today: dt.date) -> QuerySet[Assignment]:
+    """The assignments the user may see that match the portfolio's filters, sorted by `order`
+    (then by pk, so pages never overlap)."""
+    queryset = permissions.visible_assignments(user)
+    if filters.get("q"):
+        text = filters["q"]
+        queryset = queryset.filter(
+            Q(registration_number__icontains=text) | Q(title__icontains=text)
+        )
+    if filters.get("state"):
+        queryset = queryset.filter(state=filters["state"])
+    if filters.get("unit"):
+        queryset = queryset.filter(issuing_unit=filters["unit"])
+    if filters.get("commissioner"):
+        queryset = queryset.filter(
+            pk__in=Assignment.objects.filter(
+                _name_matches("commissioners", filters["commissioner"])
+            ).values("pk")
+        )
+    if filters.get("assignee"):
+        queryset = queryset.filter(_name_matches("assignee", filters["assignee"]))
+    if filters.get("overdue"):
+        queryset = queryset.filter(Assignment.overdue_q(today))
+    return (
+        queryset.select_related("issuing_unit", "assignee")
+        .prefetch_related(
+            Prefetch("commissioners", queryset=User.objects.order_by("last_name", "first_name"))
+        )
+        .order_by(order, "pk")
+    )
+
+
+def portfolio_page(queryset: QuerySet[Assignment], number, today: dt.date) -> Page:
+    """One page of the portfolio (`number` as given, Paginator.get_page's way), each row with
+    `is_overdue` set."""
+    page = Paginator(queryset, PORTFOLIO_PAGE_SIZE).get_page(number)
+    page.object_list = Assignment.mark_overdue(page.object_list, today)
+    return page
+
+
+def portfolio_rows(queryset: QuerySet[Assignment], today: dt.date):
+    """Every assignment of the portfolio for an export, with `is_overdue` set, loaded 2,000 at
+    a time."""
+    chunk = []
+    for assignment in queryset.iterator(chunk_size=2000):
+        chunk.append(assignment)
+        if len(chunk) == 2000:
+            yield from Assignment.mark_overdue(chunk, today)
+            chunk = []
+    yield from Assignment.mark_overdue(chunk, today)
+
+
+# -- the group catalogue -------------------------------------------------------------------------
+
+
+def groups() -> QuerySet[Group]:
+    """The region-wide groups that are not archived, with their chair and whom they report to."""
+    return (
+        Group.objects.filter(is_archived=False)
+        .select_related("chair")
+        .prefetch_related("reports_to")
+        .order_by("name")
+    )
+
+
+def group(pk: int) -> Group:
+    """One group with everything its page shows (Group.DoesNotExist if there is none)."""
+    return (
+        Group.objects.select_related("chair", "assignment")
+        .prefetch_related("reports_to", "reported_by", "administrations", "members")
+        .get(pk=pk)
+    )
+
+
+def group_assignments(user: User, group: Group) -> QuerySet[Assignment]:
+    """The assignments of a group (carried out within it, or defining it) that the user may
+    see, newest document first."""
+    return (
+        permissions.visible_assignments(user)
+        .filter(Q(relations__target_group=group) | Q(defined_groups=group))
+        .distinct()
+        .select_related("assignee")
+        .order_by("-document_date", "pk")
+    )

@@ -1,0 +1,108 @@
+"""The registry's reads that several parts share: "my milestones" (the start page, the digest,
+the reminders) and the latest delivery."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+
+from assignments import selectors
+from assignments.models import Assignment, Delivery, Milestone
+from reminders.digest import digest_items
+from reminders.models import Reminder
+from tests.factories import AssignmentFactory, MilestoneFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def milestones():
+    """A person's milestones and others', all due within the start page's horizon."""
+    me, other = UserFactory(username="me"), UserFactory(username="other")
+    today = dt.date.today()
+    soon = {"start": today, "due": today + dt.timedelta(days=5)}
+    mine = AssignmentFactory(assignee=me)
+    theirs = AssignmentFactory(assignee=other)
+    draft = AssignmentFactory(assignee=me, state=Assignment.State.DRAFT)
+    delivered = AssignmentFactory(assignee=me, state=Assignment.State.DELIVERED)
+    return {
+        "me": me,
+        "other": other,
+        # mine: as assignee (whoever is responsible) or as the responsible person
+        "as_assignee": MilestoneFactory(assignment=mine, title="Egen", **soon),
+        "as_assignee_other_responsible": MilestoneFactory(
+            assignment=mine, responsible=other, title="Annans ansvar", **soon
+        ),
+        "as_responsible": MilestoneFactory(
+            assignment=theirs, responsible=me, title="Mitt ansvar", **soon
+        ),
+        # not mine: closed, not worked on (not adopted yet, delivered), someone else's
+        "done": MilestoneFactory(
+            assignment=mine, status=Milestone.Status.DONE, title="Klar", **soon
+        ),
+        "draft": MilestoneFactory(assignment=draft, title="Utkast", **soon),
+        "delivered": MilestoneFactory(assignment=delivered, title="Levererad", **soon),
+        "someone_elses": MilestoneFactory(assignment=theirs, title="Annans", **soon),
+    }
+
+
+MINE = {"as_assignee", "as_assignee_other_responsible", "as_responsible"}
+
+
+def test_my_milestones_are_the_assignees_and_the_responsible_persons_while_work_runs(
+    milestones,
+):
+    found = set(selectors.milestones_of(milestones["me"]))
+    assert found == {milestones[name] for name in MINE}
+
+
+def test_milestone_people_are_those_whose_milestones_list_it(milestones):
+    people = [milestones["me"], milestones["other"]]
+    for name in [*MINE, "someone_elses"]:
+        milestone = milestones[name]
+        listed_for = [p.pk for p in people if milestone in set(selectors.milestones_of(p))]
+        assert sorted(selectors.milestone_people(milestone)) == sorted(listed_for), name
+    shared = milestones["as_assignee_other_responsible"]
+    assert selectors.milestone_people(shared) == [milestones["me"].pk, milestones["other"].pk]
+
+
+def test_start_page_digest_and_reminders_name_the_same_milestones(client, milestones):
+    """One rule: the start page lists exactly the milestones the digest sums up and the
+    reminders go out for (the start page used to leave out the assignee's milestones that
+    someone else answers for, and to list those of drafts, which nobody is reminded of)."""
+    me = milestones["me"]
+    expected = {milestones[name].pk for name in MINE}
+
+    client.force_login(me)
+    page = client.get(reverse("home")).content.decode()
+    section = page.split('id="my-milestones"', 1)[1].split("</table>", 1)[0]
+    on_page = {int(pk) for pk in re.findall(r"#milestone-(\d+)", section)}
+
+    items = digest_items(me, dt.date.today())
+    in_digest = {
+        int(item.url.rsplit("-", 1)[1])
+        for item in items["overdue"] + items["upcoming"]
+        if "#milestone-" in item.url
+    }
+    reminded = set(
+        Reminder.objects.filter(recipient=me, milestone__isnull=False).values_list(
+            "milestone_id", flat=True
+        )
+    )
+    assert on_page == expected
+    assert in_digest == expected
+    assert reminded == expected
+
+
+def test_latest_delivery_is_the_highest_number(db):
+    assignment = AssignmentFactory()
+    assert selectors.latest_delivery(assignment) is None
+    for number in (2, 1, 3):
+        Delivery.objects.create(
+            assignment=assignment,
+            number=number,
+            summary=f"Version {number}",
+            submitted_by=assignment.assignee,
+        )
+    assert selectors.latest_delivery(assignment).number == 3

@@ -1,0 +1,162 @@
+"""The import graph of our apps (assignments/, workflow/, reminders/): no module of one app
+imports, through any chain, a module that imports it back from another app.
+
+The graph is read from the source with `ast`: every import statement, at module level and
+inside functions (an import inside a function is still a dependency, only a later one).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ("assignments", "workflow", "reminders")
+
+# The one cycle left, named by the import that closes it: reminders.services asks
+# workflow.services for a delivery's open approval tasks (_waiting_for, a function-level
+# import), because post_save signals (reminders/signals.py) replan the reminders from wherever
+# a delivery or an approval is saved, so planning has to find out who is waiting itself.
+# The lead removes it with the signals: the services that change a milestone, a due date, a
+# delivery or an answer will call the planning explicitly, with what they know. Then this
+# list becomes empty, and the test keeps it so.
+KNOWN_CYCLE_IMPORTS = {("reminders.services", "workflow.services")}
+
+
+def _module_name(path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def import_graph(root: Path = ROOT, apps=APPS) -> dict[str, set[str]]:
+    """Each module of the apps → the modules of the apps it imports (anywhere in its code)."""
+    files = {_module_name(path, root): path for app in apps for path in (root / app).rglob("*.py")}
+
+    def known(name: str) -> str | None:
+        """The module `name` is, or the module it is an attribute of."""
+        while name and name not in files:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph: dict[str, set[str]] = {name: set() for name in files}
+    for name, path in files.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join(anchor + ([base] if base else []))
+                # `from x import y`: y is a module of x, or a name defined in x
+                targets = [f"{base}.{alias.name}" for alias in node.names]
+            else:
+                continue
+            for target in targets:
+                module = known(target)
+                if module and module != name:
+                    graph[name].add(module)
+    return graph
+
+
+def _components(graph: dict[str, set[str]]) -> list[set[str]]:
+    """The strongly connected components of more than one module (Tarjan, iteratively)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[set[str]] = []
+    for start in graph:
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph[start])))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.add(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(component)
+    return found
+
+
+def cross_app_cycles(graph: dict[str, set[str]], ignoring=frozenset()) -> list[list[str]]:
+    """Each group of modules of more than one app that import each other in a circle, as the
+    imports between apps inside it ("a.x -> b.y"), leaving out the imports `ignoring` names."""
+    graph = {
+        module: {target for target in targets if (module, target) not in ignoring}
+        for module, targets in graph.items()
+    }
+    cycles = []
+    for component in _components(graph):
+        if len({module.split(".")[0] for module in component}) < 2:
+            continue  # inside one app
+        cycles.append(
+            sorted(
+                f"{module} -> {target}"
+                for module in component
+                for target in graph[module] & component
+                if module.split(".")[0] != target.split(".")[0]
+            )
+        )
+    return cycles
+
+
+def test_no_import_cycle_between_the_apps_but_the_known_one():
+    cycles = cross_app_cycles(import_graph(), ignoring=KNOWN_CYCLE_IMPORTS)
+    assert cycles == [], f"import cycles between the apps: {cycles}"
+
+
+def test_every_known_import_still_closes_a_cycle():
+    """The known list holds only imports that still close a cycle: once one no longer does
+    (the signals are gone), it leaves the list."""
+    graph = import_graph()
+    for importer, imported in KNOWN_CYCLE_IMPORTS:
+        if imported not in graph[importer]:
+            raise AssertionError(f"{importer} no longer imports {imported}: drop it from the list")
+        without = cross_app_cycles(graph, ignoring=KNOWN_CYCLE_IMPORTS - {(importer, imported)})
+        assert any(f"{importer} -> {imported}" in cycle for cycle in without), (importer, imported)
+
+
+def test_the_graph_sees_imports_inside_functions_and_relative_ones(tmp_path):
+    (tmp_path / "first").mkdir()
+    (tmp_path / "second").mkdir()
+    (tmp_path / "first" / "__init__.py").write_text("")
+    (tmp_path / "second" / "__init__.py").write_text("")
+    (tmp_path / "first" / "services.py").write_text("from second.reads import anything\n")
+    (tmp_path / "first" / "models.py").write_text("")
+    (tmp_path / "second" / "reads.py").write_text(
+        "from . import helpers\n\ndef later():\n    from first import services\n"
+    )
+    (tmp_path / "second" / "helpers.py").write_text("import first.models\n")
+    graph = import_graph(tmp_path, ("first", "second"))
+    assert graph["second.reads"] == {"second.helpers", "first.services"}
+    assert graph["second.helpers"] == {"first.models"}
+    assert cross_app_cycles(graph) == [
+        ["first.services -> second.reads", "second.reads -> first.services"]
+    ]
+    assert cross_app_cycles(graph, ignoring={("second.reads", "first.services")}) == []

@@ -1,0 +1,282 @@
+"""Reads of the process that the pages need: the open tasks, what waits for a person, the
+start page, the assignment and decision pages, the audit trail.
+
+Each page's reads run here, a fixed number of queries whatever the number of rows, and come
+back loaded (lists, not querysets for a template to evaluate).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from viewflow.workflow.models import Task
+
+from assignments import permissions, timeline
+from assignments import selectors as registry
+from assignments.models import (
+    Approval,
+    Assignment,
+    AssignmentItem,
+    AuditEntry,
+    Distribution,
+    MilestoneUpdate,
+    User,
+)
+from reminders import calendar
+
+from . import permissions as task_rules
+from .models import AssignmentProcess
+
+# The start page: milestones due within this many working days, and the first rows of each
+# list (it says when there are more).
+UPCOMING_WORKING_DAYS = 15
+START_LIST = 25
+
+
+def open_tasks(assignment: Assignment) -> QuerySet[Task]:
+    """The human tasks of the assignment's current process still waiting for someone (one
+    query: the current process is a subquery)."""
+    process = AssignmentProcess.of(assignment).values("pk")[:1]
+    return Task.objects.filter(
+        process_id__in=process, status__in=task_rules.OPEN_TASK_STATUSES, flow_task_type="HUMAN"
+    ).select_related("owner")
+
+
+def tasks_waiting_for(user: User, limit: int) -> list[tuple[Task, Assignment]]:
+    """The open human tasks a person owns, oldest first, each with its assignment (two
+    queries whatever the number)."""
+    tasks = list(
+        Task.objects.filter(
+            owner=user, status__in=task_rules.OPEN_TASK_STATUSES, flow_task_type="HUMAN"
+        )
+        .select_related("process")
+        .only("id", "flow_task", "created", "process__artifact_object_id")
+        .order_by("created")[:limit]
+    )
+    assignments = Assignment.objects.only("id", "registration_number", "title").in_bulk(
+        {int(t.process.artifact_object_id) for t in tasks if t.process.artifact_object_id}
+    )
+    return [
+        (task, assignments[int(task.process.artifact_object_id)])
+        for task in tasks
+        if int(task.process.artifact_object_id or 0) in assignments
+    ]
+
+
+# -- the start page ----------------------------------------------------------------------------
+
+
+def _waiting(user: User, limit: int) -> list[dict]:
+    """What waits for the person, each with the page to act on: a decision on the decision
+    page, anything else on the assignment page."""
+    result = []
+    for task, assignment in tasks_waiting_for(user, limit):
+        is_decision = task.flow_task.name == task_rules.APPROVE
+        page = "workflow:decision" if is_decision else "workflow:assignment"
+        result.append(
+            {
+                "title": task.flow_task.task_title,
+                "is_decision": is_decision,
+                "assignment": assignment,
+                "url": reverse(page, args=[assignment.pk]),
+                "waiting_since": timezone.localdate(task.created),
+            }
+        )
+    return result
+
+
+def start_page(user: User, today: dt.date) -> dict:
+    """ "Mina uppdrag": what waits for the person, their milestones due within
+    UPCOMING_WORKING_DAYS, the assignments they work on and those they commissioned (each
+    list's first START_LIST rows, `more_…` when there are more), their unread notifications."""
+    horizon = calendar.add_working_days(today, UPCOMING_WORKING_DAYS)
+    tasks = _waiting(user, START_LIST + 1)
+    milestones = registry.upcoming_milestones(
+        user, due_by=horizon, today=today, limit=START_LIST * 2 + 1
+    )
+    mine = registry.first_by_delivery(registry.worked_on_by(user), START_LIST + 1)
+    commissioned = registry.first_by_delivery(registry.commissioned_by(user), START_LIST + 1)
+    Assignment.mark_overdue(mine + commissioned, today)
+    return {
+        "today": today,
+        "horizon": horizon,
+        "tasks": tasks[:START_LIST],
+        "more_tasks": len(tasks) > START_LIST,
+        "milestones": milestones[: START_LIST * 2],
+        "more_milestones": len(milestones) > START_LIST * 2,
+        "mine": mine[:START_LIST],
+        "more_mine": len(mine) > START_LIST,
+        "commissioned": commissioned[:START_LIST],
+        "more_commissioned": len(commissioned) > START_LIST,
+        "unread": list(user.notifications.unread()[:5]),
+    }
+
+
+# -- the assignment page and the decision page --------------------------------------------------
+
+
+def visible_assignment(user: User, pk: int, *related: str) -> Assignment:
+    """The assignment, with `related` loaded, if the user may read it (can_view_assignment);
+    Assignment.DoesNotExist if not. The rule asks what the row tells first (the assignee, a
+    public assignment), so the assignee's own page costs no query more than the row."""
+    assignment = Assignment.objects.select_related(*related).get(pk=pk)
+    if not permissions.can_view_assignment(user, assignment):
+        raise Assignment.DoesNotExist
+    return assignment
+
+
+def _involved(user: User, assignment: Assignment) -> list[tuple[User, task_rules.Standing]]:
+    """Everyone involved in the assignment and the person looking, each with their Standing,
+    by name, in one query."""
+    return task_rules.standings(
+        assignment,
+        task_rules.involved(assignment, also=[user.pk]).order_by("last_name", "first_name", "pk"),
+    )
+
+
+def _process_and_decision(user: User, assignment: Assignment) -> dict:
+    """What the assignment page and the decision page both show."""
+    tasks = list(open_tasks(assignment).order_by("pk"))
+    deliveries = list(
+        assignment.deliveries.select_related("submitted_by")
+        .prefetch_related(
+            Prefetch(
+                "approvals",
+                queryset=Approval.objects.select_related("decision_maker", "acted_by").order_by(
+                    "pk"
+                ),
+            )
+        )
+        .order_by("-number")
+    )
+    involved = _involved(user, assignment)
+    me = next((s for person, s in involved if person.pk == user.pk), task_rules.NOBODY)
+    return {
+        "me": me,
+        "involved": involved,
+        "commissioners": [person for person, s in involved if s.commissions],
+        "user_is_commissioner": me.commissions,
+        "assignment": assignment,
+        "tasks": tasks,
+        "deliveries": deliveries,
+        "latest_delivery": deliveries[0] if deliveries else None,
+        "decision_makers": [person for person, s in involved if s.decides],
+        "may_decide": any(task_rules.may_answer(t, me) for t in tasks),
+    }
+
+
+def decision_page(user: User, assignment: Assignment) -> dict:
+    """The decision page: the deliveries, the decision-makers' answers, whether the person
+    may answer now."""
+    return _process_and_decision(user, assignment)
+
+
+def _offer_stand_ins(tasks, me: task_rules.Standing, assignment: Assignment, involved) -> None:
+    """Mark each task the person may hand on with whom they may hand it to: the adoption and
+    the work go to people involved in the assignment (`involved`, with their standings), an
+    approval to anyone active off the working side (one more query, for everyone)."""
+    for task in tasks:
+        task.may_hand_on = task_rules.may_hand_on(task, me)
+        task.stand_ins = []
+    offered = [task for task in tasks if task.may_hand_on]
+    if not offered:
+        return
+    people = involved
+    if any(task.flow_task.name == task_rules.APPROVE for task in offered):
+        people = task_rules.standings(
+            assignment,
+            User.objects.filter(is_active=True).order_by("last_name", "first_name", "pk"),
+        )
+    for task in tasks:
+        if task.may_hand_on:
+            task.stand_ins = [
+                person
+                for person, standing in people
+                if person.pk != task.owner_id and task_rules.may_hand_to(task, me, standing)
+            ]
+
+
+def assignment_page(user: User, assignment: Assignment, today: dt.date) -> dict:
+    """The assignment page: the whole uppdragshandling in the document's order, its timeline,
+    its process (open tasks, with whom the person may hand each on), the deliveries and the
+    latest history; what the person may do on it."""
+    context = _process_and_decision(user, assignment)
+    milestones = list(
+        assignment.milestones.select_related("responsible", "assignment__assignee").order_by(
+            "position", "start"
+        )
+    )
+    working_group = list(
+        assignment.working_group.filter(is_active=True)
+        .select_related("person")
+        .order_by("position", "pk")
+    )
+    distribution = list(assignment.distribution.select_related("person").order_by("position", "pk"))
+    is_assignee = permissions.is_assignee(user, assignment)
+
+    def in_group() -> bool:
+        return permissions.is_working_group_member_in(user, working_group, distribution)
+
+    last_updates = {}
+    for update in (
+        MilestoneUpdate.objects.filter(milestone__assignment=assignment)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    ):
+        last_updates[update.milestone_id] = update
+    for milestone in milestones:
+        milestone.user_may_update = permissions.may_update_milestone(
+            user, assignment, milestone, in_group
+        )
+        milestone.overdue = milestone.is_overdue(today)
+        milestone.last_update = last_updates.get(milestone.pk)
+    items = list(assignment.items.order_by("kind", "position", "pk"))
+    tasks = context["tasks"]
+    _offer_stand_ins(tasks, context["me"], assignment, context["involved"])
+    context.update(
+        {
+            "today": today,
+            "milestones": milestones,
+            "timeline": timeline.build(milestones, assignment.delivery_due, today),
+            "delivery_overdue": assignment.is_delivery_overdue(today),
+            "scope": [i for i in items if i.kind == AssignmentItem.Kind.SCOPE],
+            "requirements": [i for i in items if i.kind == AssignmentItem.Kind.REQUIREMENT],
+            "working_group": working_group,
+            "relations": list(
+                assignment.relations.select_related("target_assignment", "target_group").order_by(
+                    "position", "pk"
+                )
+            ),
+            "for_execution": [
+                d for d in distribution if d.purpose == Distribution.Purpose.EXECUTION
+            ],
+            "for_information": [
+                d for d in distribution if d.purpose == Distribution.Purpose.INFORMATION
+            ],
+            "audit_entries": list(
+                AuditEntry.objects.filter(assignment=assignment)
+                .select_related("actor")
+                .order_by("-occurred_at", "-pk")[:15]
+            ),
+            "may_adopt": assignment.state == Assignment.State.DRAFT
+            and permissions.can_adopt_assignment(user, assignment),
+            "may_submit": is_assignee and any(t.flow_task.name == task_rules.WORK for t in tasks),
+            "may_cancel": assignment.is_open and context["user_is_commissioner"],
+        }
+    )
+    return context
+
+
+# -- the audit trail -----------------------------------------------------------------------------
+
+
+def audit_trail(assignment: Assignment) -> QuerySet[AuditEntry]:
+    """Every audit entry of the assignment, oldest first, with who acted."""
+    return (
+        AuditEntry.objects.filter(assignment=assignment)
+        .select_related("actor")
+        .order_by("occurred_at", "pk")
+    )

@@ -1,5 +1,5 @@
-"""The everyday pages that are not one assignment's process: the start page "Mina uppdrag", the
-portfolio with its exports, the group catalogue and the person's own settings.
+"""The registry's everyday pages that are not one assignment's process: the portfolio with its
+exports, the group catalogue and the person's own settings (the start page is workflow's).
 
 Every list is built from `permissions.visible_assignments`, so nobody sees an assignment they
 could not open; every page runs a fixed number of queries however many rows it shows.
@@ -24,8 +24,6 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.http import require_POST
 
-from workflow import selectors as process
-
 from . import audit, exports, links, permissions, selectors
 from .forms import PortfolioFilter, SettingsForm
 from .models import Group
@@ -33,17 +31,6 @@ from .models import Group
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-# -- start page --------------------------------------------------------------------------------
-
-
-@transaction.non_atomic_requests  # reads only: no BEGIN and COMMIT around its queries
-@login_required
-def home(request):
-    context = process.start_page(request.user, _today())
-    context["page_title"] = _("Mina uppdrag")
-    return render(request, "assignments/home.html", context)
 
 
 # -- portfolio ---------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from assignments import logins
 from assignments import views as pages
 from reminders import views as notices
 from workflow.flows import AssignmentFlow
+from workflow.views import home
 from workflow.viewsets import AssignmentFlowViewset
 
 admin.site.site_header = "Uppdrag"
@@ -50,7 +51,7 @@ urlpatterns = [
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("", pages.home, name="home"),
+    path("", home.home, name="home"),
     path("portfolj/", pages.portfolio, name="portfolio"),
     path("grupper/", pages.group_list, name="group_list"),
     path("grupper/<int:pk>/", pages.group_detail, name="group_detail"),

@@ -13,14 +13,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("assignments", "workflow", "reminders")
 
-# The one cycle left, named by the import that closes it: reminders.services asks
-# workflow.services for a delivery's open approval tasks (_waiting_for, a function-level
-# import), because post_save signals (reminders/signals.py) replan the reminders from wherever
-# a delivery or an approval is saved, so planning has to find out who is waiting itself.
-# The lead removes it with the signals: the services that change a milestone, a due date, a
-# delivery or an answer will call the planning explicitly, with what they know. Then this
-# list becomes empty, and the test keeps it so.
-KNOWN_CYCLE_IMPORTS = {("reminders.services", "workflow.services")}
+# The apps depend on each other in layers (STYLE.md): the registry is the base, reminders tell
+# people about its deadlines, the process moves both. Replanning is an explicit call from the
+# process's services (no post_save signals), which is what keeps reminders from asking workflow.
+LAYERS = {
+    "assignments": set(),
+    "reminders": {"assignments"},
+    "workflow": {"assignments", "reminders"},
+}
 
 
 def _module_name(path: Path, root: Path) -> str:
@@ -126,20 +126,21 @@ def cross_app_cycles(graph: dict[str, set[str]], ignoring=frozenset()) -> list[l
     return cycles
 
 
-def test_no_import_cycle_between_the_apps_but_the_known_one():
-    cycles = cross_app_cycles(import_graph(), ignoring=KNOWN_CYCLE_IMPORTS)
+def test_no_import_cycle_between_the_apps():
+    cycles = cross_app_cycles(import_graph())
     assert cycles == [], f"import cycles between the apps: {cycles}"
 
 
-def test_every_known_import_still_closes_a_cycle():
-    """The known list holds only imports that still close a cycle: once one no longer does
-    (the signals are gone), it leaves the list."""
-    graph = import_graph()
-    for importer, imported in KNOWN_CYCLE_IMPORTS:
-        if imported not in graph[importer]:
-            raise AssertionError(f"{importer} no longer imports {imported}: drop it from the list")
-        without = cross_app_cycles(graph, ignoring=KNOWN_CYCLE_IMPORTS - {(importer, imported)})
-        assert any(f"{importer} -> {imported}" in cycle for cycle in without), (importer, imported)
+def test_the_apps_import_each_other_only_downwards():
+    """Not even modules that never import each other back: assignments imports neither
+    workflow nor reminders, reminders only assignments."""
+    imports = {app: set() for app in APPS}
+    for module, targets in import_graph().items():
+        for target in targets:
+            importer, imported = module.split(".")[0], target.split(".")[0]
+            if importer != imported:
+                imports[importer].add(imported)
+    assert imports == LAYERS
 
 
 def test_the_graph_sees_imports_inside_functions_and_relative_ones(tmp_path):

@@ -171,6 +171,19 @@ def _is_own_assignment(f: models.Field | None, value, entry: AuditEntry) -> bool
     )
 
 
+def in_field_order(model: type[models.Model] | None, values: dict) -> list[str]:
+    """The keys in the order the model declares its fields (the form's order), whatever order
+    the database gave them back in: PostgreSQL's jsonb keeps keys sorted by length, not as
+    written. Keys that name no field come last, as given."""
+    if model is None:
+        return list(values)
+    order = {}
+    for position, f in enumerate([*model._meta.concrete_fields, *model._meta.many_to_many]):
+        order.setdefault(f.attname, position)
+        order.setdefault(f.name, position)
+    return sorted(values, key=lambda key: order.get(key, len(order)))
+
+
 def changes(entry: AuditEntry, lookup: Lookup, *, skip: Iterable[str] = ()) -> list[Change]:
     """The entry's fields one by one with their labels: before → after for a change, the
     values given for a new object. The key, the object's own assignment and empty values of
@@ -179,7 +192,7 @@ def changes(entry: AuditEntry, lookup: Lookup, *, skip: Iterable[str] = ()) -> l
     before = entry.before if isinstance(entry.before, dict) else None
     after = entry.after if isinstance(entry.after, dict) else {}
     changes = []
-    for key in after:
+    for key in in_field_order(model, after):
         f = field_of(model, key)
         if key in skip or (f is not None and f.primary_key):
             continue

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import rules
 from django.db.models import Q
+from viewflow.workflow import STATUS
 
 from .models import Approval, Assignment, Distribution, Milestone
 
 REGISTRAR_GROUP = "Registrator"
 REGIONAL_DIRECTOR_GROUP = "Regiondirektör"
+# A viewflow task still waiting for someone; workflow's rules and selectors use the same.
+OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
 def _in_group(user, name: str) -> bool:
@@ -95,12 +98,11 @@ def is_public_within_organisation(user, assignment: Assignment) -> bool:
 def _open_tasks_held_by(user):
     """The open human tasks of assignment processes the user holds (viewflow's Task)."""
     from django.contrib.contenttypes.models import ContentType
-    from viewflow.workflow import STATUS
     from viewflow.workflow.models import Task
 
     return Task.objects.filter(
         owner=user,
-        status__in=(STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED),
+        status__in=OPEN_TASK_STATUSES,
         flow_task_type="HUMAN",
         process__artifact_content_type=ContentType.objects.get_for_model(Assignment),
     )

@@ -15,13 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
-from viewflow.workflow import STATUS
 
 from assignments.models import Assignment, Distribution, User, WorkingGroupMember
-from assignments.permissions import REGIONAL_DIRECTOR_GROUP, REGISTRAR_GROUP
+from assignments.permissions import (
+    OPEN_TASK_STATUSES,
+    REGIONAL_DIRECTOR_GROUP,
+    REGISTRAR_GROUP,
+)
 
 ADOPT, WORK, APPROVE = "adopt", "work", "approve"
-OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
 @dataclass(frozen=True)

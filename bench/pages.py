@@ -322,7 +322,7 @@ def start_server(database: str) -> tuple[subprocess.Popen, str]:
     """gunicorn (2 sync workers) on a free port, serving `database`."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2"]
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2", "--no-control-socket"]
         + ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=ROOT,
         env={**os.environ, **ENV, "DATABASE_URL": f"{PG}/{database}"},

@@ -1,6 +1,8 @@
 """The site's URLs plus one bare page, the benchmark's yardstick (bench/pages.py only)."""
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.template import engines
 from django.urls import path
 from django.views.decorators.http import require_GET
 
@@ -18,4 +20,17 @@ def bare(request):
     return HttpResponse(BARE_PAGE)
 
 
-urlpatterns = [path("_bench/bare/", bare), *site_urlpatterns]
+SHELL = engines["django"].from_string(
+    '{% extends "base.html" %}{% block content %}<h1>Uppdrag</h1><p>En tom sida.</p>{% endblock %}'
+)
+
+
+@require_GET
+@login_required
+def shell(request):
+    """An empty page in the shared layout (menu, bell, language switch): what every page costs
+    before its own content (bench/_profile.py only)."""
+    return HttpResponse(SHELL.render({}, request))
+
+
+urlpatterns = [path("_bench/bare/", bare), path("_bench/shell/", shell), *site_urlpatterns]

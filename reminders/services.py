@@ -85,8 +85,12 @@ def _deadline_wanted(
     the commissioners and decision-makers.
 
     Heads-up reminders whose day has passed are not planned: a reminder that a deadline is
-    ten days away is noise once it is three days away.
+    ten days away is noise once it is three days away. A deadline that had already passed
+    when the assignment was registered gets none at all (#18: most assignments enter Uppdrag
+    after work has begun; the registrar says on registration what is done).
     """
+    if passed_before_registration(due, assignment):
+        return []
     wanted = []
     for owner_id in owner_ids:
         wanted += _owner_wanted(subject_key=subject_key, due=due, owner_id=owner_id, policy=policy)
@@ -99,6 +103,11 @@ def _deadline_wanted(
             for pk in _escalation_recipients(assignment)
         ]
     return wanted
+
+
+def passed_before_registration(due: dt.date, assignment: Assignment) -> bool:
+    """Whether a deadline lay in the past on the day the assignment was registered."""
+    return due < timezone.localdate(assignment.created_at)
 
 
 def _owner_wanted(*, subject_key: str, due: dt.date, owner_id: int, policy) -> list[Wanted]:

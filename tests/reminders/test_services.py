@@ -147,3 +147,19 @@ def test_the_digest_is_planned_at_seven_and_again_for_a_lost_run(seed004):
     assert planned >= 2
     assert plan_digests(day) == 0
     assert Reminder.objects.filter(kind="digest", due_version=day.isoformat()).count() == planned
+
+
+def test_deadlines_passed_before_registration_get_no_reminders(seed004, clock):
+    """Registered mid-flight (#18): a deadline already past on the day the assignment was
+    registered is history, not a reason for an overdue or escalation mail; one that passes
+    after registration is reminded of as usual."""
+    registered = seed004.created_at.date()
+    past = [m for m in seed004.milestones.all() if m.due < registered and not m.is_closed]
+    assert past, "seed 004 has open milestones due before 1 Oct 2025"
+    assert not Reminder.objects.filter(milestone__in=past).exists()
+
+    # One that passes after registration is reminded of, overdue and escalated.
+    compilation = seed004.milestones.get(kind="compilation")
+    assert compilation.due >= registered
+    assert planned(seed004, milestone=compilation, kind="overdue").exists()
+    assert planned(seed004, milestone=compilation, kind="escalation").exists()

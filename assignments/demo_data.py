@@ -353,16 +353,80 @@ GROUPS = [
     ),
 ]
 
-# Generated assignments so the app never looks empty: (Dnr, title, state, date, due offset days)
+# Generated assignments, placed relative to the day the demo is loaded, so that whoever logs in
+# has current work (#18 item 6): jan.strang upcoming deadlines and a reminder this week,
+# anders.kullbratt and per.albertsson a decision waiting, ann-charlotte.jarnstrom assignments
+# to follow. Seed 004 stays exactly as registered. Each row: (number in this year's series,
+# title, state, registered days ago, assignee, commissioners (also the decision-makers),
+# milestones as (kind, title, start, due) in working days from today, with those due before
+# today done, final delivery in working days from today, readers "för kännedom").
 GENERATED = [
-    ("RS 2025-00112", "Översyn av regiongemensamma riktlinjer för inköp", "draft", D(2025, 10, 6)),
-    ("RS 2025-00231", "Samordnad uppföljning av vårdens tillgänglighet", "adopted", D(2025, 9, 1)),
-    ("RS 2025-00318", "Regional plan för kompetensförsörjning inom IT", "delivered", D(2025, 3, 3)),
     (
-        "RS 2024-04410",
+        "00112",
+        "Översyn av regiongemensamma riktlinjer för inköp",
+        "draft",
+        3,
+        "erica.sandberg",
+        ["regiondirektor"],
+        [
+            ("resource_allocation", "Resurssättning", 10, 20),
+            ("compilation", "Sammanställning", 20, 60),
+        ],
+        80,
+        [],
+    ),
+    (
+        "00231",
+        "Samordnad uppföljning av vårdens tillgänglighet",
+        "in_progress",
+        60,
+        "jan.strang",
+        ["anders.kullbratt"],
+        [
+            ("resource_allocation", "Nulägesanalys", -40, -8),
+            ("compilation", "Förslag till uppföljningsmodell", -8, 4),
+            ("other", "Förankring i koncernledningen", 4, 25),
+        ],
+        40,
+        ["ann-charlotte.jarnstrom"],
+    ),
+    (
+        "00318",
+        "Regional plan för kompetensförsörjning inom IT",
+        "delivered",
+        120,
+        "jan.strang",
+        ["anders.kullbratt", "per.albertsson"],
+        [
+            ("resource_allocation", "Kartläggning", -80, -50),
+            ("compilation", "Planförslag", -50, -5),
+        ],
+        10,
+        ["ann-charlotte.jarnstrom"],
+    ),
+    (
+        "00410",
         "Gemensam struktur för koncernövergripande grupper",
         "decided",
-        D(2024, 9, 2),
+        200,
+        "erica.sandberg",
+        ["regiondirektor"],
+        [("resource_allocation", "Inventering", -150, -110), ("compilation", "Förslag", -110, -40)],
+        -30,
+        ["ann-charlotte.jarnstrom"],
     ),
-    ("RS 2025-00407", "Förstudie om gemensam kundtjänst", "cancelled", D(2025, 2, 10)),
+    (
+        "00407",
+        "Förstudie om gemensam kundtjänst",
+        "cancelled",
+        90,
+        "erica.sandberg",
+        ["regiondirektor"],
+        [
+            ("resource_allocation", "Resurssättning", -60, -20),
+            ("compilation", "Förstudie", -20, 30),
+        ],
+        50,
+        [],
+    ),
 ]

@@ -208,3 +208,40 @@ def test_generated_assignments_cover_the_other_states(demo):
     assert {"draft", "adopted", "delivered", "decided", "cancelled", "superseded"} <= states
     decided = Assignment.objects.get(state="decided")
     assert decided.decision.decided_on is not None
+
+
+@pytest.mark.parametrize("day", [dt.datetime(2027, 3, 10, 7, 0), dt.datetime(2028, 12, 22, 7, 0)])
+def test_the_demo_is_alive_on_the_day_it_is_loaded(day):
+    """#18 item 6: whoever logs in has current work on the day the demo is loaded, whatever
+    day that is; seed 004 stays as registered."""
+    import time_machine
+    from django.utils import timezone
+
+    from assignments.models import User
+    from assignments.selectors import upcoming_milestones
+    from reminders import calendar
+    from reminders.models import Reminder
+    from workflow.selectors import tasks_waiting_for
+
+    with time_machine.travel(day.replace(tzinfo=dt.UTC), tick=False):
+        call_command("load_demo", verbosity=0)
+        today = timezone.localdate()
+        person = {u.username: u for u in User.objects.all()}
+        seed = Assignment.objects.get(registration_number="RS 2024-05699", state="adopted")
+        assert seed.document_date == dt.date(2025, 8, 12)
+
+        horizon = calendar.add_working_days(today, 15)
+        upcoming = upcoming_milestones(person["jan.strang"], due_by=horizon, today=today, limit=50)
+        assert [m for m in upcoming if m.due >= today], "jan.strang has deadlines ahead"
+        week = timezone.now() + dt.timedelta(days=7)
+        assert Reminder.objects.filter(
+            recipient=person["jan.strang"], state="planned", planned_at__lte=week
+        ).exists(), "a reminder due within the week"
+        for decider in ("anders.kullbratt", "per.albertsson"):
+            tasks = tasks_waiting_for(person[decider], 25)
+            assert any(t.flow_task.name == "approve" for t, _ in tasks), decider
+        followed = Assignment.objects.filter(
+            distribution__person=person["ann-charlotte.jarnstrom"],
+            distribution__purpose=Distribution.Purpose.INFORMATION,
+        )
+        assert {a.state for a in followed} >= {"in_progress", "delivered", "decided"}

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group as AuthGroup
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from assignments import demo_data
 from assignments.models import (
@@ -30,6 +31,7 @@ from assignments.permissions import (
     REGISTRAR_GROUP,
     registrar_permissions,
 )
+from reminders import calendar
 from workflow import services as workflow
 
 
@@ -234,70 +236,81 @@ class Command(BaseCommand):
     # -- a few more, in other states -----------------------------------------------------------
 
     def _generated(self, units, people) -> None:
-        """A few more assignments, moved to their state through the real services."""
-        commissioner, assignee = people["regiondirektor"], people["erica.sandberg"]
-        for number, title, state, date in demo_data.GENERATED:
+        """A few more assignments, placed relative to today and moved to their state through
+        the real services, so each demo person has current work (demo_data.GENERATED)."""
+        today = timezone.localdate()
+        for row in demo_data.GENERATED:
+            number, title, state, registered, assignee, commissioners, milestones, due, readers = (
+                row
+            )
             assignment, created = Assignment.objects.get_or_create(
-                registration_number=number,
-                document_date=date,
+                registration_number=f"RS {today.year}-{number}",
                 defaults={
                     "title": title,
+                    "document_date": today - dt.timedelta(days=registered),
                     "issuing_unit": units["Koncernkontoret"],
-                    "assignee": assignee,
+                    "assignee": people[assignee],
                     "description": f"Demouppdrag i läget ”{Assignment.State(state).label}”.",
-                    "delivery_due": date + dt.timedelta(days=180),
+                    "delivery_due": calendar.add_working_days(today, due),
                 },
             )
             if not created:
                 continue
-            assignment.commissioners.set([commissioner])
-            assignment.decision_makers.set([commissioner])
-            WorkingGroupMember.objects.create(
-                assignment=assignment, person=people["levi.siljemyr"], role="Ekonomi", position=1
-            )
-            for position, (kind, label, months) in enumerate(
-                [
-                    ("resource_allocation", "Resurssättning", 1),
-                    ("compilation", "Sammanställning", 4),
-                ],
-                start=1,
-            ):
-                start = date + dt.timedelta(days=30 * (months - 1))
+            self._generated_people(assignment, people, commissioners, readers)
+            for position, (kind, label, start, end) in enumerate(milestones, start=1):
                 Milestone.objects.create(
                     assignment=assignment,
                     kind=kind,
                     title=label,
-                    start=start,
-                    due=start + dt.timedelta(days=60),
+                    start=calendar.add_working_days(today, start),
+                    due=calendar.add_working_days(today, end),
                     position=position,
                 )
-            workflow.start_process(assignment=assignment)
-            if state == "draft":
-                continue
-            workflow.adopt_assignment(assignment=assignment, actor=commissioner)
-            if state == "cancelled":
-                workflow.cancel_assignment(
-                    assignment=assignment,
-                    actor=commissioner,
-                    reason="Förstudien prioriterades bort.",
-                )
-                continue
-            if state == "adopted":
-                continue
-            for milestone in assignment.milestones.all():
+            self._generated_state(assignment, state, people[assignee], people[commissioners[0]])
+
+    def _generated_people(self, assignment, people, commissioners, readers) -> None:
+        deciders = [people[username] for username in commissioners]
+        assignment.commissioners.set(deciders)
+        assignment.decision_makers.set(deciders)
+        WorkingGroupMember.objects.create(
+            assignment=assignment, person=people["levi.siljemyr"], role="Ekonomi", position=1
+        )
+        for position, username in enumerate(readers, start=1):
+            Distribution.objects.create(
+                assignment=assignment,
+                person=people[username],
+                purpose=Distribution.Purpose.INFORMATION,
+                position=position,
+            )
+
+    def _generated_state(self, assignment, state, assignee, commissioner) -> None:
+        today = timezone.localdate()
+        workflow.start_process(assignment=assignment)
+        if state == "draft":
+            return
+        workflow.adopt_assignment(assignment=assignment, actor=commissioner)
+        if state == "cancelled":
+            workflow.cancel_assignment(
+                assignment=assignment, actor=commissioner, reason="Förstudien prioriterades bort."
+            )
+            return
+        for milestone in assignment.milestones.all():
+            if state != "in_progress" or milestone.due < today:
                 workflow.change_milestone_status(
                     milestone=milestone, actor=assignee, to_status="done"
                 )
-            delivery = workflow.submit_delivery(
-                assignment=assignment, actor=assignee, summary="Slutrapport med förslag."
+        if state == "in_progress":
+            return
+        delivery = workflow.submit_delivery(
+            assignment=assignment, actor=assignee, summary="Slutrapport med förslag."
+        )
+        if state == "decided":
+            workflow.approve_delivery(
+                delivery=delivery,
+                decided_by=commissioner,
+                decided_on=calendar.add_working_days(today, -20),
+                paragraph_reference="§ 12",
             )
-            if state == "decided":
-                workflow.approve_delivery(
-                    delivery=delivery,
-                    decided_by=commissioner,
-                    decided_on=date + dt.timedelta(days=200),
-                    paragraph_reference="§ 12",
-                )
 
     def _print_logins(self, seed: Assignment, password: str) -> None:
         out = self.stdout

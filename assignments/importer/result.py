@@ -104,6 +104,8 @@ class ParsedDocument:
     execution: list[Person] = field(default_factory=list)
     information: list[Person] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
+    # A name spelled two ways in the document: the rarer spelling → the usual one (checks.py).
+    same_person: dict[str, str] = field(default_factory=dict)
 
     def warn(self, message: str, *, field: str = "", line: int | None = None) -> None:
         self.warnings.append(Warning(message, field, line))

@@ -42,7 +42,11 @@ PARAGRAPH_GAP = 0.6
 EDGE_LINES = 4
 
 
-class UnreadableDocument(Exception):
+class NotAnAssignmentDocument(Exception):
+    """The file is no uppdragshandling the importer can read (the command's exit code 2)."""
+
+
+class UnreadableDocument(NotAnAssignmentDocument):
     """The file cannot be read as the kind it says it is (or is of no kind we read)."""
 
 

@@ -100,34 +100,50 @@ def read_lists(document: ParsedDocument, layout: Layout) -> None:
         setattr(document, key, items or [p for p in other if not p.value.endswith(":")])
 
 
+def _is_header_row(text: str) -> bool:
+    """A member table's header row: "Namn | Roll"."""
+    first = text.split("\t")[0].strip().casefold()
+    return "\t" in text and first in {"namn", "person", "deltagare", "ledamot", "medlem"}
+
+
+def _member_line(text: str) -> bool:
+    """ "Name, role", "Name<TAB>role", "Role: Name" or a name alone."""
+    label = label_of(text)
+    if label is not None or text.endswith(":"):
+        return False
+    name, _role = split_name_and_role(text)
+    return looks_like_name(name)
+
+
 def read_working_group(document: ParsedDocument, layout: Layout) -> None:
+    """The members with their roles (a list, a table, or lines "Name, role"), and what is
+    said about the group (the note); the project lead's label line is the project lead."""
     section = layout.sections.get("working_group")
     if section is None:
         return
-    items, other = items_and_paragraphs(section.lines, layout)
+    items: list[Found[str]] = []
     note: list[Found[str]] = []
-    for paragraph in other:
-        labelled = label_of(paragraph.value)
-        if labelled and labelled[0] == "project_lead":
+    for block in blocks(section.lines, layout):
+        block = [(i, t) for i, t in block if not _is_header_row(t)]
+        rows = [(i, t) for i, t in block if not t.startswith("- ")]
+        if len(rows) > 1 and all(_member_line(t) for _i, t in rows):
+            # A table or lines "Name, role" without bullets: a member a line.
+            items += [Found(t[2:] if t.startswith("- ") else t, i) for i, t in block]
             continue
-        if paragraph.value.endswith(":"):
-            continue  # "Arbetsgruppen utgörs av följande personer:"
-        lines = [t for i, t in section.lines if i == paragraph.line]
-        if lines and "\t" in lines[0]:
-            items.append(paragraph)  # a table row: name, role
-            continue
-        note.append(paragraph)
-    # Rows of a table or lines "Name, role" without bullets read as members too.
-    for index, line in section.lines:
-        if "\t" in line and index not in {p.line for p in items} and not label_of(line):
-            name, _role = split_name_and_role(line)
-            if looks_like_name(name):
-                items.append(Found(line.strip(), index))
-                note = [p for p in note if p.line != index]
+        found, other = items_and_paragraphs(block, layout)
+        items += found
+        for paragraph in other:
+            labelled = label_of(paragraph.value)
+            if labelled and labelled[0] == "project_lead":
+                continue
+            if paragraph.value.endswith(":"):
+                continue  # "Arbetsgruppen utgörs av följande personer:"
+            if ":" in paragraph.value and _member_line(paragraph.value):
+                items.append(paragraph)  # "Ordförande: Anna Berg"
+                continue
+            note.append(paragraph)
     for item in sorted(items, key=lambda found: found.line or 0):
         name, role = split_name_and_role(item.value)
-        if name.casefold() in {"namn", "person"}:
-            continue  # a table's header row
         person = Person(name, item.line, role=role)
         if not looks_like_name(name):
             person.uncertain = True

@@ -109,10 +109,11 @@ def _is_known_line(document: ParsedDocument, index: int) -> bool:
 
 
 def _supersedes(document: ParsedDocument, lines: list[str], layout: Layout) -> None:
-    """ "… ersätter tidigare uppdragshandling benämnd "…", daterad 2025-06-18."""
-    for index, line in enumerate(lines):
-        if index in layout.dropped:
-            continue
+    """ "… ersätter tidigare uppdragshandling benämnd "…", daterad 2025-06-18.", read from
+    the paragraph, which a PDF may have wrapped over several lines."""
+    paragraphs = body.paragraphs(list(enumerate(lines)), layout)
+    for paragraph in paragraphs:
+        index, line = paragraph.line, paragraph.value
         folded = line.casefold()
         if "ersätter" not in folded or "uppdragshandling" not in folded:
             continue

@@ -62,6 +62,9 @@ def split_name_and_note(text: str) -> tuple[str, str]:
 def split_name_and_role(text: str) -> tuple[str, str]:
     """A working-group line: "Anders Kullbratt, beslutsfattare Samordningsgrupp", "Anna Berg
     (ordförande)", "Anna Berg – ordförande", or "Ordförande: Anna Berg"."""
+    cells = [" ".join(cell.split()) for cell in text.split("\t") if cell.strip()]
+    if len(cells) > 1:  # a table row: name, role
+        return cells[0].rstrip(","), " ".join(cells[1:])
     text = " ".join(text.split()).rstrip(";")
     label, colon, rest = text.partition(":")
     if colon and looks_like_name(rest.strip().rstrip(".")) and not looks_like_name(label):

@@ -9,6 +9,7 @@ import re
 from django.utils.translation import gettext as _
 
 from .body import joined, paragraphs
+from .labels import date_in
 from .periods import Period, parse_period
 from .result import Found, ParsedDocument, Row
 from .sections import Layout
@@ -115,6 +116,18 @@ def read_timeline(document: ParsedDocument, layout: Layout) -> None:
         row = _row(text[2:] if text.startswith("- ") else text, year_hint)
         if row is not None and row[0]:
             title, period = row
+            previous = document.milestones[-1].period if document.milestones else None
+            if (
+                period.needs_review
+                and year_hint
+                and previous is not None
+                and previous.start
+                and period.start
+                and period.start < previous.start
+                and not re.search(r"\b(?:19|20)\d\d\b", period.label)
+            ):
+                # A row without a year after one late in the year: the year after.
+                period = parse_period(period.label, year_hint=year_hint + 1) or period
             line_of_row = index
             if pending:
                 title = " ".join([t for _i, t in pending] + [title])
@@ -147,22 +160,26 @@ def read_timeline(document: ParsedDocument, layout: Layout) -> None:
 
 def _delivery_due(document: ParsedDocument, layout: Layout, prose: list[tuple[int, str]]) -> None:
     """ "Uppdrags avslut sker i samband med slutleverans senast 2025-12-01." – in the timeline's
-    text, else anywhere, else the row of the final delivery."""
-    candidates = prose + [
-        (i, line) for i, line in enumerate(document.lines) if i not in layout.dropped
-    ]
-    for index, text in candidates:
-        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])", text):
-            if not DELIVERY_WORDS.search(sentence):
+    text, else anywhere, else the row of the final delivery. A sentence about the final
+    delivery with a date but no "senast" gives it too, marked uncertain."""
+    candidates = paragraphs(prose, layout) + paragraphs(list(enumerate(document.lines)), layout)
+    for paragraph in candidates:
+        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])", paragraph.value):
+            word = DELIVERY_WORDS.search(sentence)
+            if not word:
                 continue
             found = re.search(
                 r"senast\s*:?\s*(?P<when>[^,;()]+?)\s*(?:[.,;)]\s|[.,;)]?$)", sentence
             )
-            if not found:
-                continue
-            period = parse_period("senast " + found.group("when"), year_hint=None)
-            if period is not None and period.due is not None:
-                document.delivery_due = Found(period.due, index, uncertain=period.needs_review)
+            if found:
+                period = parse_period("senast " + found.group("when"), year_hint=None)
+                if period is not None and period.due is not None:
+                    document.delivery_due = Found(
+                        period.due, paragraph.line, uncertain=period.needs_review
+                    )
+                    return
+            elif day := date_in(sentence[word.end() :]):
+                document.delivery_due = Found(day, paragraph.line, uncertain=True)
                 return
     for row in document.milestones:
         if (

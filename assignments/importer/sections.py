@@ -181,8 +181,8 @@ def is_contact_line(line: str) -> bool:
 
 def split_sections(lines: list[str]) -> Layout:
     """The header and the sections; letterhead contact blocks ("Postadress:", "Telefon:" and
-    the lines under them, up to the next blank line) are dropped wherever a page break put
-    them."""
+    the short lines under them, up to a heading, a list item or a sentence) are dropped
+    wherever a page break put them."""
     header: list[tuple[int, str]] = []
     sections: dict[str, Section] = {}
     dropped: set[int] = set()
@@ -195,14 +195,18 @@ def split_sections(lines: list[str]) -> Layout:
             dropped.add(index)
             continue
         found = heading_of(stripped)
-        if in_address:
-            if not stripped:
-                in_address = False
-            elif found is None and not stripped.startswith("- ") and len(stripped) <= 60:
+        if in_address and stripped:
+            # The block's short lines ("Regionens Hus", "Vänersborg"), blank lines between
+            # them or not, until a heading, a list item or a sentence.
+            if (
+                found is None
+                and not stripped.startswith("- ")
+                and len(stripped) <= 60
+                and not stripped.endswith(".")
+            ):
                 dropped.add(index)
                 continue
-            else:
-                in_address = False
+            in_address = False
         if stripped and ADDRESS_PART.match(stripped):
             dropped.add(index)
             continue

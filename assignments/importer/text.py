@@ -225,11 +225,17 @@ def drop_page_furniture(pages: list[list[str]]) -> list[str]:
     furniture = {key for key, count in counts.items() if count >= needed}
     lines: list[str] = []
     for page, keys in zip(pages, edges, strict=True):
-        for line in page:
-            key = _furniture_key(line)
-            if key in keys and key in furniture:
-                continue
-            lines.append(line)
+        kept = [
+            line
+            for line in page
+            if not (_furniture_key(line) in keys and _furniture_key(line) in furniture)
+        ]
+        # The gap above a page's foot is no paragraph break: text goes on on the next page.
+        while kept and not kept[-1].strip():
+            kept.pop()
+        while kept and not kept[0].strip():
+            kept.pop(0)
+        lines.extend(kept)
     return lines
 
 

@@ -227,3 +227,28 @@ def test_a_superseded_document_named_in_the_header():
         "title": "Förstudie om vårdmöten",
         "date": "2025-03-12",
     }
+
+
+def _reordered(text: str) -> str:
+    """The document with its sections in reverse order and its headings in capitals, without
+    their numbers."""
+    from assignments.importer.sections import NUMBERING, heading_of
+
+    header, sections = [], []
+    for line in text.splitlines():
+        found = heading_of(line.strip())
+        if found and found[0] not in ("execution", "information"):
+            sections.append([NUMBERING.sub("", line.strip()).upper()])
+        elif sections:
+            sections[-1].append(line)
+        else:
+            header.append(line)
+    return "\n".join(header + [line for section in reversed(sections) for line in section])
+
+
+@pytest.mark.parametrize("text", [documents.seed_004_text, documents.synthetic_text])
+def test_sections_in_another_order_and_headings_in_capitals_give_the_same_fields(text):
+    original = parsed(text()).as_contract()
+    reordered = parsed(_reordered(text())).as_contract()
+    assert reordered == original
+    assert reordered["milestones"] and reordered["distribution"]["execution"]

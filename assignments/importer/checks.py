@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
-from .people import looks_like_name, similarity
+from .people import SIMILAR, looks_like_name, similarity
 from .result import ParsedDocument, Person
 from .sections import Layout
 
@@ -53,45 +53,36 @@ def shortened(text: str, length: int = 60) -> str:
 
 def warn_spellings(document: ParsedDocument) -> None:
     """A name written two ways in one document ("Ander Kullbratt" beside "Anders Kullbratt"):
-    the rarer spelling is marked, and a warning names both."""
+    the rarer spelling (on a tie, the later one) is marked, and a warning names both."""
     named = [(field, p) for field, p in document.people() if looks_like_name(p.name)]
     counts: dict[str, int] = {}
-    for _field, person in named:
+    first: dict[str, tuple[str, Person]] = {}
+    for field, person in named:
         counts[person.name] = counts.get(person.name, 0) + 1
-    warned: set[frozenset[str]] = set()
-    for position, (field, person) in enumerate(named):
-        for other_field, other in named:
-            pair = frozenset((person.name, other.name))
-            if other.name == person.name or pair in warned:
+        first.setdefault(person.name, (field, person))
+    names = list(first)
+    for position, name in enumerate(names):
+        for other in names[position + 1 :]:
+            if not similarity(name, other, at_least=SIMILAR):
                 continue
-            if similarity(person.name, other.name) < 0.86:
-                continue
-            # The rarer spelling is the slip; on a tie, the later one.
-            rarer = person if counts[person.name] < counts[other.name] else other
-            if counts[person.name] == counts[other.name]:
-                rarer = person if position > _first(named, other.name) else other
-            usual = other if rarer is person else person
-            document.same_person[rarer.name] = usual.name
-            for _f, p in named:
-                if p.name == rarer.name:
-                    p.uncertain = True
-                    p.reason = _("Stavas ”%(usual)s” på andra ställen i handlingen.") % {
-                        "usual": usual.name
+            rare, usual = (name, other) if counts[name] < counts[other] else (other, name)
+            document.same_person[rare] = usual
+            for _field, person in named:
+                if person.name == rare:
+                    person.uncertain = True
+                    person.reason = _("Stavas ”%(usual)s” på andra ställen i handlingen.") % {
+                        "usual": usual
                     }
+            field, person = first[rare]
             document.warn(
                 _(
                     "”%(rare)s” liknar ”%(usual)s” på andra ställen i handlingen: kontrollera "
                     "stavningen."
                 )
-                % {"rare": rarer.name, "usual": usual.name},
-                field=field if rarer is person else other_field,
-                line=rarer.line,
+                % {"rare": rare, "usual": usual},
+                field=field,
+                line=person.line,
             )
-            warned.add(pair)
-
-
-def _first(named: list[tuple[str, Person]], name: str) -> int:
-    return next(i for i, (_f, p) in enumerate(named) if p.name == name)
 
 
 def warn_past_deadlines(document: ParsedDocument, today: dt.date) -> None:

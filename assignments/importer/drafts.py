@@ -31,7 +31,7 @@ from ..models import (
     User,
     WorkingGroupMember,
 )
-from .people import Candidate, Match, account_candidates, match_name
+from .people import Candidate, Directory, Match, account_candidates, match_name
 from .result import ParsedDocument
 
 
@@ -63,12 +63,11 @@ class PeopleMatches:
 
 def match_people(document: ParsedDocument, candidates: list[Candidate] | None = None):
     """Every name the document writes, matched to the accounts (exactly or fuzzily)."""
-    if candidates is None:
-        candidates = account_candidates()
+    directory = Directory(account_candidates() if candidates is None else candidates)
     matches = PeopleMatches()
     for _field, person in document.people():
         if person.name not in matches.matches:
-            matches.matches[person.name] = match_name(person.name, candidates)
+            matches.matches[person.name] = match_name(person.name, directory)
     for rare, usual in document.same_person.items():
         # "Ander Kullbratt" beside "Anders Kullbratt": one person, whichever account (or none)
         # the usual spelling found; the spelling warning already asks the registrar to look.

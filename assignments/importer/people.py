@@ -10,8 +10,10 @@ account stays a name.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -75,6 +77,7 @@ def split_name_and_role(text: str) -> tuple[str, str]:
     return text.rstrip("."), ""
 
 
+@functools.lru_cache(maxsize=8192)
 def comparable(name: str) -> str:
     """A name without case, accents or extra spaces, for comparing spellings."""
     decomposed = unicodedata.normalize("NFKD", name.casefold())
@@ -82,17 +85,21 @@ def comparable(name: str) -> str:
     return " ".join(plain.replace("-", " ").split())
 
 
-def similarity(a: str, b: str) -> float:
+def similarity(a: str, b: str, *, at_least: float = 0.0) -> float:
     """How alike two written names are (1.0: the same but for case and accents); a name
-    written last name first ("Kullbratt Anders") compares as well."""
+    written last name first ("Kullbratt Anders") compares as well. Below `at_least` the
+    answer is only "below" (0.0): difflib's quick upper bounds rule most names out cheaply,
+    as get_close_matches does."""
     a, b = comparable(a), comparable(b)
     if a == b:
         return 1.0
-    reversed_b = " ".join(reversed(b.split()))
-    return max(
-        difflib.SequenceMatcher(None, a, b).ratio(),
-        difflib.SequenceMatcher(None, a, reversed_b).ratio(),
-    )
+    best = 0.0
+    for other in (b, " ".join(reversed(b.split()))):
+        matcher = difflib.SequenceMatcher(None, a, other)
+        if matcher.real_quick_ratio() < at_least or matcher.quick_ratio() < at_least:
+            continue
+        best = max(best, matcher.ratio())
+    return best if best >= at_least else 0.0
 
 
 @dataclass(frozen=True)
@@ -117,16 +124,37 @@ class Match:
         return self.kind != "exact"
 
 
-def match_name(name: str, candidates: Iterable[Candidate]) -> Match:
+class Directory:
+    """Accounts looked up by written name: exactly, and fuzzily among those sharing a word
+    of the name (a first or a last name), so a register of thousands is not compared whole."""
+
+    def __init__(self, candidates: Iterable[Candidate]):
+        self.by_name: dict[str, list[Candidate]] = defaultdict(list)
+        self.by_word: dict[str, list[Candidate]] = defaultdict(list)
+        for candidate in candidates:
+            self.by_name[" ".join(candidate.full_name.split())].append(candidate)
+            for word in set(comparable(candidate.full_name).split()):
+                self.by_word[word].append(candidate)
+
+    def near(self, name: str) -> list[Candidate]:
+        found: dict[int, Candidate] = {}
+        for word in comparable(name).split():
+            for candidate in self.by_word.get(word, ()):
+                found[candidate.pk] = candidate
+        return list(found.values())
+
+
+def match_name(name: str, candidates: Iterable[Candidate] | Directory) -> Match:
     """The account a written name means: written exactly as its full name, else the single
-    most similar one above SIMILAR (a tie between two accounts matches neither)."""
-    candidates = list(candidates)
+    most similar one above SIMILAR among accounts sharing a word of it (a tie between two
+    accounts matches neither)."""
+    directory = candidates if isinstance(candidates, Directory) else Directory(candidates)
     written = " ".join(name.split())
-    exact = [c for c in candidates if " ".join(c.full_name.split()) == written]
+    exact = directory.by_name.get(written, [])
     if len(exact) == 1:
         return Match(name, "exact", exact[0], 1.0)
     scored = sorted(
-        ((similarity(written, c.full_name), c) for c in candidates),
+        ((similarity(written, c.full_name, at_least=SIMILAR), c) for c in directory.near(name)),
         key=lambda pair: pair[0],
         reverse=True,
     )

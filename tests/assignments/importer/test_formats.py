@@ -78,3 +78,30 @@ def test_the_pdf_has_a_footer_on_every_page_and_bullet_glyphs_which_are_not_cont
     assert not any("Sida" in line or "•" in line for line in lines)
     assert "Västra Götalandsregionen" not in lines  # the running foot
     assert "Sammanställning av material, framtagande av förslag\tNov 2025" in (lines)
+
+
+def test_a_word_document_laid_out_in_a_one_column_table_reads_as_its_text():
+    word = docx.Document()
+    layout = word.add_table(rows=1, cols=1).rows[0].cells[0]
+    layout.paragraphs[0].text = "Uppdragshandling"
+    for text in [
+        "Dnr RS 2026-00001",
+        "Uppdragsgivare: Karin Lindqvist",
+        "Uppdragstagare: Mats Öberg",
+    ]:
+        layout.add_paragraph(text)
+    layout.add_paragraph("Tidplan", style="Heading 2")
+    layout.add_paragraph("Förstudie\tJan – feb 2026")
+    merged = word.add_table(rows=1, cols=3).rows[0]
+    merged.cells[0].merge(merged.cells[1]).text = "Remiss"
+    merged.cells[2].text = "Mars 2026"
+    out = io.BytesIO()
+    word.save(out)
+    lines = extract_lines(out.getvalue(), "layout.docx")
+    assert "Förstudie\tJan – feb 2026" in lines
+    assert "Remiss\tMars 2026" in lines  # a merged cell once
+    parsed = read_document(out.getvalue(), "layout.docx")
+    assert [(r.title, r.period.label) for r in parsed.milestones] == [
+        ("Förstudie", "Jan – feb 2026"),
+        ("Remiss", "Mars 2026"),
+    ]

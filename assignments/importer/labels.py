@@ -35,7 +35,6 @@ LABELS: list[tuple[str, str, bool]] = [
     ("issuing_unit", r"utfärdande enhet|utfärdad av|avsändare|enhet|förvaltning", True),
     ("title", r"uppdrag|uppdragets (?:namn|titel|rubrik)|rubrik|benämning|ärende", True),
 ]
-LABEL_NAMES = "|".join(pattern for _key, pattern, _colon in LABELS)
 # Where a second label hides inside a cell: "… Per Albertsson Uppdragstagare: Jan Sträng".
 INNER_LABEL = re.compile(
     r"\s+(?=(?:uppdragstagare|uppdragsgivare|beslutsfattare|diarienummer|dnr|datum)\s*:)", re.I

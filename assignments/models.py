@@ -146,6 +146,11 @@ class User(AbstractUser):
         raise RecordDeletionError(_("Personer tas inte bort; gör kontot inaktivt i stället."))
 
 
+def source_upload_to(instance: Assignment, filename: str) -> str:
+    """A random name: the original is kept in `source_document_name`."""
+    return documents.stored_name("sources", filename)
+
+
 class Assignment(PublicRecord):
     """An uppdragshandling: the commission, who carries it out, what it delivers and by when."""
 
@@ -214,6 +219,17 @@ class Assignment(PublicRecord):
         related_name="led_assignments",
         null=True,
         blank=True,
+    )
+    # The file an imported draft was read from (assignments/importer), kept as the record's
+    # source: private like a delivery's document (documents.py), its original name beside it.
+    source_document = models.FileField(
+        _("källdokument"),
+        upload_to=source_upload_to,
+        storage=documents.document_storage,
+        blank=True,
+    )
+    source_document_name = models.CharField(
+        _("källdokumentets filnamn"), max_length=255, blank=True
     )
     supersedes = models.ForeignKey(
         "self",

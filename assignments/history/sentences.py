@@ -19,6 +19,8 @@ SENTENCES: dict[str, Sentence] = {}
 # Actions whose fields are listed under the sentence (the others' sentence says it all).
 LISTS_FIELDS = {
     "admin.created",
+    "assignment.imported",
+    "import.registered",
     "admin.changed",
     "settings_changed",
     "reminder.retried",
@@ -211,6 +213,21 @@ def _kind(entry: AuditEntry) -> str:
 @sentence("admin.created")
 def _admin_created(entry, lookup, words):
     return _("%(actor)s registrerade %(kind)s ”%(object)s”") % {
+        **words,
+        "kind": _kind(entry),
+        "object": entry.object_repr,
+    }
+
+
+@sentence("assignment.imported")
+def _imported(entry, lookup, words):
+    # The reason is the source document's file name.
+    return _("%(actor)s registrerade uppdraget ur dokumentet") % words
+
+
+@sentence("import.registered")
+def _import_registered(entry, lookup, words):
+    return _("%(actor)s registrerade %(kind)s ”%(object)s” ur en inläst uppdragshandling") % {
         **words,
         "kind": _kind(entry),
         "object": entry.object_repr,

@@ -1,0 +1,32 @@
+"""Registering an imported uppdragshandling: the draft the registry saves from it
+(assignments/importer/drafts.py) goes straight into its process, as a draft registered in the
+admin does (workflow/admin.py), in one transaction.
+
+Deadlines that passed before the registration are the parse's warnings; a draft has no
+reminders, and the reminder services plan them when it is adopted.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from assignments.importer.drafts import create_draft, match_people
+from assignments.importer.result import ParsedDocument
+from assignments.models import Assignment
+from reminders import services as reminders
+
+from .services import start_process
+
+
+def register_imported_draft(
+    *, document: ParsedDocument, data: bytes, filename: str, actor=None
+) -> Assignment:
+    """Save an imported document as a draft and start its process; nothing is saved when any
+    part fails (ValidationError says why)."""
+    with transaction.atomic():
+        assignment = create_draft(
+            document, data=data, filename=filename, actor=actor, matches=match_people(document)
+        )
+        start_process(assignment=assignment, actor=actor)
+        reminders.replan_assignment(assignment)
+        return assignment

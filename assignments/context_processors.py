@@ -41,6 +41,11 @@ def _may_see_portfolio(request) -> bool:
     return permissions.may_see_portfolio(request.user)
 
 
+def _may_register(request) -> bool:
+    _flags(request)  # knows already whether the person is a commissioner
+    return permissions.may_register_assignments(request.user)
+
+
 def _navigation(request) -> list[dict]:
     user = request.user
     items = [
@@ -48,6 +53,7 @@ def _navigation(request) -> list[dict]:
         ("uppdrag:assignment:inbox", _("Inkorg"), "inbox", True),
         ("uppdrag:assignment:archive", _("Avslutade uppgifter"), "archive", True),
         ("portfolio", _("Portfölj"), "view_list", _may_see_portfolio(request)),
+        ("workflow:new", _("Nytt uppdrag"), "note_add", _may_register(request)),
         ("group_list", _("Grupper"), "groups", True),
         ("notification_list", _("Notiser"), "notifications", True),
         ("user_settings", _("Inställningar"), "settings", True),

@@ -207,6 +207,40 @@ def may_see_portfolio(user) -> bool:
     return cache
 
 
+# -- registering an assignment ("Nytt uppdrag", its import, the admin) ----------------------
+
+
+def may_register_assignments(user) -> bool:
+    """Who may open "Nytt uppdrag" and import a document: a registrar, or a commissioner (one
+    who commissions an assignment already) registering one of their own. The same rule guards
+    the page, the import and the admin's add form."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if is_registrar(user):
+        return True
+    cache = getattr(user, "_uppdrag_is_commissioner", None)
+    if cache is None:
+        cache = user.commissioned_assignments.exists()
+        user._uppdrag_is_commissioner = cache
+    return cache
+
+
+def may_register_for(user, commissioners) -> bool:
+    """Whether the user may register an assignment with these commissioners: a registrar any,
+    a commissioner only one they commission themselves ("for their own")."""
+    if is_registrar(user):
+        return True
+    return may_register_assignments(user) and any(p.pk == user.pk for p in commissioners)
+
+
+def may_edit_draft(user, assignment: Assignment) -> bool:
+    """Editing on "Nytt uppdrag": a draft only (after adoption the record changes through the
+    process or the admin's audited corrections), by a registrar or one of its commissioners."""
+    if assignment is None or assignment.state != Assignment.State.DRAFT:
+        return False
+    return is_registrar(user) or is_commissioner(user, assignment)
+
+
 # -- the admin: people and the Registrator group ------------------------------------------------
 
 

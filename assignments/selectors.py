@@ -15,7 +15,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 
 from . import permissions
-from .models import Assignment, Delivery, Group, Milestone, User, WorkingGroupMember
+from .models import Assignment, Delivery, Group, Milestone, OrgUnit, User, WorkingGroupMember
 
 PORTFOLIO_PAGE_SIZE = 50
 # What a list of assignments shows (assignments/_assignment_list.html) and is_overdue reads.
@@ -195,3 +195,93 @@ def group_assignments(user: User, group: Group) -> QuerySet[Assignment]:
         .select_related("assignee")
         .order_by("-document_date", "pk")
     )
+
+
+# -- "Nytt uppdrag" --------------------------------------------------------------------------
+
+
+def people_for_lists() -> list[str]:
+    """Every active person as the people list offers them ("Name (username)")."""
+    from .contacts import person_label
+
+    people = User.objects.filter(is_active=True).only("username", "first_name", "last_name")
+    return [person_label(p) for p in people.order_by("last_name", "first_name")]
+
+
+def unit_names() -> list[str]:
+    return list(
+        OrgUnit.objects.filter(is_archived=False).order_by("name").values_list("name", flat=True)
+    )
+
+
+def registration_values(assignment: Assignment) -> tuple[dict, dict]:
+    """A draft as the "Nytt uppdrag" forms' initial values and rows (with their ids)."""
+    from .contacts import person_label
+    from .models import AssignmentItem, Distribution
+
+    fields = [
+        "registration_number",
+        "document_date",
+        "title",
+        "description",
+        "purpose",
+        "working_group_note",
+        "communication",
+        "schedule_note",
+        "delivery_due",
+        "costs_and_financing",
+        "decision_form",
+        "decision_makers_label",
+    ]
+    initial = {name: getattr(assignment, name) for name in fields}
+    initial["issuing_unit"] = assignment.issuing_unit.name
+    initial["assignee"] = person_label(assignment.assignee)
+    initial["project_lead"] = (
+        person_label(assignment.project_lead) if assignment.project_lead else ""
+    )
+    items = list(assignment.items.order_by("kind", "position", "pk"))
+    distribution = list(assignment.distribution.select_related("person"))
+    rows = {
+        "commissioners": [{"name": person_label(p)} for p in assignment.commissioners.all()],
+        "decision_makers": [{"name": person_label(p)} for p in assignment.decision_makers.all()],
+        "scope": [
+            {"row_id": i.pk, "text": i.text} for i in items if i.kind == AssignmentItem.Kind.SCOPE
+        ],
+        "requirements": [
+            {"row_id": i.pk, "text": i.text}
+            for i in items
+            if i.kind == AssignmentItem.Kind.REQUIREMENT
+        ],
+        "working_group": [
+            {"row_id": m.pk, "name": person_label(m.person), "role": m.role}
+            for m in assignment.working_group.filter(is_active=True).select_related("person")
+        ],
+        "relations": [
+            {"row_id": r.pk, "kind": r.kind, "text": r.text} for r in assignment.relations.all()
+        ],
+        "milestones": [
+            {
+                "row_id": m.pk,
+                "title": m.title,
+                "kind": m.kind,
+                "period_label": m.period_label,
+                "start": m.start,
+                "due": m.due,
+                "status": m.status
+                if m.status in (Milestone.Status.PLANNED, Milestone.Status.DONE)
+                else "",
+            }
+            for m in assignment.milestones.all()
+        ],
+        "execution": [
+            {"row_id": d.pk, "name": person_label(d.person), "note": d.note}
+            for d in distribution
+            if d.purpose == Distribution.Purpose.EXECUTION
+        ],
+        "information": [
+            {"row_id": d.pk, "name": person_label(d.person), "note": d.note}
+            for d in distribution
+            if d.purpose == Distribution.Purpose.INFORMATION
+        ],
+    }
+    return initial, rows

@@ -89,3 +89,25 @@ class ReassignForm(forms.Form):
         label=_("Ställföreträdare"), queryset=User.objects.filter(is_active=True)
     )
     reason = forms.CharField(label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ImportUploadForm(forms.Form):
+    """An uppdragshandling to read: checked as delivery documents are (type by content, size),
+    then for the formats the importer reads."""
+
+    document = forms.FileField(
+        label=_("Uppdragshandling (.docx, .pdf eller .txt)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.pdf,.txt"}),
+        error_messages={"required": _("Välj en fil att importera.")},
+    )
+
+    def clean_document(self):
+        from assignments.importer import EXTENSIONS
+
+        upload = self.cleaned_data["document"]
+        documents.validate_document(upload)
+        if documents.extension_of(upload.name) not in EXTENSIONS:
+            raise forms.ValidationError(
+                _("Bara .docx, .pdf och .txt kan importeras."), code="type_not_importable"
+            )
+        return upload

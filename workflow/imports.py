@@ -30,3 +30,19 @@ def register_imported_draft(
         start_process(assignment=assignment, actor=actor)
         reminders.replan_assignment(assignment)
         return assignment
+
+
+def register_draft(
+    *, data: dict, actor, assignment: Assignment | None = None, source=None
+) -> Assignment:
+    """Save "Nytt uppdrag" (or a reviewed import) as a draft; a new draft's process starts, as
+    in the admin. One transaction: a refusal (ValidationError, PermissionDenied) keeps nothing."""
+    from assignments.registration import save_draft
+
+    with transaction.atomic():
+        new = assignment is None
+        assignment = save_draft(data=data, actor=actor, assignment=assignment, source=source)
+        if new:
+            start_process(assignment=assignment, actor=actor)
+        reminders.replan_assignment(assignment)
+        return assignment

@@ -1,10 +1,16 @@
 from django.urls import path
 
-from .views import assignment, audit, decision
+from .views import assignment, audit, decision, register
 
 app_name = "workflow"
 
 urlpatterns = [
+    path("nytt/", register.new_assignment, name="new"),
+    path("nytt/period/", register.period_dates, name="period"),
+    path("nytt/importera/", register.import_upload, name="import_upload"),
+    path("nytt/granska/<str:token>/", register.import_review, name="import_review"),
+    path("<int:pk>/redigera/", register.edit_assignment, name="edit"),
+    path("<int:pk>/kalldokument/", register.source_document, name="source_document"),
     path("<int:pk>/", assignment.process_page, name="assignment"),
     path("<int:pk>/beslut/", decision.decision_page, name="decision"),
     path("<int:pk>/process/", assignment.process_page, name="process"),

@@ -10,16 +10,15 @@ the record names everyone the document names; it can be given a login later.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db.models import Q
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from .. import audit, documents
+from ..contacts import new_contact
 from ..models import (
     Assignment,
     AssignmentItem,
@@ -116,7 +115,7 @@ class _Registry:
         if match is not None and match.candidate is not None:
             person = User.objects.get(pk=match.candidate.pk)
         else:
-            person = _new_person(name)
+            person = new_contact(name)
             self.record(person)
             self.created_people.append(person)
         self.people[name] = person
@@ -129,23 +128,6 @@ class _Registry:
         unit = OrgUnit.objects.create(name=name)
         self.record(unit)
         return unit, True
-
-
-def _new_person(name: str) -> User:
-    """A person without a login, named as the document writes them."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    base = ".".join(slugify(part) for part in plain.split() if slugify(part))[:140] or "person"
-    username, number = base, 1
-    while User.objects.filter(username=username).exists():
-        number += 1
-        username = f"{base}.{number}"
-    first, _space, last = name.rpartition(" ")
-    person = User(username=username, first_name=(first or last)[:150], last_name=last[:150])
-    if not first:
-        person.last_name = ""
-    person.set_unusable_password()
-    person.save()
-    return person
 
 
 def superseded_assignment(document: ParsedDocument) -> Assignment | None:
@@ -285,7 +267,7 @@ def _rows(document: ParsedDocument, assignment: Assignment, registry: _Registry)
             )
         )
     for position, row in enumerate(document.milestones, start=1):
-        start, due = _dates(document, row)
+        start, due = milestone_dates(document, row)
         if due is None:
             document.warn(
                 _("Aktiviteten ”%(title)s” har inget datum och lades inte in.")
@@ -328,7 +310,7 @@ def _rows(document: ParsedDocument, assignment: Assignment, registry: _Registry)
         registry.record(row)
 
 
-def _dates(document: ParsedDocument, row):
+def milestone_dates(document: ParsedDocument, row):
     """A milestone's start and due: a deadline alone starts and ends on its day; a start
     alone ends at the final delivery (the review shows both as uncertain)."""
     start, due = row.period.start, row.period.due

@@ -1,0 +1,298 @@
+""" "Nytt uppdrag": register an assignment on one page in the document's order, edit a draft on
+the same page, or upload an uppdragshandling, review what was read and confirm it.
+
+Nothing is saved before the registrar confirms. Between the upload and the confirmation the
+file waits in the private document storage under a random name that only this session knows
+(`imports/<random>`): a browser cannot post a file input again, so keeping it server-side is
+the robust choice. Uploads nobody confirmed are swept after PENDING_UPLOAD_HOURS on the next
+upload (pending_uploads.sweep).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from assignments import documents, permissions
+from assignments import selectors as registry
+from assignments.importer import NotAnAssignmentDocument, ReaderUnavailable, read_document
+from assignments.importer.drafts import match_people
+from assignments.importer.periods import parse_period
+from assignments.importer.review import review_values
+from assignments.registration_forms import (
+    FORMSETS,
+    RegistrationForms,
+    add_row,
+    fill_periods,
+)
+
+from .. import forms as workflow_forms
+from .. import imports, pending_uploads
+from .assignment import visible_assignment
+
+
+def _may_register(request) -> None:
+    if not permissions.may_register_assignments(request.user):
+        raise PermissionDenied
+
+
+def _bound(request, instance=None) -> tuple[RegistrationForms, str | None]:
+    """The page's forms bound to what was posted, periods read into dates; and the formset
+    that asked for one more row, if that is what the button did."""
+    data = request.POST.copy()
+    fill_periods(data)
+    more = data.get("add_row")
+    if more:
+        add_row(data, more)
+    return RegistrationForms(data, instance=instance), more
+
+
+def _save(request, page_forms, *, assignment=None, source=None):
+    """Save the draft, or put the refusal on the fields (nothing saved): the assignment or
+    None."""
+    if not page_forms.is_valid():
+        return None
+    try:
+        return imports.register_draft(
+            data=page_forms.cleaned(), actor=request.user, assignment=assignment, source=source
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                target = field if field in page_forms.main.fields else None
+                if field in FORMSETS:
+                    page_forms.formsets[field]._non_form_errors.extend(
+                        e.message % (e.params or {}) for e in errors
+                    )
+                    continue
+                page_forms.main.add_error(target, errors)
+        else:
+            page_forms.main.add_error(None, error)
+        return None
+
+
+def _render(request, page_forms, *, status=200, show_errors=True, **context):
+    context.update(
+        {
+            "page_title": context.get("page_title") or _("Nytt uppdrag"),
+            "forms": page_forms,
+            "sections": sections(page_forms, context.get("marks") or {}, show_errors),
+            "people": registry.people_for_lists(),
+            "units": registry.unit_names(),
+            "show_errors": show_errors,
+            "upload_form": context.get("upload_form") or workflow_forms.ImportUploadForm(),
+        }
+    )
+    return render(request, "workflow/register.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def new_assignment(request):
+    """The empty page; on POST, a new draft (its process started) or the page again with
+    Swedish errors on the fields and everything typed kept."""
+    _may_register(request)
+    if request.method == "GET":
+        return _render(request, RegistrationForms())
+    page_forms, more = _bound(request)
+    if more:
+        return _render(request, page_forms, show_errors=False)
+    assignment = _save(request, page_forms)
+    if assignment is None:
+        return _render(request, page_forms, status=400)
+    messages.success(request, _("Utkastet är sparat och skickat för fastställelse."))
+    return HttpResponseRedirect(assignment.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def edit_assignment(request, pk):
+    """A draft on the same page (404 for those who may not see it, 403 for the rest)."""
+    assignment = visible_assignment(request, pk)
+    if not permissions.may_edit_draft(request.user, assignment):
+        raise PermissionDenied
+    title = _("Ändra utkast %(number)s") % {"number": assignment.registration_number}
+    if request.method == "GET":
+        initial, rows = registry.registration_values(assignment)
+        page_forms = RegistrationForms(initial=initial, rows=rows, instance=assignment)
+        return _render(request, page_forms, assignment=assignment, page_title=title)
+    page_forms, more = _bound(request, instance=assignment)
+    if more:
+        return _render(
+            request, page_forms, assignment=assignment, page_title=title, show_errors=False
+        )
+    saved = _save(request, page_forms, assignment=assignment)
+    if saved is None:
+        return _render(request, page_forms, assignment=assignment, page_title=title, status=400)
+    messages.success(request, _("Utkastet är sparat."))
+    return HttpResponseRedirect(saved.get_absolute_url())
+
+
+@require_POST
+@login_required
+def import_upload(request):
+    """Read an uploaded uppdragshandling; keep the file until it is confirmed and show the
+    review page. A file that is refused shows "Nytt uppdrag" again with the reason (400)."""
+    _may_register(request)
+    form = workflow_forms.ImportUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render(request, RegistrationForms(), upload_form=form, status=400)
+    upload = form.cleaned_data["document"]
+    data = upload.read()
+    try:
+        read_document(data, upload.name, today=timezone.localdate())
+    except (NotAnAssignmentDocument, ReaderUnavailable) as error:
+        form.add_error("document", str(error) or _("Filen är ingen uppdragshandling."))
+        return _render(request, RegistrationForms(), upload_form=form, status=400)
+    pending_uploads.sweep()
+    token = pending_uploads.keep(request, data, upload.name)
+    return HttpResponseRedirect(reverse("workflow:import_review", args=[token]))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def import_review(request, token):
+    """The parsed fields in the "Nytt uppdrag" form beside the source text, uncertain fields
+    marked; on POST the corrected draft is saved with the file as its source document."""
+    _may_register(request)
+    pending = pending_uploads.get(request, token)
+    if pending is None:
+        raise Http404
+    data, filename = pending
+    today = timezone.localdate()
+    document = read_document(data, filename, today=today)
+    initial, rows, marks = review_values(document, match_people(document), today)
+    context = {
+        "review": document,
+        "marks": marks,
+        "filename": filename,
+        "token": token,
+        "page_title": _("Granska import: %(name)s") % {"name": filename},
+    }
+    if request.method == "GET":
+        return _render(request, RegistrationForms(initial=initial, rows=rows), **context)
+    page_forms, more = _bound(request)
+    if more:
+        return _render(request, page_forms, show_errors=False, **context)
+    assignment = _save(request, page_forms, source=(data, filename))
+    if assignment is None:
+        return _render(request, page_forms, status=400, **context)
+    pending_uploads.forget(request, token)
+    messages.success(
+        request, _("Handlingen är importerad som utkast och skickad för fastställelse.")
+    )
+    return HttpResponseRedirect(assignment.get_absolute_url())
+
+
+@require_safe
+def source_document(request, pk):
+    """The file an assignment was imported from, to whoever may see the assignment (404 for
+    anyone else), always as a download (as a delivery's document)."""
+    assignment = visible_assignment(request, pk)
+    if not assignment.source_document:
+        raise Http404
+    try:
+        return documents.download_response(
+            assignment.source_document, assignment.source_document_name
+        )
+    except FileNotFoundError as error:
+        raise Http404 from error
+
+
+# -- the page's layout, in the document's order ----------------------------------------------
+
+LAYOUT = (
+    (gettext_lazy("Huvud"), ("registration_number", "document_date", "issuing_unit", "title")),
+    (
+        gettext_lazy("Parter"),
+        ("commissioners", "decision_makers", "decision_makers_label", "assignee"),
+    ),
+    (gettext_lazy("Arbetsorganisation"), ("project_lead",)),
+    (gettext_lazy("Uppdragsbeskrivning"), ("description", "purpose", "scope", "requirements")),
+    (gettext_lazy("Arbetsgrupp"), ("working_group_note", "working_group")),
+    (gettext_lazy("Samband och gränsdragning"), ("relations",)),
+    (gettext_lazy("Kommunikation"), ("communication",)),
+    (gettext_lazy("Tidplan"), ("schedule_note", "milestones", "delivery_due")),
+    (gettext_lazy("Kostnader och finansiering"), ("costs_and_financing",)),
+    (gettext_lazy("Beslut"), ("decision_form",)),
+    (gettext_lazy("Uppdraget skickas till"), ("execution", "information")),
+)
+
+
+def _describe(bound_field, mark: str, show_errors: bool) -> dict:
+    """A field with its mark and errors tied to it for screen readers."""
+    ids = []
+    if mark:
+        ids.append(f"{bound_field.auto_id}-mark")
+    if bound_field.help_text:
+        ids.append(f"{bound_field.auto_id}-help")
+    errors = bound_field.errors if show_errors and bound_field.form.is_bound else []
+    if errors:
+        ids.append(f"{bound_field.auto_id}-error")
+    attrs = bound_field.field.widget.attrs
+    if ids:
+        attrs["aria-describedby"] = " ".join(ids)
+    if errors:
+        attrs["aria-invalid"] = "true"
+    return {"kind": "field", "field": bound_field, "mark": mark, "errors": errors}
+
+
+def sections(page_forms, marks: dict, show_errors: bool) -> list[dict]:
+    """What the template draws: headed sections of fields and formsets with their marks."""
+    result = []
+    for heading, names in LAYOUT:
+        entries = []
+        for name in names:
+            if name in FORMSETS:
+                formset = page_forms.formsets[name]
+                rows = []
+                for form in formset.forms:
+                    fields = [
+                        _describe(form[f], marks.get(form[f].html_name, ""), show_errors)
+                        for f in form.fields
+                        if f not in ("row_id", "DELETE")
+                    ]
+                    rows.append({"form": form, "fields": fields})
+                entries.append(
+                    {
+                        "kind": "formset",
+                        "name": name,
+                        "formset": formset,
+                        "heading": formset.heading,
+                        "rows": rows,
+                        "mark": marks.get(f"{name}-section", ""),
+                        "errors": formset.non_form_errors()
+                        if show_errors and formset.is_bound
+                        else [],
+                    }
+                )
+            else:
+                bound = page_forms.main[name]
+                entries.append(_describe(bound, marks.get(name, ""), show_errors))
+        result.append({"heading": heading, "entries": entries})
+    return result
+
+
+@require_safe
+@login_required
+def period_dates(request):
+    """The dates a written period stands for, for the page's script (JSON)."""
+    _may_register(request)
+    period = parse_period((request.GET.get("period") or "")[:100])
+    if period is None:
+        return JsonResponse({"start": None, "due": None, "needs_review": True})
+    return JsonResponse(
+        {
+            "start": period.start.isoformat() if period.start else None,
+            "due": period.due.isoformat() if period.due else None,
+            "needs_review": period.needs_review,
+        }
+    )

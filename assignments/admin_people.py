@@ -3,10 +3,10 @@ privileges (superuser, staff, groups, permissions) and other people's passwords 
 superuser's alone, so the Registrator group cannot raise anyone, herself included."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from . import audit
 from .admin_audit import AuditedAdminMixin
+from .contacts import is_contact, link_contact
 from .models import User
 from .permissions import may_manage_person, may_set_password
 
@@ -57,6 +58,33 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     autocomplete_fields = ("org_unit",)
     readonly_fields = ("last_login", "date_joined")
     fieldsets = (*BaseUserAdmin.fieldsets, POSITION_FIELDSET)
+
+    actions = ["link_contact_to_account"]
+
+    @admin.action(description=_("Koppla kontakt till konto"), permissions=["change"])
+    def link_contact_to_account(self, request, queryset):
+        """Select the contact (a person without login) and the account of the same person:
+        the contact's places in the record move to the account (contacts.link_contact)."""
+        people = list(queryset[:3])
+        contacts = [p for p in people if is_contact(p)]
+        accounts = [p for p in people if not is_contact(p)]
+        if len(people) != 2 or len(contacts) != 1 or len(accounts) != 1:
+            self.message_user(
+                request,
+                _("Välj exakt två personer: kontakten och kontot den ska kopplas till."),
+                level=messages.ERROR,
+            )
+            return
+        try:
+            moved = link_contact(contact=contacts[0], account=accounts[0], actor=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), level=messages.ERROR)
+            return
+        self.message_user(
+            request,
+            _("%(contact)s är kopplad till %(account)s (%(count)d ställen i registret).")
+            % {"contact": contacts[0], "account": accounts[0], "count": moved},
+        )
 
     def get_fieldsets(self, request, obj=None):
         if request.user.is_superuser:

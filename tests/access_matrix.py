@@ -438,6 +438,37 @@ ASSIGNMENT_PAGES = {
 # The private download of a delivery's document (issue #15, 4): those who may see the
 # assignment download it as an attachment; everyone else, anonymous included, gets a 404.
 DOCUMENTS = {
+    # "Nytt uppdrag" (#18): registrars, and commissioners for their own (per.albertsson
+    # commissions seed 004); an assignee, a reader, a member and a stranger are refused.
+    "uppdrag/nytt/": Row(
+        get=only(DECISION_MAKER, REGISTRAR, SUPERUSER),
+        post=only(DECISION_MAKER, REGISTRAR, SUPERUSER, ok="allowed"),
+    ),
+    "uppdrag/nytt/period/": Row(
+        get=only(DECISION_MAKER, REGISTRAR, SUPERUSER),
+        post=everyone("method"),
+        query="period=Sep+–+okt+2025",
+    ),
+    "uppdrag/nytt/importera/": Row(
+        get=everyone("method"),
+        post=only(DECISION_MAKER, REGISTRAR, SUPERUSER, ok="allowed"),
+    ),
+    # a token only the uploader's session knows: anyone else's answer is 404 (or 403)
+    "uppdrag/nytt/granska/<str:token>/": Row(
+        get=only(DECISION_MAKER, REGISTRAR, SUPERUSER, ok="notfound"),
+        post=only(DECISION_MAKER, REGISTRAR, SUPERUSER, ok="notfound"),
+        params={"token": lambda w: "okand-token"},
+    ),
+    # a draft is edited by a registrar or one of its commissioners
+    "uppdrag/<int:pk>/redigera/": Row(
+        on="draft",
+        get=only(DECISION_MAKER, REGISTRAR, SUPERUSER),
+        post=only(DECISION_MAKER, REGISTRAR, SUPERUSER, ok="allowed"),
+    ),
+    "uppdrag/<int:pk>/kalldokument/": Row(
+        get=only(*PARTICIPANTS, ok="download", others="notfound", anonymous="notfound"),
+        post=everyone("method"),
+    ),
     "uppdrag/<int:pk>/leveranser/<int:number>/dokument/": Row(
         get=only(*PARTICIPANTS, ok="download", others="notfound", anonymous="notfound"),
         post=everyone("method"),

@@ -108,6 +108,7 @@ class World:
 
     def __init__(self, demo):
         from django.contrib.auth.models import Group as AuthGroup
+        from django.core.files.base import ContentFile
         from django_celery_beat.models import ClockedSchedule, SolarSchedule
         from notifications.models import Notification
 
@@ -142,6 +143,11 @@ class World:
             assignment=demo, actor=jan, summary="Slutrapport med förslag.", document=table.pdf()
         )
         self.seed = Assignment.objects.get(pk=demo.pk)
+        # the file an import kept as its source document (#18)
+        self.seed.source_document_name = "uppdragshandling.txt"
+        self.seed.source_document.save(
+            "uppdragshandling.txt", ContentFile(b"Uppdragshandling\n"), save=True
+        )
         approvals = {t.data["decision_maker"]: t for t in services.open_tasks(self.seed)}
         self.per_task = approvals[per.pk]
         self.anders = people["anders.kullbratt"]

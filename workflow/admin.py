@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from assignments import permissions
 from assignments.admin_audit import AuditedAdminMixin, NoDeleteInline
 from assignments.models import (
     Assignment,
@@ -180,6 +181,12 @@ class AssignmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
         ),
         (_("Registrering"), {"fields": ("created_at", "updated_at")}),
     )
+
+    def has_add_permission(self, request):
+        # the rule of "Nytt uppdrag" (assignments/permissions.py), and the admin's own
+        return super().has_add_permission(request) and permissions.may_register_assignments(
+            request.user
+        )
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -46,6 +46,7 @@ def process_page(request, pk, errors=None, status=200, delivery_form=None):
             "due_form": forms.MilestoneDueForm(),
             "delivery_form": delivery_form or forms.DeliveryForm(),
             "reason_form": forms.ReasonForm(),
+            "may_edit_draft": permissions.may_edit_draft(request.user, assignment),
         }
     )
     return render(request, "workflow/process.html", context, status=status)

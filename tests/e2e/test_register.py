@@ -71,6 +71,15 @@ def tab_to(page, selector: str, limit: int = 400) -> None:
 
 def type_into(page, selector: str, text: str) -> None:
     tab_to(page, selector)
+    if page.evaluate("(s) => document.querySelector(s).type", selector) == "date":
+        # a date field is typed segment by segment (year, month, day), as a person does
+        year, month, day = text.split("-")
+        page.keyboard.type(year)
+        page.keyboard.press("Tab")
+        page.keyboard.type(month)
+        page.keyboard.press("Tab")
+        page.keyboard.type(day)
+        return
     page.keyboard.press("Control+A")
     page.keyboard.type(text)
 

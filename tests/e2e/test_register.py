@@ -72,13 +72,12 @@ def tab_to(page, selector: str, limit: int = 400) -> None:
 def type_into(page, selector: str, text: str) -> None:
     tab_to(page, selector)
     if page.evaluate("(s) => document.querySelector(s).type", selector) == "date":
-        # a date field is typed segment by segment (year, month, day), as a person does
+        # a date field is typed segment by segment in the browser's own order: headless
+        # chromium draws it month/day/year whatever the page's language (the value is ISO)
         year, month, day = text.split("-")
-        page.keyboard.type(year)
-        page.keyboard.press("Tab")
-        page.keyboard.type(month)
-        page.keyboard.press("Tab")
-        page.keyboard.type(day)
+        page.keyboard.type(month + day + year)
+        value = page.evaluate("(s) => document.querySelector(s).value", selector)
+        assert value == text, f"{selector}: typed {text}, the field holds {value!r}"
         return
     page.keyboard.press("Control+A")
     page.keyboard.type(text)

@@ -193,3 +193,45 @@ def test_a_draft_is_edited_on_the_same_page(registrar, client):
     assignment.refresh_from_db()
     assert assignment.title == "Ny rubrik"
     assert assignment.milestones.count() == 2
+
+
+def test_a_file_that_is_no_uppdragshandling_gets_a_message_not_a_500(registrar, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests import uppdragshandlingar as documents
+
+    upload = SimpleUploadedFile("protokoll.txt", documents.NOT_ASSIGNMENTS[1].read_bytes())
+    response = client.post("/uppdrag/nytt/importera/", {"document": upload})
+    assert response.status_code == 400
+    assert 'id="import-error"' in response.content.decode()
+
+
+def test_an_upload_is_saved_only_on_confirmation_with_its_file_kept(registrar, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests import uppdragshandlingar as documents
+
+    text = documents.seed_004_text().replace("RS 2024-05699", "RS 2026-05555")
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("Observera:"))
+    upload = SimpleUploadedFile("handling.txt", text.encode())
+    count = Assignment.objects.count()
+    response = client.post("/uppdrag/nytt/importera/", {"document": upload})
+    assert response.status_code == 302
+    review = client.get(response["Location"])
+    assert review.status_code == 200
+    assert "Ander Kullbratt" in review.content.decode()
+    assert Assignment.objects.count() == count
+
+
+def test_a_contact_linked_to_an_account_hands_over_its_places(registrar, client):
+    from assignments.contacts import link_contact
+
+    client.post(NEW, page_data())
+    listed = Assignment.objects.get(registration_number="RS 2026-00042").distribution.get()
+    contact, account = listed.person, User.objects.get(username="erica.sandberg")
+    assert link_contact(contact=contact, account=account, actor=registrar) == 1
+    listed.refresh_from_db()
+    contact.refresh_from_db()
+    assert listed.person == account
+    assert not contact.is_active
+    assert AuditEntry.objects.filter(action="contact.linked", object_id=str(contact.pk))

@@ -78,7 +78,7 @@ def version_diff_page(request, pk):
 
 
 def _default_pair(chain, assignment) -> dict:
-    index = next(i for i, v in enumerate(chain) if v.pk == assignment.pk)
+    index = next((i for i, v in enumerate(chain) if v.pk == assignment.pk), 0)
     if len(chain) < 2:
         return {"fran": assignment.pk, "till": assignment.pk}
     if index == 0:

@@ -37,6 +37,12 @@ COPIED_FIELDS = (
     "project_lead",
     "is_public",
 )
+# Open, and past the draft: a draft is edited, not given a new version.
+REPLACEABLE_STATES = (
+    Assignment.State.ADOPTED,
+    Assignment.State.IN_PROGRESS,
+    Assignment.State.DELIVERED,
+)
 # A chain longer than this is a loop or a mistake, not a history of versions.
 MAX_VERSIONS = 100
 

@@ -272,14 +272,6 @@ def assignment_page(user: User, assignment: Assignment, today: dt.date) -> dict:
     return context
 
 
-# Open, and past the draft: a draft is edited, not given a new version.
-REPLACEABLE_STATES = (
-    Assignment.State.ADOPTED,
-    Assignment.State.IN_PROGRESS,
-    Assignment.State.DELIVERED,
-)
-
-
 def _versions(user: User, assignment: Assignment) -> dict:
     """The version that replaces the assignment (or its draft), and whether the person may
     start one ("Ny version")."""
@@ -288,7 +280,7 @@ def _versions(user: User, assignment: Assignment) -> dict:
         "next_version": following,
         "has_versions": bool(following or assignment.supersedes_id),
         "may_make_new_version": following is None
-        and assignment.state in REPLACEABLE_STATES
+        and assignment.state in versions.REPLACEABLE_STATES
         and permissions.can_supersede_assignment(user, assignment),
     }
 

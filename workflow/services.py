@@ -559,7 +559,7 @@ def draft_new_version(
             raise ValidationError(
                 _("Ett utkast ändras direkt; en ny version görs av en fastställd handling.")
             )
-        if not old.is_open:
+        if old.state not in versions.REPLACEABLE_STATES:
             raise ValidationError(
                 _("Uppdraget är avslutat (%(state)s) och kan inte få en ny version.")
                 % {"state": old.state_label}

@@ -10,6 +10,7 @@ origin.
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
 import zipfile
@@ -219,6 +220,20 @@ def download_response(field_file, filename: str) -> FileResponse:
         filename=filename or PurePath(field_file.name).name,
         content_type=kind.content_type if kind else "application/octet-stream",
     )
+    return _as_private_download(response)
+
+
+def generated_download(content: bytes, filename: str, content_type: str) -> FileResponse:
+    """A document made on request (the uppdragshandling as PDF or Word) as a download, with
+    the same headers as a stored one: it is as private as its assignment."""
+    response = FileResponse(
+        io.BytesIO(content), as_attachment=True, filename=filename, content_type=content_type
+    )
+    return _as_private_download(response)
+
+
+def _as_private_download(response: FileResponse) -> FileResponse:
+    """No sniffing, a sandbox should it ever be opened in the browser, kept by no cache."""
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     patch_cache_control(response, private=True, no_store=True)

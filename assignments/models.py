@@ -257,14 +257,25 @@ class Assignment(PublicRecord):
         ordering = ["-document_date", "registration_number"]
         constraints = [
             # One live document per registration number; a superseded document keeps the
-            # number it was registered under (seed 004 replaces an earlier document).
+            # number it was registered under (seed 004 replaces an earlier document), and so
+            # does its new version while it is a draft (or was dropped as one): the number
+            # passes to the new version when it is adopted and the old one superseded.
             models.UniqueConstraint(
                 fields=["registration_number"],
-                condition=~Q(state="superseded"),
+                condition=~Q(state="superseded")
+                & ~Q(supersedes__isnull=False, state__in=["draft", "cancelled"]),
                 name="assignment_unique_live_registration_number",
                 violation_error_message=_(
                     "Det finns redan ett gällande uppdrag med det diarienumret."
                 ),
+            ),
+            # A document is replaced once: one new version at a time (a dropped draft is
+            # cancelled and leaves room for another).
+            models.UniqueConstraint(
+                fields=["supersedes"],
+                condition=~Q(state="cancelled"),
+                name="assignment_superseded_once",
+                violation_error_message=_("Det finns redan en ny version av det uppdraget."),
             ),
         ]
         indexes = [models.Index(fields=["delivery_due"], name="assignment_delivery_due_idx")]

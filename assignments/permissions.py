@@ -134,6 +134,8 @@ can_view_assignment = (
 can_edit_assignment = is_registrar
 can_adopt_assignment = is_commissioner | is_regional_director
 can_cancel_assignment = is_commissioner
+# A new version that replaces the document ("Ny version"): registrars and its commissioners.
+can_supersede_assignment = is_registrar | is_commissioner
 can_decide = is_decision_maker
 can_submit_delivery = is_assignee
 
@@ -189,6 +191,7 @@ rules.add_perm("assignments.view_assignment", can_view_assignment)
 rules.add_perm("assignments.change_assignment", can_edit_assignment)
 rules.add_perm("assignments.adopt_assignment", can_adopt_assignment)
 rules.add_perm("assignments.cancel_assignment", can_cancel_assignment)
+rules.add_perm("assignments.supersede_assignment", can_supersede_assignment)
 rules.add_perm("assignments.decide_assignment", can_decide)
 rules.add_perm("assignments.submit_delivery", can_submit_delivery)
 rules.add_perm("assignments.change_milestone", can_update_milestone)

@@ -408,6 +408,25 @@ ASSIGNMENT_PAGES = {
             ),
         ),
     ),
+    # "Ny version" (issue 18, item 4): a registrar or a commissioner of the assignment copies it
+    # into a new draft that supersedes it once adopted; the assignee and the working side may not
+    "uppdrag/<int:pk>/ny-version/": Row(
+        get=POST_ONLY,
+        post=only(DECISION_MAKER, REGISTRAR, SUPERUSER, ok="allowed"),
+        cases=(
+            Case(
+                "new version",
+                only(DECISION_MAKER, REGISTRAR, SUPERUSER, ok="saved"),
+                data=lambda w, u: {
+                    "document_date": today(),
+                    "delivery_due": (dt.date.today() + dt.timedelta(days=90)).isoformat(),
+                },
+                audited_for=(DECISION_MAKER, REGISTRAR, SUPERUSER),
+            ),
+        ),
+    ),
+    # the versions of the document and what changed between two of them: the page's readers
+    "uppdrag/<int:pk>/versioner/": Row(get=SEE_ASSIGNMENT),
     # on "working": its milestone has erica.sandberg (working group) as the responsible person
     "uppdrag/<int:pk>/milestones/<int:milestone_pk>/status/": Row(
         on="working",
@@ -437,6 +456,9 @@ ASSIGNMENT_PAGES = {
 
 # The private download of a delivery's document (issue #15, 4): those who may see the
 # assignment download it as an attachment; everyone else, anonymous included, gets a 404.
+# The uppdragshandling regenerated from live data (issue 18, item 3) follows the assignment
+# page's rule (the anonymous visitor is sent to the login page, as from the page itself).
+REGENERATED = only(*PARTICIPANTS, ok="download", others="notfound")
 DOCUMENTS = {
     # "Nytt uppdrag" (#18): registrars, and commissioners for their own (per.albertsson
     # commissions seed 004); an assignee, a reader, a member and a stranger are refused.
@@ -474,6 +496,8 @@ DOCUMENTS = {
         post=everyone("method"),
         path=lambda w: w.delivery_document_url(),
     ),
+    "uppdrag/<int:pk>/uppdragshandling.pdf": Row(get=REGENERATED, post=everyone("method")),
+    "uppdrag/<int:pk>/uppdragshandling.docx": Row(get=REGENERATED, post=everyone("method")),
 }
 
 # Paths that are not routes but must be checked: the delivery file where /media/ would serve it.

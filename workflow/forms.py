@@ -111,3 +111,50 @@ class ImportUploadForm(forms.Form):
                 _("Bara .docx, .pdf och .txt kan importeras."), code="type_not_importable"
             )
         return upload
+
+
+class NewVersionForm(forms.Form):
+    """ "Ny version": the new document's date, and its final delivery (the old one's may have
+    passed: a new version is often made because it did)."""
+
+    document_date = forms.DateField(
+        label=_("Den nya handlingens datum"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    delivery_due = forms.DateField(
+        label=_("Slutleverans senast"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, assignment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if assignment is not None:
+            self.fields["delivery_due"].initial = assignment.delivery_due
+        for name, bound in self.fields.items():
+            bound.widget.attrs["id"] = f"new-version-{name.replace('_', '-')}"
+
+
+class VersionChoiceForm(forms.Form):
+    """Which two versions of a document to compare."""
+
+    fran = forms.TypedChoiceField(label=_("Jämför"), coerce=int)
+    till = forms.TypedChoiceField(label=_("med"), coerce=int)
+
+    def __init__(self, *args, versions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(v.pk, version_label(v)) for v in versions]
+        self.fields["fran"].choices = choices
+        self.fields["till"].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("fran") is not None and cleaned.get("fran") == cleaned.get("till"):
+            raise forms.ValidationError(_("Välj två olika versioner."))
+        return cleaned
+
+
+def version_label(assignment) -> str:
+    """ "2025-06-18 – Koncernkontorets organisering … (Ersatt)"."""
+    return f"{assignment.document_date:%Y-%m-%d} – {assignment.title} ({assignment.state_label})"

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
-from assignments import permissions, timeline
+from assignments import permissions, timeline, versions
 from assignments import selectors as registry
 from assignments.models import (
     Approval,
@@ -265,9 +265,35 @@ def assignment_page(user: User, assignment: Assignment, today: dt.date) -> dict:
             and permissions.can_adopt_assignment(user, assignment),
             "may_submit": is_assignee and any(t.flow_task.name == task_rules.WORK for t in tasks),
             "may_cancel": assignment.is_open and context["user_is_commissioner"],
+            "may_edit": permissions.is_registrar(user),
         }
     )
+    context.update(_versions(user, assignment))
     return context
+
+
+def _versions(user: User, assignment: Assignment) -> dict:
+    """The version that replaces the assignment (or its draft), and whether the person may
+    start one ("Ny version")."""
+    following = versions.next_version(assignment)
+    return {
+        "next_version": following,
+        "has_versions": bool(following or assignment.supersedes_id),
+        "may_make_new_version": following is None
+        and assignment.state in versions.REPLACEABLE_STATES
+        and permissions.can_supersede_assignment(user, assignment),
+    }
+
+
+def visible_versions(user: User, assignment: Assignment) -> list[Assignment]:
+    """The versions of the assignment's document the person may read, the first one first."""
+    chain = versions.chain(assignment)
+    visible = set(
+        permissions.visible_assignments(user)
+        .filter(pk__in=[v.pk for v in chain])
+        .values_list("pk", flat=True)
+    )
+    return [v for v in chain if v.pk in visible]
 
 
 # -- the audit trail -----------------------------------------------------------------------------

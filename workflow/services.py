@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow import STATUS
 from viewflow.workflow.models import Task
 
-from assignments import audit, documents, permissions
+from assignments import audit, documents, permissions, versions
 from assignments.models import (
     Approval,
     Assignment,
@@ -136,6 +136,9 @@ def adopt_assignment(*, assignment: Assignment, actor, reason: str = "") -> Assi
         task = _open_task(assignment, "adopt")
         if task is None:
             raise ValidationError(_("Uppdraget har ingen fastställelse att göra."))
+        if assignment.supersedes_id:
+            # A new version takes effect when it is adopted: the one it replaces ends here.
+            _replace_earlier_version(new=assignment, actor=actor)
         set_assignment_state(
             assignment=assignment, actor=actor, state=Assignment.State.ADOPTED, reason=reason
         )
@@ -480,6 +483,25 @@ def cancel_assignment(*, assignment: Assignment, actor, reason: str) -> Assignme
         return assignment
 
 
+def _close_as_superseded(*, old: Assignment, actor, note: str) -> None:
+    """The old document ends as superseded (callers hold its lock): its process is cancelled,
+    its open milestones too, its reminders with them; its history stays as it was."""
+    _close_open_work(old, actor, note)
+    set_assignment_state(
+        assignment=old, actor=actor, state=Assignment.State.SUPERSEDED, reason=note
+    )
+
+
+def _record_superseded(*, old: Assignment, new: Assignment, actor, note: str) -> None:
+    audit.record(
+        actor=actor,
+        action="assignment.superseded",
+        obj=old,
+        after={"superseded_by": new.pk},
+        reason=note,
+    )
+
+
 def supersede_assignment(
     *, old: Assignment, new: Assignment, actor, reason: str = ""
 ) -> Assignment:
@@ -489,7 +511,7 @@ def supersede_assignment(
     """
     with transaction.atomic():
         old = _lock(old)
-        if not (permissions.is_registrar(actor) or permissions.is_commissioner(actor, old)):
+        if not permissions.can_supersede_assignment(actor, old):
             raise PermissionDenied(
                 _("Bara registrator eller uppdragsgivaren kan ersätta uppdraget.")
             )
@@ -498,10 +520,7 @@ def supersede_assignment(
         if new.pk == old.pk:
             raise ValidationError(_("Ett uppdrag kan inte ersätta sig självt."))
         note = reason.strip() or _("Ersatt av %(new)s") % {"new": new}
-        _close_open_work(old, actor, note)
-        set_assignment_state(
-            assignment=old, actor=actor, state=Assignment.State.SUPERSEDED, reason=note
-        )
+        _close_as_superseded(old=old, actor=actor, note=note)
         new.supersedes = old
         new.full_clean()
         new.save()
@@ -511,19 +530,74 @@ def supersede_assignment(
         if not new.decision_makers.exists():
             new.decision_makers.set(old.decision_makers.all())
         reminders.replan_assignment(new)
-        audit.record(
-            actor=actor,
-            action="assignment.superseded",
-            obj=old,
-            after={"superseded_by": new.pk},
-            reason=note,
-        )
+        _record_superseded(old=old, new=new, actor=actor, note=note)
         audit.record(
             actor=actor, action="assignment.supersedes", obj=new, after={"supersedes": old.pk}
         )
         if current_process(new) is None and new.commissioners.exists():
             start_process(assignment=new, actor=actor)
         return new
+
+
+# -- a new version ("Ny version") ------------------------------------------------------------
+
+
+def draft_new_version(
+    *, assignment: Assignment, actor, document_date: dt.date, delivery_due: dt.date | None
+) -> Assignment:
+    """Copy an adopted assignment into a new draft that records it supersedes it ("denna
+    uppdragshandling ersätter tidigare uppdragshandling …, daterad …"): by a registrar or one
+    of its commissioners. The draft's process starts; adopting it supersedes the old one
+    (adopt_assignment), until then the old one goes on as it was."""
+    with transaction.atomic():
+        old = _lock(assignment)
+        if not permissions.can_supersede_assignment(actor, old):
+            raise PermissionDenied(
+                _("Bara registrator eller uppdragsgivaren kan göra en ny version.")
+            )
+        if old.state == Assignment.State.DRAFT:
+            raise ValidationError(
+                _("Ett utkast ändras direkt; en ny version görs av en fastställd handling.")
+            )
+        if old.state not in versions.REPLACEABLE_STATES:
+            raise ValidationError(
+                _("Uppdraget är avslutat (%(state)s) och kan inte få en ny version.")
+                % {"state": old.state_label}
+            )
+        pending = versions.next_version(old)
+        if pending is not None:
+            raise ValidationError(
+                _("Det finns redan en ny version, daterad %(date)s.")
+                % {"date": pending.document_date.isoformat()}
+            )
+        new = versions.copy_as_draft(old, document_date=document_date, delivery_due=delivery_due)
+        audit.record(
+            actor=actor, action="assignment.version_drafted", obj=old, after={"new_version": new.pk}
+        )
+        audit.record(
+            actor=actor, action="assignment.supersedes", obj=new, after={"supersedes": old.pk}
+        )
+        start_process(assignment=new, actor=actor)
+        return new
+
+
+def _replace_earlier_version(*, new: Assignment, actor) -> None:
+    """Adopting a new version supersedes the document it replaces, if that is still open
+    (one superseded already, by supersede_assignment, stays as it is)."""
+    old = _lock(new.supersedes)
+    if old.state == Assignment.State.SUPERSEDED:
+        return
+    if not old.is_open:
+        raise ValidationError(
+            _(
+                "Uppdragshandlingen som den här versionen ersätter är redan avslutad "
+                "(%(state)s) och kan inte ersättas. Avbryt utkastet."
+            )
+            % {"state": old.state_label}
+        )
+    note = _("Ersatt av %(new)s") % {"new": new}
+    _close_as_superseded(old=old, actor=actor, note=note)
+    _record_superseded(old=old, new=new, actor=actor, note=note)
 
 
 # -- absence -----------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assignment, audit, decision, register
+from .views import assignment, audit, decision, document, register, versions
 
 app_name = "workflow"
 
@@ -35,6 +35,10 @@ urlpatterns = [
         assignment.milestone_due,
         name="milestone_due",
     ),
+    path("<int:pk>/uppdragshandling.pdf", document.document_pdf, name="document_pdf"),
+    path("<int:pk>/uppdragshandling.docx", document.document_docx, name="document_docx"),
+    path("<int:pk>/ny-version/", versions.new_version, name="new_version"),
+    path("<int:pk>/versioner/", versions.version_diff_page, name="versions"),
     path("<int:pk>/audit/", audit.audit_log, name="audit"),
     path("<int:pk>/audit.csv", audit.audit_csv, name="audit_csv"),
 ]

@@ -182,6 +182,14 @@ def _supersedes(entry, lookup, words):
     }
 
 
+@sentence("assignment.version_drafted")
+def _version_drafted(entry, lookup, words):
+    return _("%(actor)s gjorde ett utkast till ny version: %(new)s") % {
+        **words,
+        "new": lookup.name("assignments.Assignment", _after(entry, "new_version")),
+    }
+
+
 @sentence("task.reassigned")
 def _reassigned(entry, lookup, words):
     task = lookup.get(model_of("viewflow.Task"), _after(entry, "task"))

@@ -27,6 +27,7 @@ REFERENCE_KEYS: dict[str, str] = {
     "owner": "assignments.User",
     "superseded_by": "assignments.Assignment",
     "supersedes": "assignments.Assignment",
+    "new_version": "assignments.Assignment",
     "task": "viewflow.Task",
 }
 

@@ -32,9 +32,10 @@ def visible_assignment(request, pk, *related: str) -> Assignment:
 
 @transaction.non_atomic_requests  # reads only: no BEGIN and COMMIT around its queries
 @login_required
-def process_page(request, pk, errors=None, status=200, delivery_form=None):
+def process_page(request, pk, errors=None, status=200, delivery_form=None, version_form=None):
     """The assignment page: the whole uppdragshandling, its timeline and its process.
-    After a refused delivery it shows that form again, bound, so nothing typed is lost."""
+    After a refused delivery (or new version) it shows that form again, bound, so nothing
+    typed is lost."""
     assignment = visible_assignment(
         request, pk, "issuing_unit", "assignee", "project_lead", "supersedes", "decision"
     )
@@ -47,6 +48,7 @@ def process_page(request, pk, errors=None, status=200, delivery_form=None):
             "delivery_form": delivery_form or forms.DeliveryForm(),
             "reason_form": forms.ReasonForm(),
             "may_edit_draft": permissions.may_edit_draft(request.user, assignment),
+            "version_form": version_form or forms.NewVersionForm(assignment=assignment),
         }
     )
     return render(request, "workflow/process.html", context, status=status)

@@ -281,6 +281,13 @@ class Assignment(PublicRecord):
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
 
+    @property
+    def milestones_may_change(self) -> bool:
+        """Its milestones change (status, due date) only while it is worked on: adopted and not
+        yet delivered. After the final delivery the tidplan is what was delivered on; a return
+        opens it again."""
+        return self.state in self.WORKING_STATES
+
     def is_delivery_overdue(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
         return bool(
@@ -648,6 +655,17 @@ class Milestone(PublicRecord):
         """The statuses this milestone may move to next, in the order of Status."""
         allowed = self.TRANSITIONS[self.Status(self.status)]
         return [s for s in self.Status if s in allowed]
+
+    def statuses_now(self) -> list[str]:
+        """The statuses it may be given now (workflow.services.change_milestone_status asks
+        the same): none unless its assignment's milestones may change."""
+        return self.allowed_statuses() if self.assignment.milestones_may_change else []
+
+    @property
+    def may_move_due(self) -> bool:
+        """May its due date move now (workflow.services.move_milestone_due asks the same): an
+        open milestone of an assignment whose milestones may change."""
+        return self.assignment.milestones_may_change and not self.is_closed
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         return not self.is_closed and self.due < (today or timezone.localdate())

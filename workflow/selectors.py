@@ -228,9 +228,11 @@ def assignment_page(user: User, assignment: Assignment, today: dt.date) -> dict:
     ):
         last_updates[update.milestone_id] = update
     for milestone in milestones:
-        milestone.user_may_update = permissions.may_update_milestone(
-            user, assignment, milestone, in_group
-        )
+        # What the person may do to it now, by the rules the services enforce: who
+        # (may_update_milestone) and when (Milestone.statuses_now, Milestone.may_move_due).
+        may_update = permissions.may_update_milestone(user, assignment, milestone, in_group)
+        milestone.offered_statuses = milestone.statuses_now() if may_update else []
+        milestone.offers_due_move = may_update and milestone.may_move_due
         milestone.overdue = milestone.is_overdue(today)
         milestone.last_update = last_updates.get(milestone.pk)
     items = list(assignment.items.order_by("kind", "position", "pk"))
@@ -261,6 +263,7 @@ def assignment_page(user: User, assignment: Assignment, today: dt.date) -> dict:
                 .select_related("actor")
                 .order_by("-occurred_at", "-pk")[:15]
             ),
+            "milestone_actions": any(m.offered_statuses or m.offers_due_move for m in milestones),
             "may_adopt": assignment.state == Assignment.State.DRAFT
             and permissions.can_adopt_assignment(user, assignment),
             "may_submit": is_assignee and any(t.flow_task.name == task_rules.WORK for t in tasks),

@@ -221,3 +221,38 @@ def test_approval_task_from_the_inbox_opens_the_decision_page(client, adopted, p
     assert response["Location"] == reverse("workflow:decision", args=[adopted.pk])
     page = client.get(response["Location"]).content.decode()
     assert 'id="approve"' in page and "Förslag" in page
+
+
+def test_after_the_final_delivery_the_page_offers_no_milestone_action(client, adopted, people):
+    """Issue 17, 2: the status buttons and the due-date forms answered 400 after delivery."""
+    login(client, people.jan_strang)
+    milestone = adopted.milestones.get(kind="compilation")
+    status_url = reverse("workflow:milestone_status", args=[adopted.pk, milestone.pk])
+    due_url = reverse("workflow:milestone_due", args=[adopted.pk, milestone.pk])
+    page = client.get(reverse("workflow:assignment", args=[adopted.pk])).content.decode()
+    assert status_url in page and due_url in page and "Uppdatera" in page
+
+    services.submit_delivery(assignment=adopted, actor=people.jan_strang, summary="Förslag")
+    page = client.get(reverse("workflow:assignment", args=[adopted.pk])).content.decode()
+    assert "/milestones/" not in page
+    assert "Flytta slutdatum" not in page
+    assert "Uppdatera" not in page  # no column of dashes
+    # and a request made anyway is refused, in Swedish, nothing changed
+    response = client.post(due_url, {"new_due": "2025-12-12", "reason": "Sent"})
+    assert response.status_code == 400
+    assert "bara uppdateras medan uppdraget pågår" in response.content.decode()
+    milestone.refresh_from_db()
+    assert str(milestone.due) == "2025-11-30"
+
+
+def test_a_working_group_member_is_offered_only_the_milestones_they_answer_for(
+    client, adopted, people
+):
+    erica = people.erica_sandberg
+    mine = adopted.milestones.get(kind="compilation")
+    mine.responsible = erica
+    mine.save()
+    login(client, erica)
+    page = client.get(reverse("workflow:assignment", args=[adopted.pk])).content.decode()
+    offered = {m.pk for m in adopted.milestones.all() if f"/milestones/{m.pk}/status/" in page}
+    assert offered == {mine.pk}

@@ -59,7 +59,15 @@ def upcoming_milestones(person: User, *, due_by: dt.date, today: dt.date, limit:
         milestones_of(person)
         .filter(due__lte=due_by)
         .select_related("assignment")
-        .only("id", "title", "due", "status", "assignment_id", "assignment__registration_number")
+        .only(
+            "id",
+            "title",
+            "due",
+            "status",
+            "assignment_id",
+            "assignment__registration_number",
+            "assignment__state",
+        )
         .order_by("due", "pk")[:limit]
     )
     for milestone in milestones:

@@ -90,8 +90,9 @@ def _waiting(user: User, limit: int) -> list[dict]:
 
 def start_page(user: User, today: dt.date) -> dict:
     """ "Mina uppdrag": what waits for the person, their milestones due within
-    UPCOMING_WORKING_DAYS, the assignments they work on and those they commissioned (each
-    list's first START_LIST rows, `more_…` when there are more), their unread notifications."""
+    UPCOMING_WORKING_DAYS, the assignments they work on, those they commissioned and those
+    they follow from a distribution list (each list's first START_LIST rows, `more_…` when
+    there are more), their unread notifications."""
     horizon = calendar.add_working_days(today, UPCOMING_WORKING_DAYS)
     tasks = _waiting(user, START_LIST + 1)
     milestones = registry.upcoming_milestones(
@@ -99,7 +100,8 @@ def start_page(user: User, today: dt.date) -> dict:
     )
     mine = registry.first_by_delivery(registry.worked_on_by(user), START_LIST + 1)
     commissioned = registry.first_by_delivery(registry.commissioned_by(user), START_LIST + 1)
-    Assignment.mark_overdue(mine + commissioned, today)
+    followed = registry.first_followed(user, START_LIST + 1)
+    Assignment.mark_overdue(mine + commissioned + followed, today)
     return {
         "today": today,
         "horizon": horizon,
@@ -111,6 +113,8 @@ def start_page(user: User, today: dt.date) -> dict:
         "more_mine": len(mine) > START_LIST,
         "commissioned": commissioned[:START_LIST],
         "more_commissioned": len(commissioned) > START_LIST,
+        "followed": followed[:START_LIST],
+        "more_followed": len(followed) > START_LIST,
         "unread": list(user.notifications.unread()[:5]),
     }
 

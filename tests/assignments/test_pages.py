@@ -249,3 +249,20 @@ def test_a_drafts_late_milestones_make_nobodys_start_page_say_late(client, db):
     for person in (assignee, commissioner):
         client.force_login(person)
         assert "försenat" in client.get(reverse("home")).content.decode()
+
+
+def test_the_readers_start_page_lists_what_she_follows(client, adopted):
+    """Issue 17, 6: Ann-Charlotte is sent RS 2024-05699 "för kännedom": her start page shows
+    it, its state and its next deadline (the earliest open one, here a milestone)."""
+    client.force_login(people("ann-charlotte.jarnstrom"))
+    page = client.get(reverse("home")).content.decode()
+    section = page.split('id="followed-heading"', 1)[1].split("</section>", 1)[0]
+    assert "Uppdrag jag följer" in page
+    assert adopted.title in section and adopted.registration_number in section
+    assert "Fastställd" in section and "för kännedom" in section
+    first = adopted.milestones.order_by("due").first()
+    assert f'Nästa tidpunkt: <time datetime="{first.due.isoformat()}">' in section
+    assert f"</time> – {first.title}" in section
+    # Per is sent it "för kännedom" too, but commissioned it: listed once, there
+    client.force_login(people("per.albertsson"))
+    assert 'id="followed-heading"' not in client.get(reverse("home")).content.decode()

@@ -21,6 +21,7 @@ from assignments.models import (
     Assignment,
     AssignmentItem,
     AuditEntry,
+    Delivery,
     Distribution,
     MilestoneUpdate,
     User,
@@ -172,6 +173,29 @@ def _process_and_decision(user: User, assignment: Assignment) -> dict:
     }
 
 
+def return_to_answer(deliveries: list[Delivery]) -> Approval | None:
+    """The return (återremiss) the next delivery answers: the latest delivery's, if it was
+    returned, with who returned it (`deliveries` newest first, their approvals loaded)."""
+    latest = deliveries[0] if deliveries else None
+    if latest is None or latest.status != Delivery.Status.RETURNED:
+        return None
+    return next((a for a in latest.approvals.all() if a.verdict == Approval.Verdict.RETURNED), None)
+
+
+def latest_return(assignment: Assignment) -> Approval | None:
+    """return_to_answer for a page that has not loaded the deliveries (two queries)."""
+    latest = (
+        assignment.deliveries.prefetch_related(
+            Prefetch(
+                "approvals", queryset=Approval.objects.select_related("decision_maker", "acted_by")
+            )
+        )
+        .order_by("-number")
+        .first()
+    )
+    return return_to_answer([latest] if latest else [])
+
+
 def decision_page(user: User, assignment: Assignment) -> dict:
     """The decision page: the deliveries, the decision-makers' answers, whether the person
     may answer now."""
@@ -271,6 +295,7 @@ def assignment_page(user: User, assignment: Assignment, today: dt.date) -> dict:
             "may_adopt": assignment.state == Assignment.State.DRAFT
             and permissions.can_adopt_assignment(user, assignment),
             "may_submit": is_assignee and any(t.flow_task.name == task_rules.WORK for t in tasks),
+            "return_to_answer": return_to_answer(context["deliveries"]),
             "may_cancel": assignment.is_open and context["user_is_commissioner"],
         }
     )

@@ -33,6 +33,9 @@ messages: install ## Compile the Swedish and English translations (locale/)
 		env -u DJANGO_SETTINGS_MODULE $(PY) -m django compilemessages --ignore=.venv --ignore=node_modules -v 0; fi
 
 run: export DEBUG = true
+# Links in e-mails lead to the server started here (settings.py: SITE_URL's default), unless
+# SITE_URL is set in the environment or in .env.
+run: export SERVER_URL = http://$(HOST):$(PORT)
 run: install messages ## Migrate, load the demo data and start web + worker + beat on SQLite
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py load_demo

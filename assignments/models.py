@@ -167,6 +167,9 @@ class Assignment(PublicRecord):
     # Adopted and not yet delivered: milestones are worked on, deadlines reminded, and the
     # final delivery can be late.
     WORKING_STATES = (State.ADOPTED, State.IN_PROGRESS)
+    # Adopted and not closed: its tidplan is in force, so an open milestone past its due date
+    # is late. A draft's tidplan is not adopted yet: nothing in it is late, nor reminded.
+    IN_FORCE_STATES = (State.ADOPTED, State.IN_PROGRESS, State.DELIVERED)
 
     registration_number = models.CharField(
         _("diarienummer"), max_length=40, validators=[validate_registration_number]
@@ -308,14 +311,27 @@ class Assignment(PublicRecord):
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
 
+    @property
+    def is_in_force(self) -> bool:
+        """Adopted and still open (IN_FORCE_STATES): its milestones can be late."""
+        return self.state in self.IN_FORCE_STATES
+
+    @property
+    def milestones_may_change(self) -> bool:
+        """Its milestones change (status, due date) only while it is worked on: adopted and not
+        yet delivered. After the final delivery the tidplan is what was delivered on; a return
+        opens it again."""
+        return self.state in self.WORKING_STATES
+
     def is_delivery_overdue(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
         return bool(
             self.delivery_due and self.state in self.WORKING_STATES and self.delivery_due < today
         )
 
-    # "Overdue" for an assignment, stated once: its final delivery is late, or it is open and
-    # one of its open milestones is past due. As a filter and for a page of loaded rows.
+    # "Overdue" for an assignment, stated once: its final delivery is late, or it is in force
+    # (adopted, still open) and one of its open milestones is past due. As a filter and for a
+    # page of loaded rows.
 
     @classmethod
     def overdue_q(cls, today: dt.date) -> Q:
@@ -325,7 +341,7 @@ class Assignment(PublicRecord):
             )
         )
         return Q(state__in=cls.WORKING_STATES, delivery_due__lt=today) | (
-            Q(state__in=cls.OPEN_STATES) & Q(late_milestone)
+            Q(state__in=cls.IN_FORCE_STATES) & Q(late_milestone)
         )
 
     @classmethod
@@ -340,7 +356,7 @@ class Assignment(PublicRecord):
             .values_list("assignment_id", flat=True)
         )
         for a in assignments:
-            a.is_overdue = a.is_delivery_overdue(today) or (a.is_open and a.pk in late)
+            a.is_overdue = a.is_delivery_overdue(today) or (a.is_in_force and a.pk in late)
         return assignments
 
 
@@ -676,8 +692,23 @@ class Milestone(PublicRecord):
         allowed = self.TRANSITIONS[self.Status(self.status)]
         return [s for s in self.Status if s in allowed]
 
+    def statuses_now(self) -> list[str]:
+        """The statuses it may be given now (workflow.services.change_milestone_status asks
+        the same): none unless its assignment's milestones may change."""
+        return self.allowed_statuses() if self.assignment.milestones_may_change else []
+
+    @property
+    def may_move_due(self) -> bool:
+        """May its due date move now (workflow.services.move_milestone_due asks the same): an
+        open milestone of an assignment whose milestones may change."""
+        return self.assignment.milestones_may_change and not self.is_closed
+
     def is_overdue(self, today: dt.date | None = None) -> bool:
-        return not self.is_closed and self.due < (today or timezone.localdate())
+        """Open and past its due date in a tidplan in force: a draft's milestones are never
+        late (Assignment.is_in_force; the assignment is read only for a milestone past due)."""
+        if self.is_closed or self.due >= (today or timezone.localdate()):
+            return False
+        return self.assignment.is_in_force
 
 
 class MilestoneUpdate(PublicRecord):

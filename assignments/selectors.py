@@ -10,12 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from . import permissions
-from .models import Assignment, Delivery, Group, Milestone, OrgUnit, User, WorkingGroupMember
+from .models import (
+    Assignment,
+    Delivery,
+    Distribution,
+    Group,
+    Milestone,
+    OrgUnit,
+    User,
+    WorkingGroupMember,
+)
 
 PORTFOLIO_PAGE_SIZE = 50
 # What a list of assignments shows (assignments/_assignment_list.html) and is_overdue reads.
@@ -59,7 +70,15 @@ def upcoming_milestones(person: User, *, due_by: dt.date, today: dt.date, limit:
         milestones_of(person)
         .filter(due__lte=due_by)
         .select_related("assignment")
-        .only("id", "title", "due", "status", "assignment_id", "assignment__registration_number")
+        .only(
+            "id",
+            "title",
+            "due",
+            "status",
+            "assignment_id",
+            "assignment__registration_number",
+            "assignment__state",
+        )
         .order_by("due", "pk")[:limit]
     )
     for milestone in milestones:
@@ -94,6 +113,69 @@ def first_by_delivery(queryset: QuerySet[Assignment], limit: int) -> list[Assign
     """The first `limit` assignments of a list, nearest final delivery first, as lists show
     them."""
     return list(queryset.only(*LIST_FIELDS).order_by("delivery_due", "pk")[:limit])
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The next deadline of an assignment: an open milestone or the final delivery."""
+
+    title: str
+    due: dt.date
+
+
+def followed_by(person: User) -> QuerySet[Assignment]:
+    """Assignments the person follows from their distribution list ("uppdraget skickas till":
+    för kännedom, or för genomförande) and sees in no other list of the start page: neither
+    carries out (worked_on_by) nor commissioned (superseded ones are history)."""
+    listed = Distribution.objects.filter(person=person).order_by().values("assignment_id")
+    return (
+        Assignment.objects.filter(pk__in=listed)
+        .exclude(state=Assignment.State.SUPERSEDED)
+        .exclude(pk__in=worked_on_by(person).values("pk"))
+        .exclude(pk__in=commissioned_by(person).order_by().values("pk"))
+    )
+
+
+def first_followed(person: User, limit: int) -> list[Assignment]:
+    """The first `limit` assignments the person follows (followed_by), nearest final delivery
+    first, in one query, each with `listed_for` (the distribution's purpose, as a label),
+    `next_deadline` (a Deadline while it is worked on, else None) and its decision loaded."""
+    open_milestones = (
+        Milestone.objects.filter(assignment=OuterRef("pk"))
+        .exclude(status__in=Milestone.CLOSED_STATUSES)
+        .order_by("due", "pk")
+    )
+    listing = Distribution.objects.filter(assignment=OuterRef("pk"), person=person).order_by(
+        "-purpose"  # för kännedom before för genomförande
+    )
+    assignments = list(
+        followed_by(person)
+        .select_related("decision")
+        .only(*LIST_FIELDS, "decision__decided_on", "decision__paragraph_reference")
+        .annotate(
+            next_milestone_due=Subquery(open_milestones.values("due")[:1]),
+            next_milestone_title=Subquery(open_milestones.values("title")[:1]),
+            listed_purpose=Subquery(listing.values("purpose")[:1]),
+        )
+        .order_by("delivery_due", "pk")[:limit]
+    )
+    for assignment in assignments:
+        assignment.listed_for = Distribution.Purpose(assignment.listed_purpose).label
+        assignment.next_deadline = _next_deadline(assignment)
+    return assignments
+
+
+def _next_deadline(assignment: Assignment) -> Deadline | None:
+    """The earliest open deadline while the assignment is worked on (its milestones may
+    change): an open milestone's due date or the final delivery's."""
+    if not assignment.milestones_may_change:
+        return None
+    deadlines = []
+    if assignment.next_milestone_due:
+        deadlines.append(Deadline(assignment.next_milestone_title, assignment.next_milestone_due))
+    if assignment.delivery_due:
+        deadlines.append(Deadline(_("Slutleverans"), assignment.delivery_due))
+    return min(deadlines, key=lambda deadline: deadline.due, default=None)
 
 
 # -- the portfolio -------------------------------------------------------------------------------

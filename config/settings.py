@@ -46,7 +46,11 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The site's address in e-mails. `make run` passes the address it serves at as SERVER_URL, so
+# that links follow its HOST and PORT unless SITE_URL is set (in the environment or in .env).
+SITE_URL = env.str(
+    "SITE_URL", default=env.str("SERVER_URL", default="http://127.0.0.1:8000")
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

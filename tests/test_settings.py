@@ -157,3 +157,15 @@ def test_the_policy_allows_the_flow_charts_own_stylesheet_by_its_hash(client, de
     text = style.replace("<![CDATA[", "").replace("]]>", "")  # what the browser hashes
     digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
     assert f"'sha256-{digest}'" in csp_of(chart)["style-src"].split()
+
+
+def test_the_site_address_follows_the_server_unless_site_url_is_set(tmp_path):
+    """`make run` passes the address it serves at as SERVER_URL (issue 17, 4); SITE_URL, in
+    the environment or in .env, still decides when it is set."""
+    env = production_environ(DEBUG="true", UPPDRAG_VAR_DIR=str(tmp_path))
+    site_url = "settings.SITE_URL"
+    assert evaluated_under({}, site_url, SETTINGS, base=env) == "http://127.0.0.1:8000"
+    served = {"SERVER_URL": "http://127.0.0.1:8765"}
+    assert evaluated_under(served, site_url, SETTINGS, base=env) == "http://127.0.0.1:8765"
+    chosen = {**served, "SITE_URL": "https://uppdrag.example.org/"}
+    assert evaluated_under(chosen, site_url, SETTINGS, base=env) == "https://uppdrag.example.org"

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -19,10 +21,20 @@ class OptionalReasonForm(forms.Form):
 
 
 class MilestoneStatusForm(forms.Form):
-    to_status = forms.ChoiceField(label=_("Ny status"), choices=Milestone.Status.choices)
-    comment = forms.CharField(
-        label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    """A milestone's row on the assignment page: a comment and one button per status."""
+
+    # given by the button pressed, one per status
+    to_status = forms.ChoiceField(
+        label=_("Ny status"), choices=Milestone.Status.choices, widget=forms.HiddenInput
     )
+    comment = forms.CharField(
+        label=_("Kommentar"), required=False, widget=forms.TextInput(attrs={"size": 18})
+    )
+
+    @classmethod
+    def of(cls, milestone: Milestone, data=None) -> MilestoneStatusForm:
+        """The form of this milestone's row (its own ids: the page has one per milestone)."""
+        return cls(data, auto_id=f"status-{milestone.pk}-%s")
 
 
 class MilestoneDueForm(forms.Form):
@@ -30,8 +42,14 @@ class MilestoneDueForm(forms.Form):
         label=_("Nytt slutdatum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     reason = forms.CharField(
-        label=_("Varför flyttas datumet?"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Varför flyttas datumet?"),
+        error_messages={"required": _("Ange varför datumet flyttas.")},
     )
+
+    @classmethod
+    def of(cls, milestone: Milestone, data=None) -> MilestoneDueForm:
+        """The form of this milestone's row, the current due date filled in."""
+        return cls(data, auto_id=f"due-{milestone.pk}-%s", initial={"new_due": milestone.due})
 
 
 class DeliveryForm(forms.Form):
@@ -57,13 +75,23 @@ class DeliveryForm(forms.Form):
         }
 
     def clean(self):
-        # A browser cannot refill a file input: when the form comes back, the file is gone.
-        if self.errors and self.add_prefix("document") in self.files:
+        if self.errors:
+            self.note_lost_files()
+        return super().clean()
+
+    def note_lost_files(self) -> None:
+        """Say that a chosen file must be chosen again: a browser cannot refill a file input,
+        so when the form comes back refused (by a field or by the service), the file is gone."""
+        if self.add_prefix("document") in self.files and not any(
+            e.code == "choose_again" for e in self.errors.as_data().get("document", [])
+        ):
             self.add_error(
                 "document",
-                _("Välj filen igen: en vald fil följer inte med när formuläret visas på nytt."),
+                forms.ValidationError(
+                    _("Välj filen igen: en vald fil följer inte med när formuläret visas på nytt."),
+                    code="choose_again",
+                ),
             )
-        return super().clean()
 
 
 class ApproveForm(forms.Form):
@@ -88,7 +116,12 @@ class ReassignForm(forms.Form):
     new_owner = forms.ModelChoiceField(
         label=_("Ställföreträdare"), queryset=User.objects.filter(is_active=True)
     )
-    reason = forms.CharField(label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Motivering"))
+
+    @classmethod
+    def of(cls, task, data=None) -> ReassignForm:
+        """The form under this task on the assignment page (its own ids: one per task)."""
+        return cls(data, auto_id=f"reassign-{task.pk}-%s", initial={"task": task.pk})
 
 
 class ImportUploadForm(forms.Form):

@@ -21,6 +21,7 @@ from assignments.models import (
     Assignment,
     AssignmentItem,
     AuditEntry,
+    Delivery,
     Distribution,
     MilestoneUpdate,
     User,
@@ -90,8 +91,9 @@ def _waiting(user: User, limit: int) -> list[dict]:
 
 def start_page(user: User, today: dt.date) -> dict:
     """ "Mina uppdrag": what waits for the person, their milestones due within
-    UPCOMING_WORKING_DAYS, the assignments they work on and those they commissioned (each
-    list's first START_LIST rows, `more_…` when there are more), their unread notifications."""
+    UPCOMING_WORKING_DAYS, the assignments they work on, those they commissioned and those
+    they follow from a distribution list (each list's first START_LIST rows, `more_…` when
+    there are more), their unread notifications."""
     horizon = calendar.add_working_days(today, UPCOMING_WORKING_DAYS)
     tasks = _waiting(user, START_LIST + 1)
     milestones = registry.upcoming_milestones(
@@ -99,7 +101,8 @@ def start_page(user: User, today: dt.date) -> dict:
     )
     mine = registry.first_by_delivery(registry.worked_on_by(user), START_LIST + 1)
     commissioned = registry.first_by_delivery(registry.commissioned_by(user), START_LIST + 1)
-    Assignment.mark_overdue(mine + commissioned, today)
+    followed = registry.first_followed(user, START_LIST + 1)
+    Assignment.mark_overdue(mine + commissioned + followed, today)
     return {
         "today": today,
         "horizon": horizon,
@@ -111,6 +114,8 @@ def start_page(user: User, today: dt.date) -> dict:
         "more_mine": len(mine) > START_LIST,
         "commissioned": commissioned[:START_LIST],
         "more_commissioned": len(commissioned) > START_LIST,
+        "followed": followed[:START_LIST],
+        "more_followed": len(followed) > START_LIST,
         "unread": list(user.notifications.unread()[:5]),
     }
 
@@ -166,6 +171,29 @@ def _process_and_decision(user: User, assignment: Assignment) -> dict:
         "decision_makers": [person for person, s in involved if s.decides],
         "may_decide": any(task_rules.may_answer(t, me) for t in tasks),
     }
+
+
+def return_to_answer(deliveries: list[Delivery]) -> Approval | None:
+    """The return (återremiss) the next delivery answers: the latest delivery's, if it was
+    returned, with who returned it (`deliveries` newest first, their approvals loaded)."""
+    latest = deliveries[0] if deliveries else None
+    if latest is None or latest.status != Delivery.Status.RETURNED:
+        return None
+    return next((a for a in latest.approvals.all() if a.verdict == Approval.Verdict.RETURNED), None)
+
+
+def latest_return(assignment: Assignment) -> Approval | None:
+    """return_to_answer for a page that has not loaded the deliveries (two queries)."""
+    latest = (
+        assignment.deliveries.prefetch_related(
+            Prefetch(
+                "approvals", queryset=Approval.objects.select_related("decision_maker", "acted_by")
+            )
+        )
+        .order_by("-number")
+        .first()
+    )
+    return return_to_answer([latest] if latest else [])
 
 
 def decision_page(user: User, assignment: Assignment) -> dict:
@@ -228,9 +256,11 @@ def assignment_page(user: User, assignment: Assignment, today: dt.date) -> dict:
     ):
         last_updates[update.milestone_id] = update
     for milestone in milestones:
-        milestone.user_may_update = permissions.may_update_milestone(
-            user, assignment, milestone, in_group
-        )
+        # What the person may do to it now, by the rules the services enforce: who
+        # (may_update_milestone) and when (Milestone.statuses_now, Milestone.may_move_due).
+        may_update = permissions.may_update_milestone(user, assignment, milestone, in_group)
+        milestone.offered_statuses = milestone.statuses_now() if may_update else []
+        milestone.offers_due_move = may_update and milestone.may_move_due
         milestone.overdue = milestone.is_overdue(today)
         milestone.last_update = last_updates.get(milestone.pk)
     items = list(assignment.items.order_by("kind", "position", "pk"))
@@ -261,9 +291,11 @@ def assignment_page(user: User, assignment: Assignment, today: dt.date) -> dict:
                 .select_related("actor")
                 .order_by("-occurred_at", "-pk")[:15]
             ),
+            "milestone_actions": any(m.offered_statuses or m.offers_due_move for m in milestones),
             "may_adopt": assignment.state == Assignment.State.DRAFT
             and permissions.can_adopt_assignment(user, assignment),
             "may_submit": is_assignee and any(t.flow_task.name == task_rules.WORK for t in tasks),
+            "return_to_answer": return_to_answer(context["deliveries"]),
             "may_cancel": assignment.is_open and context["user_is_commissioner"],
             "may_edit": permissions.is_registrar(user),
         }

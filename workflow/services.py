@@ -154,6 +154,14 @@ def _locked(milestone: Milestone) -> Milestone:
     return Milestone.objects.select_for_update().select_related("assignment").get(pk=milestone.pk)
 
 
+def _not_while(assignment: Assignment) -> ValidationError:
+    """The refusal when an assignment's milestones may not change now (after the delivery)."""
+    return ValidationError(
+        _("Milstolpar kan bara uppdateras medan uppdraget pågår (nu: %(state)s).")
+        % {"state": assignment.get_state_display()}
+    )
+
+
 def change_milestone_status(
     *, milestone: Milestone, actor, to_status: str, comment: str = ""
 ) -> MilestoneUpdate:
@@ -163,16 +171,13 @@ def change_milestone_status(
         if not permissions.can_update_milestone(actor, milestone):
             raise PermissionDenied(_("Du får inte uppdatera den här milstolpen."))
         assignment = milestone.assignment
-        if assignment.state not in Assignment.WORKING_STATES:
-            raise ValidationError(
-                _("Milstolpar kan bara uppdateras medan uppdraget pågår (nu: %(state)s).")
-                % {"state": assignment.get_state_display()}
-            )
+        if not assignment.milestones_may_change:
+            raise _not_while(assignment)
         if to_status not in Milestone.Status.values:
             raise ValidationError(_("Okänd status."))
         if to_status == milestone.status:
             raise ValidationError(_("Milstolpen har redan den statusen."))
-        if to_status not in milestone.TRANSITIONS[Milestone.Status(milestone.status)]:
+        if to_status not in milestone.statuses_now():
             raise ValidationError(
                 _("En milstolpe som är ”%(from)s” kan inte bli ”%(to)s”.")
                 % {
@@ -215,10 +220,12 @@ def move_milestone_due(*, milestone: Milestone, actor, new_due: dt.date, reason:
         milestone = _locked(milestone)
         if not permissions.can_update_milestone(actor, milestone):
             raise PermissionDenied(_("Du får inte flytta den här milstolpen."))
+        if not milestone.may_move_due:
+            if not milestone.assignment.milestones_may_change:
+                raise _not_while(milestone.assignment)
+            raise ValidationError(_("En avslutad milstolpe kan inte flyttas."))
         if not (reason or "").strip():
             raise ValidationError({"reason": _("Ange varför datumet flyttas.")})
-        if milestone.is_closed:
-            raise ValidationError(_("En avslutad milstolpe kan inte flyttas."))
         if new_due < milestone.start:
             raise ValidationError({"new_due": _("Slutdatum kan inte ligga före startdatum.")})
         old_due = milestone.due

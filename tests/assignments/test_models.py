@@ -191,3 +191,19 @@ def test_overdue_filter_and_loaded_rows_agree():
     by_rows = {a for a in Assignment.mark_overdue(Assignment.objects.all(), today) if a.is_overdue}
     assert by_filter == by_rows == {late_delivery, late_milestone}
     assert delivered not in by_rows and done_milestone not in by_rows
+
+
+def test_a_drafts_milestones_are_never_late_until_it_is_adopted():
+    """Issue 17, 11: a draft's tidplan is not in force, so nothing in it is late."""
+    today = dt.date(2025, 11, 14)
+    draft = AssignmentFactory(state=Assignment.State.DRAFT, delivery_due=dt.date(2025, 11, 1))
+    milestone = MilestoneFactory(assignment=draft, due=dt.date(2025, 11, 13))
+    assert not milestone.is_overdue(today)
+    assert not Assignment.objects.filter(Assignment.overdue_q(today)).exists()
+    assert not Assignment.mark_overdue([draft], today)[0].is_overdue
+
+    draft.state = Assignment.State.ADOPTED
+    draft.save()
+    assert milestone.is_overdue(today)
+    assert set(Assignment.objects.filter(Assignment.overdue_q(today))) == {draft}
+    assert Assignment.mark_overdue([draft], today)[0].is_overdue

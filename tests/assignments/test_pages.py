@@ -219,3 +219,50 @@ def test_portfolio_pages_keep_the_filter(client, db):
     second = client.get(reverse("portfolio"), {"state": "adopted", "page": "2"}).content.decode()
     assert "Sida 2 av 2" in second and "Beslutat uppdrag" not in second
     assert second.count('href="/uppdrag/') == 5  # 55 rows, 50 a page
+
+
+def test_a_drafts_late_milestones_make_nobodys_start_page_say_late(client, db):
+    """Issue 17, 11: neither the assignee nor the commissioner of a draft whose tidplan has
+    dates in the past sees it as late; once adopted, both do."""
+    assignee, commissioner = UserFactory(), UserFactory()
+    draft = AssignmentFactory(
+        state=Assignment.State.DRAFT,
+        assignee=assignee,
+        commissioners=[commissioner],
+        delivery_due=dt.date.today() + dt.timedelta(days=100),
+    )
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    late = MilestoneFactory(assignment=draft, start=yesterday, due=yesterday)
+    for person in (assignee, commissioner):
+        client.force_login(person)
+        page = client.get(reverse("home")).content.decode()
+        assert draft.title in page
+        assert "försenat" not in page and f"#milestone-{late.pk}" not in page
+    client.force_login(assignee)
+    page = client.get(reverse("workflow:assignment", args=[draft.pk])).content.decode()
+    assert "(försenad)" not in page
+    assert f'id="milestone-{late.pk}" class="uppdrag-overdue"' not in page
+
+    Assignment.objects.filter(pk=draft.pk).update(state=Assignment.State.ADOPTED)
+    page = client.get(reverse("workflow:assignment", args=[draft.pk])).content.decode()
+    assert f'id="milestone-{late.pk}" class="uppdrag-overdue"' in page
+    for person in (assignee, commissioner):
+        client.force_login(person)
+        assert "försenat" in client.get(reverse("home")).content.decode()
+
+
+def test_the_readers_start_page_lists_what_she_follows(client, adopted):
+    """Issue 17, 6: Ann-Charlotte is sent RS 2024-05699 "för kännedom": her start page shows
+    it, its state and its next deadline (the earliest open one, here a milestone)."""
+    client.force_login(people("ann-charlotte.jarnstrom"))
+    page = client.get(reverse("home")).content.decode()
+    section = page.split('id="followed-heading"', 1)[1].split("</section>", 1)[0]
+    assert "Uppdrag jag följer" in page
+    assert adopted.title in section and adopted.registration_number in section
+    assert "Fastställd" in section and "för kännedom" in section
+    first = adopted.milestones.order_by("due").first()
+    assert f'Nästa tidpunkt: <time datetime="{first.due.isoformat()}">' in section
+    assert f"</time> – {first.title}" in section
+    # Per is sent it "för kännedom" too, but commissioned it: listed once, there
+    client.force_login(people("per.albertsson"))
+    assert 'id="followed-heading"' not in client.get(reverse("home")).content.decode()

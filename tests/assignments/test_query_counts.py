@@ -109,3 +109,40 @@ def test_assignment_page_queries_do_not_grow_with_milestones(
     assert assignment.milestones.count() == 200
     many = _count(client, url, django_assert_max_num_queries)
     assert many == few
+
+
+def test_a_readers_start_page_queries_do_not_grow_with_what_she_follows(
+    client, person, django_assert_max_num_queries
+):
+    """Issue 17, 6: the assignments a "för kännedom" reader follows, each with its next
+    deadline and its decision, in a fixed number of queries."""
+    from assignments.models import Decision, Delivery
+
+    def follow(n):
+        for i in range(n):
+            assignment = AssignmentFactory(
+                state=Assignment.State.DECIDED if i % 2 else Assignment.State.IN_PROGRESS
+            )
+            MilestoneFactory(assignment=assignment)
+            DistributionFactory(assignment=assignment, person=person)
+            if i % 2:
+                delivery = Delivery.objects.create(
+                    assignment=assignment, number=1, summary="x", submitted_by=assignment.assignee
+                )
+                Decision.objects.create(
+                    assignment=assignment, delivery=delivery, decided_on=dt.date(2025, 12, 3)
+                )
+
+    def count() -> int:
+        client.get(reverse("home"))  # warm per-process caches
+        with django_assert_max_num_queries(MAX_QUERIES) as queries:
+            page = client.get(reverse("home")).content.decode()
+        followed = page.split('id="followed"', 1)[1].split("</ul>", 1)[0]
+        assert followed.count("<li>") == min(Assignment.objects.count(), 25)
+        return len(queries)
+
+    client.force_login(person)
+    follow(5)
+    few = count()
+    follow(195)
+    assert count() == few

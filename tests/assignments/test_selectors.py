@@ -110,3 +110,71 @@ def test_latest_delivery_is_the_highest_number(db):
             submitted_by=assignment.assignee,
         )
     assert selectors.latest_delivery(assignment).number == 3
+
+
+# -- what a person follows from a distribution list (issue 17, 6) ---------------------------------
+
+
+def test_followed_are_the_distribution_lists_assignments_no_other_list_shows(db):
+    from assignments.models import Distribution
+    from tests.factories import DistributionFactory, WorkingGroupMemberFactory
+
+    me = UserFactory()
+    for_information = AssignmentFactory(title="För kännedom")
+    for_execution_only = AssignmentFactory(title="För genomförande")
+    in_my_group = AssignmentFactory(title="I min arbetsgrupp")
+    commissioned = AssignmentFactory(title="Beställt", commissioners=[me])
+    superseded = AssignmentFactory(title="Ersatt", state=Assignment.State.SUPERSEDED)
+    not_listed = AssignmentFactory(title="Inte på listan")
+    WorkingGroupMemberFactory(assignment=in_my_group, person=me)
+    for assignment in (for_information, commissioned, superseded):
+        DistributionFactory(assignment=assignment, person=me)
+    for assignment in (for_execution_only, in_my_group):
+        DistributionFactory(
+            assignment=assignment, person=me, purpose=Distribution.Purpose.EXECUTION
+        )
+    DistributionFactory(assignment=not_listed)
+
+    assert set(selectors.followed_by(me)) == {for_information, for_execution_only}
+    listed_for = {a.title: a.listed_for for a in selectors.first_followed(me, 10)}
+    assert listed_for == {"För kännedom": "För kännedom", "För genomförande": "För genomförande"}
+
+
+def test_a_followed_assignments_next_deadline_and_decision(db, django_assert_num_queries):
+    from assignments.models import Decision
+    from tests.factories import DistributionFactory
+
+    me = UserFactory()
+    due = dt.date(2025, 12, 1)
+    milestone_first = AssignmentFactory(title="Milstolpe först", delivery_due=due)
+    MilestoneFactory(
+        assignment=milestone_first, title="Klar", due=dt.date(2025, 9, 1), status="done"
+    )
+    MilestoneFactory(assignment=milestone_first, title="Seminarier", due=dt.date(2025, 10, 31))
+    MilestoneFactory(assignment=milestone_first, title="Senare", due=dt.date(2025, 11, 30))
+    delivery_first = AssignmentFactory(title="Leverans först", delivery_due=due)
+    MilestoneFactory(assignment=delivery_first, due=dt.date(2026, 3, 31))
+    decided = AssignmentFactory(title="Beslutat", state=Assignment.State.DECIDED)
+    MilestoneFactory(assignment=decided, due=dt.date(2025, 10, 31))
+    delivery = Delivery.objects.create(
+        assignment=decided, number=1, summary="Slutrapport", submitted_by=decided.assignee
+    )
+    Decision.objects.create(
+        assignment=decided,
+        delivery=delivery,
+        decided_on=dt.date(2025, 12, 3),
+        paragraph_reference="§ 12",
+    )
+    for assignment in (milestone_first, delivery_first, decided):
+        DistributionFactory(assignment=assignment, person=me)
+
+    rows = {a.title: a for a in selectors.first_followed(me, 10)}
+    assert rows["Milstolpe först"].next_deadline == selectors.Deadline(
+        "Seminarier", dt.date(2025, 10, 31)
+    )
+    assert rows["Leverans först"].next_deadline == selectors.Deadline("Slutleverans", due)
+    assert rows["Beslutat"].next_deadline is None  # nothing more is due
+    decision = rows["Beslutat"].decision
+    assert (decision.decided_on, decision.paragraph_reference) == (dt.date(2025, 12, 3), "§ 12")
+    with django_assert_num_queries(0), pytest.raises(Decision.DoesNotExist):
+        rows["Milstolpe först"].decision  # noqa: B018 (loaded as none, not asked again)

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 
 from assignments.models import User
 from reminders.models import Reminder, ReminderPolicy
@@ -163,3 +164,33 @@ def test_deadlines_passed_before_registration_get_no_reminders(seed004, clock):
     assert compilation.due >= registered
     assert planned(seed004, milestone=compilation, kind="overdue").exists()
     assert planned(seed004, milestone=compilation, kind="escalation").exists()
+
+
+def test_a_draft_with_dates_in_the_past_reminds_nobody_of_anything(db):
+    """Issue 17, 11: a draft's deadlines are not in force: no reminder, no escalation, no
+    digest line, however late its dates are."""
+    from django.core.management import call_command
+
+    from reminders.services import replan_assignment
+    from tests.factories import AssignmentFactory, DistributionFactory, MilestoneFactory
+
+    day = dt.date(2025, 12, 3)  # a Wednesday
+    assignee, commissioner, reader = (User.objects.create(username=n) for n in "abc")
+    draft = AssignmentFactory(
+        state="draft",
+        assignee=assignee,
+        commissioners=[commissioner],
+        decision_makers=[commissioner],
+        delivery_due=day - dt.timedelta(days=20),
+        # registered before its dates, so only its being a draft keeps the reminders away
+        created_at=dt.datetime(2025, 9, 1, 8, tzinfo=dt.UTC),
+    )
+    DistributionFactory(assignment=draft, person=reader, purpose="information")
+    MilestoneFactory(
+        assignment=draft, start=day - dt.timedelta(days=60), due=day - dt.timedelta(days=30)
+    )
+    with time_machine.travel(dt.datetime(2025, 12, 3, 6, tzinfo=dt.UTC), tick=False):
+        replan_assignment(draft)
+        assert plan_digests(day) == 0
+        call_command("reminders_sweep", "--inline", verbosity=0)
+    assert not Reminder.objects.exists()

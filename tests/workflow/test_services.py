@@ -189,6 +189,51 @@ def test_moving_a_due_date_needs_a_reason_and_is_logged(seed004, people):
     assert entry.reason == "Seminarier flyttade"
 
 
+def test_after_the_final_delivery_no_milestone_changes_until_a_return(seed004, people):
+    """The rule the assignment page asks (Milestone.statuses_now, Milestone.may_move_due) is
+    the rule the services enforce: nothing after the delivery, everything again after a
+    return."""
+    services.adopt_assignment(assignment=seed004, actor=people.anders_kullbratt)
+    milestone = Milestone.objects.select_related("assignment").get(
+        assignment=seed004, kind="compilation"
+    )
+    assert milestone.statuses_now() and milestone.may_move_due
+    delivery = services.submit_delivery(
+        assignment=seed004, actor=people.jan_strang, summary="Förslag"
+    )
+    milestone = Milestone.objects.select_related("assignment").get(pk=milestone.pk)
+    audited = AuditEntry.objects.count()
+    assert (milestone.statuses_now(), milestone.may_move_due) == ([], False)
+    with pytest.raises(ValidationError, match="bara uppdateras medan uppdraget pågår"):
+        change_milestone_status(milestone=milestone, actor=people.jan_strang, to_status="done")
+    with pytest.raises(ValidationError, match="bara uppdateras medan uppdraget pågår"):
+        move_milestone_due(
+            milestone=milestone,
+            actor=people.jan_strang,
+            new_due=dt.date(2025, 12, 12),
+            reason="Sent",
+        )
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.due) == ("planned", dt.date(2025, 11, 30))
+    assert AuditEntry.objects.count() == audited
+
+    services.return_delivery(delivery=delivery, decided_by=people.per_albertsson, comment="Mer")
+    milestone = Milestone.objects.select_related("assignment").get(pk=milestone.pk)
+    assert "done" in milestone.statuses_now() and milestone.may_move_due
+    move_milestone_due(
+        milestone=milestone, actor=people.jan_strang, new_due=dt.date(2025, 12, 12), reason="Sent"
+    )
+
+
+def test_a_drafts_milestones_change_only_once_it_is_adopted(seed004, people):
+    milestone = seed004.milestones.get(kind="compilation")
+    assert (milestone.statuses_now(), milestone.may_move_due) == ([], False)
+    with pytest.raises(ValidationError):
+        move_milestone_due(
+            milestone=milestone, actor=people.jan_strang, new_due=dt.date(2025, 12, 12), reason="x"
+        )
+
+
 def test_cancel_needs_a_commissioner_and_a_reason_and_closes_everything(seed004, people):
     services.adopt_assignment(assignment=seed004, actor=people.anders_kullbratt)
     with pytest.raises(PermissionDenied):

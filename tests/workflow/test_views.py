@@ -221,3 +221,154 @@ def test_approval_task_from_the_inbox_opens_the_decision_page(client, adopted, p
     assert response["Location"] == reverse("workflow:decision", args=[adopted.pk])
     page = client.get(response["Location"]).content.decode()
     assert 'id="approve"' in page and "Förslag" in page
+
+
+def test_after_the_final_delivery_the_page_offers_no_milestone_action(client, adopted, people):
+    """Issue 17, 2: the status buttons and the due-date forms answered 400 after delivery."""
+    login(client, people.jan_strang)
+    milestone = adopted.milestones.get(kind="compilation")
+    status_url = reverse("workflow:milestone_status", args=[adopted.pk, milestone.pk])
+    due_url = reverse("workflow:milestone_due", args=[adopted.pk, milestone.pk])
+    page = client.get(reverse("workflow:assignment", args=[adopted.pk])).content.decode()
+    assert status_url in page and due_url in page and "Uppdatera" in page
+
+    services.submit_delivery(assignment=adopted, actor=people.jan_strang, summary="Förslag")
+    page = client.get(reverse("workflow:assignment", args=[adopted.pk])).content.decode()
+    assert "/milestones/" not in page
+    assert "Flytta slutdatum" not in page
+    assert "Uppdatera" not in page  # no column of dashes
+    # and a request made anyway is refused, in Swedish, nothing changed
+    response = client.post(due_url, {"new_due": "2025-12-12", "reason": "Sent"})
+    assert response.status_code == 400
+    assert "bara uppdateras medan uppdraget pågår" in response.content.decode()
+    milestone.refresh_from_db()
+    assert str(milestone.due) == "2025-11-30"
+
+
+def test_a_working_group_member_is_offered_only_the_milestones_they_answer_for(
+    client, adopted, people
+):
+    erica = people.erica_sandberg
+    mine = adopted.milestones.get(kind="compilation")
+    mine.responsible = erica
+    mine.save()
+    login(client, erica)
+    page = client.get(reverse("workflow:assignment", args=[adopted.pk])).content.decode()
+    offered = {m.pk for m in adopted.milestones.all() if f"/milestones/{m.pk}/status/" in page}
+    assert offered == {mine.pk}
+
+
+# -- a refused form comes back as sent (issue 17, 5) -----------------------------------------------
+
+
+def test_a_refused_due_date_move_comes_back_as_typed_at_its_form(client, adopted, people):
+    login(client, people.jan_strang)
+    milestone = adopted.milestones.get(kind="compilation")
+    url = reverse("workflow:milestone_due", args=[adopted.pk, milestone.pk])
+    response = client.post(url, {"new_due": "2025-10-15", "reason": "Seminarierna flyttas"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    field = f"due-{milestone.pk}-new_due"
+    assert 'value="2025-10-15"' in page and 'value="Seminarierna flyttas"' in page
+    assert f'aria-describedby="{field}_error"' in page and f'id="{field}_error"' in page
+    assert "Slutdatum kan inte ligga före startdatum." in page.split(f'id="{field}_error"')[1]
+    assert "<details open>" in page  # the move's form, shown
+    date_input = page.split(f'id="{field}"', 1)[0].rsplit("<input", 1)[1]
+    assert "autofocus" in date_input and 'aria-invalid="true"' in date_input
+    assert f'action="{url}#milestone-{milestone.pk}"' in page  # back at the form
+    # the page names its own address, which the language switch returns to
+    own = reverse("workflow:assignment", args=[adopted.pk])
+    assert f'<link rel="canonical" href="{own}">' in page
+    assert f'name="next" value="{own}"' in page
+    assert 'id="errors"' in page.split(f'id="milestone-{milestone.pk}"')[1]  # at the form
+    milestone.refresh_from_db()
+    assert str(milestone.due) == "2025-11-30"
+
+    response = client.post(url, {"new_due": "2025-12-12", "reason": " "})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'value="2025-12-12"' in page
+    assert "Ange varför datumet flyttas." in page.split(f'id="due-{milestone.pk}-reason_error"')[1]
+
+
+def test_a_refused_status_change_keeps_the_comment(client, adopted, people):
+    login(client, people.jan_strang)
+    milestone = adopted.milestones.get(kind="compilation")
+    services.change_milestone_status(milestone=milestone, actor=people.jan_strang, to_status="done")
+    url = reverse("workflow:milestone_status", args=[adopted.pk, milestone.pk])
+    response = client.post(url, {"to_status": "at_risk", "comment": "Remissen dröjer"})
+    assert response.status_code == 400
+    row = response.content.decode().split(f'id="milestone-{milestone.pk}"')[1].split("</tr>")[0]
+    assert 'value="Remissen dröjer"' in row
+    assert "En milstolpe som är ”Klar” kan inte bli ”I riskzonen”." in row
+    assert 'id="errors" tabindex="-1" autofocus' in row  # no field in error: the summary
+
+
+def test_a_refused_delivery_asks_for_the_file_again_whoever_refused_it(
+    client, adopted, people, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests import documents
+
+    settings.MEDIA_ROOT = tmp_path
+    adopted.decision_makers.clear()  # the service refuses: nobody to decide
+    login(client, people.jan_strang)
+    pdf = SimpleUploadedFile("Slutrapport.pdf", documents.pdf(), "application/pdf")
+    response = client.post(
+        reverse("workflow:submit", args=[adopted.pk]), {"summary": "Förslag", "document": pdf}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Uppdraget saknar beslutsfattare." in page.split('id="deliver"')[1]
+    assert "Välj filen igen" in page.split('id="id_document_error"')[1]
+    assert "\nFörslag</textarea>" in page
+    assert not adopted.deliveries.exists()
+
+
+def test_after_a_return_the_new_version_starts_from_the_last_under_the_return(
+    client, adopted, people
+):
+    delivery = services.submit_delivery(
+        assignment=adopted, actor=people.jan_strang, summary="Förslag, version 1"
+    )
+    services.return_delivery(
+        delivery=delivery, decided_by=people.per_albertsson, comment="Komplettera med kostnader."
+    )
+    login(client, people.jan_strang)
+    page = client.get(reverse("workflow:assignment", args=[adopted.pk])).content.decode()
+    deliver = page.split('id="deliver"')[1]
+    note, form = deliver.split("<form", 1)
+    assert "Version 1 återremitterades av Per Albertsson" in note
+    assert "Komplettera med kostnader." in note
+    assert "\nFörslag, version 1</textarea>" in form
+    assert "Lämna en ny version av slutleveransen" in form
+
+
+def test_a_refused_return_shows_its_error_beside_the_comment(client, adopted, people):
+    services.submit_delivery(assignment=adopted, actor=people.jan_strang, summary="Förslag")
+    login(client, people.per_albertsson)
+    response = client.post(reverse("workflow:return", args=[adopted.pk]), {"comment": " "})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'aria-describedby="id_comment_error"' in page
+    assert "Skriv varför leveransen återremitteras." in page.split('id="id_comment_error"')[1]
+    own = reverse("workflow:decision", args=[adopted.pk])
+    assert f'<link rel="canonical" href="{own}">' in page
+
+
+def test_the_inbox_task_page_also_starts_a_new_version_from_the_last(client, adopted, people):
+    delivery = services.submit_delivery(
+        assignment=adopted, actor=people.jan_strang, summary="Förslag, version 1"
+    )
+    services.return_delivery(
+        delivery=delivery, decided_by=people.per_albertsson, comment="Komplettera med kostnader."
+    )
+    login(client, people.jan_strang)
+    task = services.open_tasks(adopted).get()
+    url = reverse("uppdrag:assignment:work:execute", args=[task.process_id, task.pk])
+    page = client.get(url).content.decode()
+    note, form = page.split('id="return-to-answer"')[1].split("<form", 1)
+    assert "Version 1 återremitterades av Per Albertsson" in note
+    assert "Komplettera med kostnader." in note
+    assert "\nFörslag, version 1</textarea>" in form

@@ -6,12 +6,16 @@ see answers 404, an action they may not take 403; a refused form shows the page 
 Swedish errors and what was typed, nothing saved.
 """
 
+from dataclasses import dataclass
+
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -30,41 +34,102 @@ def visible_assignment(request, pk, *related: str) -> Assignment:
         raise Http404 from None
 
 
+@dataclass(frozen=True)
+class Refused:
+    """A form the page shows again, as it was sent, with its errors: which of the page's forms
+    (`slot`: "delivery", "adopt", "cancel", "status-<milestone>", "due-<milestone>",
+    "reassign-<task>") and the bound form."""
+
+    slot: str
+    form: django_forms.Form
+
+
+def _forms_of_the_page(context: dict, refused: Refused | None) -> bool:
+    """Put a form on the page for everything it offers the person (each milestone's status and
+    due date, each task to hand on, the delivery, the adoption, the cancellation): the refused
+    one as it was sent, the others fresh. Whether the refused one is among them."""
+
+    def form(slot: str, make):
+        return refused.form if refused and refused.slot == slot else make()
+
+    offered = set()
+    for m in context["milestones"]:
+        if m.offered_statuses:
+            m.status_form = form(f"status-{m.pk}", lambda m=m: forms.MilestoneStatusForm.of(m))
+            offered.add(f"status-{m.pk}")
+        if m.offers_due_move:
+            m.due_form = form(f"due-{m.pk}", lambda m=m: forms.MilestoneDueForm.of(m))
+            offered.add(f"due-{m.pk}")
+    for task in context["tasks"]:
+        if task.may_hand_on and task.stand_ins:
+            slot = f"reassign-{task.pk}"
+            task.reassign_form = form(slot, lambda task=task: forms.ReassignForm.of(task))
+            # offered: the people the rule lets this person hand the task to
+            task.reassign_form.fields["new_owner"].choices = [(p.pk, p) for p in task.stand_ins]
+            offered.add(slot)
+    # After a return (återremiss) the next version starts from the previous one's summary.
+    answered = context["return_to_answer"]
+    initial = {"summary": answered.delivery.summary} if answered else None
+    context["delivery_form"] = form("delivery", lambda: forms.DeliveryForm(initial=initial))
+    context["adopt_form"] = form("adopt", lambda: forms.OptionalReasonForm(auto_id="adopt-%s"))
+    context["cancel_form"] = form("cancel", lambda: forms.ReasonForm(auto_id="cancel-%s"))
+    context["version_form"] = form(
+        "version", lambda: forms.NewVersionForm(assignment=context["assignment"])
+    )
+    offered |= {
+        slot
+        for slot, shown in [
+            ("delivery", context["may_submit"]),
+            ("adopt", context["may_adopt"]),
+            ("cancel", context["may_cancel"]),
+            ("version", context["may_make_new_version"]),
+        ]
+        if shown
+    }
+    return refused is not None and refused.slot in offered
+
+
 @transaction.non_atomic_requests  # reads only: no BEGIN and COMMIT around its queries
 @login_required
-def process_page(request, pk, errors=None, status=200, delivery_form=None, version_form=None):
+def process_page(request, pk, errors=None, status=200, refused: Refused | None = None):
     """The assignment page: the whole uppdragshandling, its timeline and its process.
-    After a refused delivery (or new version) it shows that form again, bound, so nothing
-    typed is lost."""
+
+    A refused form comes back as it was sent, its errors beside its fields and summed up at
+    the form (errors of no form shown, at the top); the page is answered at the address the
+    form was posted to, names its own (canonical_path) and the form's anchor brings the
+    browser back to the form."""
     assignment = visible_assignment(
         request, pk, "issuing_unit", "assignee", "project_lead", "supersedes", "decision"
     )
     context = selectors.assignment_page(request.user, assignment, timezone.localdate())
+    at_its_form = _forms_of_the_page(context, refused)
     context.update(
         {
             "page_title": f"{assignment.registration_number} {assignment.title}",
-            "errors": errors or [],
-            "due_form": forms.MilestoneDueForm(),
-            "delivery_form": delivery_form or forms.DeliveryForm(),
-            "reason_form": forms.ReasonForm(),
+            "errors": [] if at_its_form else errors or [],
+            "canonical_path": reverse("workflow:assignment", args=[assignment.pk])
+            if request.method == "POST"
+            else None,
             "may_edit_draft": permissions.may_edit_draft(request.user, assignment),
-            "version_form": version_form or forms.NewVersionForm(assignment=assignment),
         }
     )
     return render(request, "workflow/process.html", context, status=status)
 
 
-def act(request, assignment, action, page=None, **page_context):
+def act(request, assignment, action, page=None, *, refused: Refused | None = None):
     """Run a service; its Swedish errors show the page again (`page`, the assignment page
-    unless given), nothing saved: 400 for bad input, 403 for an act the person may not take."""
+    unless given), nothing saved: 400 for bad input, 403 for an act the person may not take.
+    With `refused`, the form comes back as sent, the service's errors on it."""
     page = page or process_page
     try:
         action()
     except ValidationError as error:
-        return page(request, assignment.pk, errors=error.messages, status=400, **page_context)
+        if refused is not None:
+            keep_on_form(refused.form, error)
+        return page(request, assignment.pk, errors=error.messages, status=400, refused=refused)
     except PermissionDenied as error:
         errors = [str(error) or _("Du får inte göra det här.")]
-        return page(request, assignment.pk, errors=errors, status=403, **page_context)
+        return page(request, assignment.pk, errors=errors, status=403)
     messages.success(request, _("Sparat."))
     default = links.process_url(assignment.pk, absolute=False)
     return HttpResponseRedirect(links.next_url(request, default))
@@ -82,6 +147,25 @@ def cleaned(form) -> dict:
     return form.cleaned_data
 
 
+def keep_on_form(form, error: ValidationError) -> None:
+    """Put a refusal on the form it answers: a service's errors beside the fields they name
+    (the others on the form as a whole), the form's own errors are there already. Focus goes
+    to the first field in error (or to the form's summary of errors)."""
+    if form.is_valid():
+        by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+        for field, errors in by_field.items():
+            form.add_error(field if field in form.fields else None, errors)
+    if hasattr(form, "note_lost_files"):
+        form.note_lost_files()
+    first = next(
+        (name for name in form.fields if name in form.errors and not form[name].is_hidden), None
+    )
+    if first:
+        form.fields[first].widget.attrs["autofocus"] = True
+    else:
+        form.focus_summary = True
+
+
 def _milestone_to_update(request, pk, milestone_pk):
     """The assignment and its milestone, if the user may update that milestone (else 403)."""
     assignment = visible_assignment(request, pk)
@@ -95,9 +179,10 @@ def _milestone_to_update(request, pk, milestone_pk):
 @login_required
 def milestone_status(request, pk, milestone_pk):
     assignment, milestone = _milestone_to_update(request, pk, milestone_pk)
+    form = forms.MilestoneStatusForm.of(milestone, request.POST)
 
     def action():
-        data = cleaned(forms.MilestoneStatusForm(request.POST))
+        data = cleaned(form)
         services.change_milestone_status(
             milestone=milestone,
             actor=request.user,
@@ -105,33 +190,35 @@ def milestone_status(request, pk, milestone_pk):
             comment=data["comment"],
         )
 
-    return act(request, assignment, action)
+    return act(request, assignment, action, refused=Refused(f"status-{milestone.pk}", form))
 
 
 @require_POST
 @login_required
 def milestone_due(request, pk, milestone_pk):
     assignment, milestone = _milestone_to_update(request, pk, milestone_pk)
+    form = forms.MilestoneDueForm.of(milestone, request.POST)
 
     def action():
-        data = cleaned(forms.MilestoneDueForm(request.POST))
+        data = cleaned(form)
         services.move_milestone_due(
             milestone=milestone, actor=request.user, new_due=data["new_due"], reason=data["reason"]
         )
 
-    return act(request, assignment, action)
+    return act(request, assignment, action, refused=Refused(f"due-{milestone.pk}", form))
 
 
 @require_POST
 @login_required
 def adopt(request, pk):
     assignment = visible_assignment(request, pk)
+    form = forms.OptionalReasonForm(request.POST, auto_id="adopt-%s")
 
     def action():
-        data = cleaned(forms.OptionalReasonForm(request.POST))
+        data = cleaned(form)
         services.adopt_assignment(assignment=assignment, actor=request.user, reason=data["reason"])
 
-    return act(request, assignment, action)
+    return act(request, assignment, action, refused=Refused("adopt", form))
 
 
 @require_POST
@@ -151,7 +238,7 @@ def submit(request, pk):
             document=data["document"],
         )
 
-    return act(request, assignment, action, delivery_form=form)
+    return act(request, assignment, action, refused=Refused("delivery", form))
 
 
 @require_POST
@@ -160,29 +247,30 @@ def cancel(request, pk):
     assignment = visible_assignment(request, pk)
     if not permissions.can_cancel_assignment(request.user, assignment):
         raise PermissionDenied
+    form = forms.ReasonForm(request.POST, auto_id="cancel-%s")
 
     def action():
-        data = cleaned(forms.ReasonForm(request.POST))
+        data = cleaned(form)
         services.cancel_assignment(assignment=assignment, actor=request.user, reason=data["reason"])
 
-    return act(request, assignment, action)
+    return act(request, assignment, action, refused=Refused("cancel", form))
 
 
 @require_POST
 @login_required
 def reassign(request, pk):
     assignment = visible_assignment(request, pk)
+    task_id = request.POST.get("task")
+    form = forms.ReassignForm(request.POST, auto_id=f"reassign-{task_id}-%s")
 
     def action():
-        task = services.task_to_hand_on(
-            assignment=assignment, actor=request.user, task_id=request.POST.get("task")
-        )
-        data = cleaned(forms.ReassignForm(request.POST))
+        task = services.task_to_hand_on(assignment=assignment, actor=request.user, task_id=task_id)
+        data = cleaned(form)
         services.reassign_task(
             task=task, actor=request.user, new_owner=data["new_owner"], reason=data["reason"]
         )
 
-    return act(request, assignment, action)
+    return act(request, assignment, action, refused=Refused(f"reassign-{task_id}", form))
 
 
 @require_safe

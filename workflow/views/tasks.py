@@ -7,13 +7,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
 from assignments import links
 from assignments.models import Assignment
 
-from .. import forms, services
+from .. import forms, selectors, services
 
 
 @method_decorator(login_required, name="dispatch")
@@ -54,6 +55,19 @@ class AdoptTaskView(_TaskFormView):
 
 class SubmitDeliveryTaskView(_TaskFormView):
     form_class = forms.DeliveryForm
+
+    @cached_property
+    def return_to_answer(self):
+        """After a return (återremiss): what the next version answers, shown above the form,
+        which starts from the previous version's summary."""
+        return selectors.latest_return(self.assignment)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(return_to_answer=self.return_to_answer, **kwargs)
+
+    def get_initial(self):
+        answered = self.return_to_answer
+        return {"summary": answered.delivery.summary} if answered else {}
 
     def perform(self, data):
         services.submit_delivery(

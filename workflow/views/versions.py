@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from assignments import permissions, version_diff
 
 from .. import forms, selectors, services
-from .assignment import cleaned, process_page, visible_assignment
+from .assignment import Refused, cleaned, process_page, visible_assignment
 
 
 @require_POST
@@ -24,6 +24,7 @@ def new_version(request, pk):
     if not permissions.can_supersede_assignment(request.user, assignment):
         raise PermissionDenied
     form = forms.NewVersionForm(request.POST, assignment=assignment)
+    refused = Refused("version", form)
     try:
         data = cleaned(form)
         draft = services.draft_new_version(
@@ -34,11 +35,11 @@ def new_version(request, pk):
         )
     except ValidationError as error:
         return process_page(
-            request, assignment.pk, errors=error.messages, status=400, version_form=form
+            request, assignment.pk, errors=error.messages, status=400, refused=refused
         )
     except PermissionDenied as error:
         errors = [str(error) or _("Du får inte göra det här.")]
-        return process_page(request, assignment.pk, errors=errors, status=403, version_form=form)
+        return process_page(request, assignment.pk, errors=errors, status=403, refused=refused)
     messages.success(
         request,
         _(

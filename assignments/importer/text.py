@@ -33,6 +33,11 @@ PAGE_NUMBER = re.compile(
     r"^(?:(?:sida|sid|s\.|page)\s*)?[-–]?\s*\d{1,3}\s*[-–]?\s*(?:(?:av|/|of)\s*\d{1,3}|\(\d{1,3}\))?$",
     re.I,
 )
+# A page's foot or head that ends in its page number ("Dnr RS 2024-05699   Sida 1 av 3"): furniture
+# even when the document has a single page, where no repetition gives it away.
+PAGE_FOOT = re.compile(
+    r"(?:^|\s)(?:sida|sid\.?|page)\s*\d{1,3}(?:\s*(?:av|/|of)\s*\d{1,3})?$", re.I
+)
 # A PDF line's words further apart than this many character widths are table cells.
 CELL_GAP_CHARS = 2.5
 # A vertical gap between two PDF lines larger than this share of a line's height is a
@@ -225,10 +230,15 @@ def drop_page_furniture(pages: list[list[str]]) -> list[str]:
     furniture = {key for key, count in counts.items() if count >= needed}
     lines: list[str] = []
     for page, keys in zip(pages, edges, strict=True):
+        filled = [line for line in page if line.strip()]
+        numbered = {
+            line for line in filled[:EDGE_LINES] + filled[-EDGE_LINES:] if PAGE_FOOT.search(line)
+        }
         kept = [
             line
             for line in page
-            if not (_furniture_key(line) in keys and _furniture_key(line) in furniture)
+            if line not in numbered
+            and not (_furniture_key(line) in keys and _furniture_key(line) in furniture)
         ]
         # The gap above a page's foot is no paragraph break: text goes on on the next page.
         while kept and not kept[-1].strip():

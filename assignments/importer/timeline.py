@@ -42,6 +42,9 @@ KINDS = [
 ]
 
 
+FINAL_DELIVERY_LABEL = re.compile(r"^\W*slutleverans(?:en)?\s+senast\s*:?\s*$", re.I)
+
+
 def _row(text: str, year_hint: int | None) -> tuple[str, Period] | None:
     """An activity and its period: "Activity<TAB>Period" (a table row, or several spaces), or
     a line that ends in a period ("… metod. Juni – aug 2025")."""
@@ -114,6 +117,8 @@ def read_timeline(document: ParsedDocument, layout: Layout) -> None:
             in_table = True
             continue
         row = _row(text[2:] if text.startswith("- ") else text, year_hint)
+        if row is not None and FINAL_DELIVERY_LABEL.search(row[0]):
+            row = None  # "Slutleverans senast: 2026-12-01" is the deadline, not an activity
         if row is not None and row[0]:
             title, period = row
             previous = document.milestones[-1].period if document.milestones else None

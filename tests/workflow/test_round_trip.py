@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from assignments import export_docx, export_document, export_pdf
+from assignments import export_document, export_docx, export_pdf
 from assignments.importer import read_document
 from assignments.models import Assignment, Distribution
 

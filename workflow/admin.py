@@ -74,10 +74,7 @@ class MilestoneInline(NoDeleteInline, admin.TabularInline):
     form = MilestoneInlineForm
     fields = ("kind", "title", "period_label", "start", "due", "responsible", "status")
     autocomplete_fields = ("responsible",)
-    show_change_link = True
-
-    class Media:
-        css = {"all": ["uppdrag/admin.css"]}
+    show_change_link = True  # its narrow widgets: uppdrag/admin.css, on every admin page
 
     def get_readonly_fields(self, request, obj=None):
         return ("status",) if is_draft(obj) else ("start", "due", "status")

@@ -120,3 +120,61 @@ def assert_accessible(page, label: str) -> None:
         WCAG_TAGS,
     )
     assert violations == [], f"{label}: " + json.dumps(violations, indent=1, ensure_ascii=False)
+
+
+# Runs in every document before its own scripts; the browser reports here each inline script,
+# style or resource the policy blocked, whether or not it also logs it.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+    window.reportCspViolation(
+        `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} `
+        + `(${event.sourceFile || document.location.pathname}:${event.lineNumber})`
+    );
+});
+"""
+
+
+class Console:
+    """One person's browser context and what its pages said: CSP violations and errors."""
+
+    def __init__(self, page):
+        self.page = page
+        self.violations: list[str] = []
+        self.errors: list[str] = []
+        self.walked: list[str] = []
+        page.context.expose_binding("reportCspViolation", self._violation)
+        page.context.add_init_script(CSP_LISTENER)
+        page.context.on("page", self._watch)
+        self._watch(page)
+
+    def _violation(self, source, text: str) -> None:
+        self.violations.append(f"{source['page'].url}: {text}")
+
+    def _watch(self, page) -> None:
+        def console(message) -> None:
+            where = f"{page.url}: [{message.type}] {message.text}"
+            if "Content Security Policy" in message.text:
+                self.violations.append(where)
+            elif message.type == "error":
+                self.errors.append(where)
+
+        page.on("console", console)
+        page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
+
+    def _visit(self, page, site, path: str) -> None:
+        response = page.goto(site.url(path))
+        assert response is not None and response.ok, f"{path}: {response and response.status}"
+        assert "content-security-policy" in response.headers, f"{path}: no policy"
+        # one animation frame: the page's own scripts (viewflow's components) have run
+        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => done()))")
+        self.walked.append(path)
+
+    def walk(self, site, paths: list[str]) -> None:
+        for path in paths:
+            self._visit(self.page, site, path)
+
+    def open_alone(self, site, path: str) -> None:
+        """A document opened in a tab of its own, as the flow chart (an SVG image) is."""
+        tab = self.page.context.new_page()
+        self._visit(tab, site, path)
+        tab.close()

@@ -158,7 +158,7 @@ def test_the_archive_has_the_menus_name(client, adopted, people, language, name,
     anders.save(update_fields=["language"])
     client.force_login(anders)
     html = client.get(reverse("uppdrag:assignment:archive")).content.decode()
-    menu = html[html.index('class="mdc-list uppdrag-nav"') :]
+    menu = html[html.index('class="uppdrag-nav"') :]
     assert name in menu[: menu.index("</ul>")]
     heading = re.search(r'<h1 class="vf-card__title">(.*?)</h1>', html, re.S).group(1)
     assert heading.strip() == name

@@ -300,22 +300,9 @@ def registration_values(assignment: Assignment) -> tuple[dict, dict]:
     """A draft as the "Nytt uppdrag" forms' initial values and rows (with their ids)."""
     from .contacts import person_label
     from .models import AssignmentItem, Distribution
+    from .registration import TEXT_FIELDS
 
-    fields = [
-        "registration_number",
-        "document_date",
-        "title",
-        "description",
-        "purpose",
-        "working_group_note",
-        "communication",
-        "schedule_note",
-        "delivery_due",
-        "costs_and_financing",
-        "decision_form",
-        "decision_makers_label",
-    ]
-    initial = {name: getattr(assignment, name) for name in fields}
+    initial = {name: getattr(assignment, name) for name in TEXT_FIELDS}
     initial["issuing_unit"] = assignment.issuing_unit.name
     initial["assignee"] = person_label(assignment.assignee)
     initial["project_lead"] = (

@@ -225,7 +225,7 @@ def compose_bundle(reminders: Sequence[Reminder]) -> Message:
         listed = sorted(
             entries,
             key=lambda e: (
-                _URGENCY.index(e.reminder.kind),
+                _URGENCY.index(e.reminder.kind) if e.reminder.kind in _URGENCY else len(_URGENCY),
                 e.reminder.due_date or dt.date.min,
                 e.reminder.pk,
             ),

@@ -162,7 +162,7 @@ class Reminder(models.Model):
     # The mail this row goes out in: the token of the claim that first took it. The rows of
     # one recipient with the same bundle are one mail, on every attempt, so a resend after a
     # crash is the mail that was sent before, not one with rows added (see dispatch.py).
-    bundle = models.UUIDField(null=True, blank=True, editable=False)
+    bundle = models.UUIDField(_("utskick"), null=True, blank=True, editable=False)
     lease_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
     in_app_at = models.DateTimeField(_("visad i appen"), null=True, blank=True)

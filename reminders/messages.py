@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from assignments.links import process_url
 
+from . import calendar
 from .models import Reminder
 
 
@@ -106,7 +107,10 @@ def _subject(reminder: Reminder, today: dt.date) -> str:
         }
     subject = _SUBJECTS[reminder.kind]
     if reminder.kind == Reminder.Kind.DUE_DAY and reminder.due_date != today:
-        subject = _DUE_AFTER_TODAY
+        # "today" only when it is so: a due-day reminder that goes out late (a relay down over
+        # the weekend) states the date, as a reminder before it does.
+        on_the_day = calendar.working_day_on_or_before(reminder.due_date) == today
+        subject = _DUE_AFTER_TODAY if on_the_day else _SUBJECTS[Reminder.Kind.BEFORE_DUE]
     values = {
         "what": _what(reminder),
         "dnr": reminder.assignment.registration_number,
@@ -211,10 +215,27 @@ _URGENCY = [
 ]
 
 
+def _urgency(entry: Entry) -> tuple:
+    kind = entry.reminder.kind
+    rank = _URGENCY.index(kind) if kind in _URGENCY else len(_URGENCY)
+    return (rank, entry.reminder.due_date or dt.date.min, entry.reminder.pk)
+
+
+def _one_per_deadline(entries: Sequence[Entry]) -> list[Entry]:
+    """The most urgent entry of each deadline, most urgent first: reminders of one deadline
+    that fall due together (after an outage, the ten- and three-day ones and the due day's)
+    are one line, as they are one event in the calendar."""
+    first: dict[str, Entry] = {}
+    for entry in sorted(entries, key=_urgency):
+        first.setdefault(entry.reminder.subject_key, entry)
+    return list(first.values())
+
+
 def compose_bundle(reminders: Sequence[Reminder]) -> Message:
-    """One message for reminders of one recipient that go out together: each deadline listed
-    with its own subject, link and date, and one calendar event per deadline. A bundle of one
-    is that reminder's own message."""
+    """One message for reminders of one recipient that go out together: each deadline once,
+    most urgent first, under its assignment, with its own subject and link, and one calendar
+    event per deadline. `entries` holds one entry per reminder (the app shows each). A bundle
+    of one deadline is that deadline's own message."""
     if len(reminders) == 1:
         return compose(reminders[0])
     recipient = reminders[0].recipient
@@ -222,29 +243,32 @@ def compose_bundle(reminders: Sequence[Reminder]) -> Message:
     today = timezone.localdate()
     with translation.override(language):
         entries = [_entry(reminder, today) for reminder in reminders]
-        listed = sorted(
-            entries,
-            key=lambda e: (
-                _URGENCY.index(e.reminder.kind) if e.reminder.kind in _URGENCY else len(_URGENCY),
-                e.reminder.due_date or dt.date.min,
-                e.reminder.pk,
-            ),
-        )
-        numbers = {e.reminder.assignment.registration_number for e in entries}
-        count = len(entries)
-        if len(numbers) == 1:
+        listed = _one_per_deadline(entries)
+        if len(listed) == 1:
+            message = compose(listed[0].reminder)
+            message.entries = entries
+            return message
+        sections: dict[int, tuple] = {}  # assignment: its entries, numbered through the mail
+        for entry in listed:
+            assignment = entry.reminder.assignment
+            sections.setdefault(assignment.pk, (assignment, []))[1].append(entry)
+        numbered, number = [], 0
+        for assignment, section in sections.values():
+            numbered.append((assignment, [(number := number + 1, entry) for entry in section]))
+        count = len(listed)
+        if len(sections) == 1:
             subject = ngettext(
                 "Uppdrag: %(count)d påminnelse om %(dnr)s",
                 "Uppdrag: %(count)d påminnelser om %(dnr)s",
                 count,
-            ) % {"count": count, "dnr": numbers.pop()}
+            ) % {"count": count, "dnr": listed[0].reminder.assignment.registration_number}
         else:
             subject = ngettext(
                 "Uppdrag: %(count)d påminnelse", "Uppdrag: %(count)d påminnelser", count
             ) % {"count": count}
         link = settings.SITE_URL + "/"
         context = {
-            "entries": listed,
+            "sections": numbered,
             "subject": subject,
             "link": link,
             "settings_url": _settings_url(),

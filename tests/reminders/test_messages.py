@@ -228,26 +228,35 @@ def jans_due_rows(seed004, day: str) -> list[Reminder]:
     )
 
 
-def test_a_bundle_lists_each_reminder_with_its_date_and_link_and_one_event_per_deadline(
-    seed004, clock
-):
-    rows = jans_due_rows(seed004, "2025-12-10")
-    assert len(rows) > len({row.subject_key for row in rows}) > 2  # deadlines reminded twice
+def test_a_bundle_lists_each_deadline_once_most_urgent_first_with_one_event_each(seed004, clock):
+    """Jan's reminders due on 14 Nov, none sent before: several of one deadline (ten and three
+    days before, the due day, overdue) are one line, the most urgent; each deadline one
+    calendar event; every reminder still an entry of its own for the app."""
+    from reminders.messages import _URGENCY
+
+    rows = jans_due_rows(seed004, "2025-11-14")
+    deadlines = {row.subject_key for row in rows}
+    assert len(rows) > len(deadlines) > 2
     rows[0].assignment.title = "Organisering <script>alert(1)</script>"
     message = compose_bundle(rows)
-    assert message.subject == f"Uppdrag: {len(rows)} påminnelser om RS 2024-05699"
+    assert message.subject == f"Uppdrag: {len(deadlines)} påminnelser om RS 2024-05699"
     assert [entry.reminder for entry in message.entries] == rows  # one entry each, in order
-    for entry in message.entries:
-        assert entry.subject in message.text and entry.link in message.text
-        assert entry.link in message.html
     lines = [line.split(". ", 1)[1] for line in message.text.splitlines() if line[:1].isdigit()]
-    assert len(lines) == len(rows)
-    kinds = [next(e.reminder.kind for e in message.entries if e.subject == line) for line in lines]
-    assert kinds.index("overdue") < kinds.index("before_due")  # what is late comes first
+    by_subject = {entry.subject: entry.reminder for entry in message.entries}
+    listed = [by_subject[line] for line in lines]
+    assert sorted(row.subject_key for row in listed) == sorted(deadlines)  # each deadline once
+    for row in listed:  # the most urgent of its deadline
+        same = [r for r in rows if r.subject_key == row.subject_key]
+        assert _URGENCY.index(row.kind) == min(_URGENCY.index(r.kind) for r in same)
+    ranks = [_URGENCY.index(row.kind) for row in listed]
+    assert ranks == sorted(ranks) and ranks[0] < ranks[-1]  # what is late comes first
+    for row in listed:
+        entry = next(e for e in message.entries if e.reminder == row)
+        assert entry.link in message.text and entry.link in message.html
     assert "<script>" not in message.html and "&lt;script&gt;" in message.html
     events = icalendar.Calendar.from_ical(message.ics).walk("VEVENT")
     assert sorted(str(e["UID"]).split("@")[0] for e in events) == sorted(
-        {row.subject_key.replace(":", "-") for row in rows}
+        key.replace(":", "-") for key in deadlines
     )
     for event in events:
         deadline = next(
@@ -256,6 +265,31 @@ def test_a_bundle_lists_each_reminder_with_its_date_and_link_and_one_event_per_d
         assert event.decoded("DTSTART") == deadline.due_date
         assert event["SEQUENCE"] == deadline.due_revision
     assert "Alla dina uppdrag: http" in message.text
+
+
+def test_reminders_of_a_single_deadline_are_its_own_message(seed004, clock):
+    from reminders.models import message_id_of
+
+    rows = [
+        row
+        for row in jans_due_rows(seed004, "2025-11-14")
+        if row.milestone and row.milestone.kind == "seminars"
+    ]
+    assert len(rows) > 1
+    message = compose_bundle(rows)
+    overdue = next(row for row in rows if row.kind == Reminder.Kind.OVERDUE)
+    assert (message.subject, message.text) == (compose(overdue).subject, compose(overdue).text)
+    assert len(message.entries) == len(rows)
+    assert message_id_of(rows) != overdue.message_id  # the mail of these rows, not of one
+
+
+def test_a_due_day_reminder_sent_late_does_not_say_today(seed004):
+    row = Reminder.objects.filter(
+        milestone__kind="compilation", kind=Reminder.Kind.DUE_DAY, recipient__username="jan.strang"
+    ).get()
+    with time_machine.travel(dt.datetime(2025, 12, 1, 8, 0, tzinfo=dt.UTC), tick=False):
+        subject = compose(row).subject
+    assert subject == "Påminnelse: Sammanställning (RS 2024-05699) ska vara klar 30 nov"
 
 
 def test_a_bundle_of_one_is_the_reminders_own_message(seed004, clock):
@@ -289,4 +323,7 @@ def test_a_bundle_over_several_assignments_is_written_in_the_recipients_language
     assert message.text.startswith("Hello Jan Sträng")
     dnr = other.assignment.registration_number
     assert f"Reminder: {other.title} ({dnr}) is due today, 1 Oct" in message.text
-    assert "Due date: 30 Nov" in message.text
+    assert "Reminder: Compilation (RS 2024-05699) is due 30 Nov" in message.text
+    assert message.text.index("Assignment: RS 2025-") < message.text.index(
+        "Assignment: RS 2024-05699"
+    )  # under its assignment, the most urgent first (due today)

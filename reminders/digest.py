@@ -14,7 +14,7 @@ from assignments.models import Assignment, Delivery, Distribution, Milestone, Us
 from assignments.selectors import milestones_of
 
 from . import calendar
-from .messages import decision_url
+from .messages import date_text, decision_url
 
 HORIZON_WORKING_DAYS = 15
 
@@ -29,6 +29,7 @@ class Item:
     due: dt.date
     url: str
     overdue: bool
+    due_text: str  # as the reminders write it: "31 aug", "31 aug 2025" when not this year's
 
 
 @dataclass
@@ -48,6 +49,7 @@ def _deadlines(milestones, assignments, day: dt.date) -> list[Item]:
             m.due,
             process_url(m.assignment_id, m.pk),
             m.due < day,
+            date_text(m.due, day),
         )
         for m in milestones
     ]
@@ -59,6 +61,7 @@ def _deadlines(milestones, assignments, day: dt.date) -> list[Item]:
             a.delivery_due,
             process_url(a.pk),
             a.delivery_due < day,
+            date_text(a.delivery_due, day),
         )
         for a in assignments
     ]

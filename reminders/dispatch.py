@@ -1,20 +1,30 @@
-"""The sweep and the send: claim due outbox rows atomically, deliver each exactly once.
+"""The sweep and the send: claim due outbox rows atomically, deliver each exactly once, the
+reminders due for one person in one sweep as one mail.
 
 - The sweep claims rows in one statement, UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP
   LOCKED) on PostgreSQL (on SQLite the write transaction is exclusive anyway), and stamps them
   with a claim token and a lease, so two sweeps never take the same row. A row whose worker
   died is reclaimed when its lease ends.
-- The send locks its row, checks the token (a redelivered or duplicated Celery message finds
-  the row already sent, or claimed anew, and does nothing), sends the mail and marks the row
-  sent in the same transaction. The one window left is one SMTP call wide: a crash after the
-  server accepted the mail and before the commit. The row then comes back after its lease and
-  the mail is sent again with the same Message-ID, so the resend is recognisable as the same
-  message (at-least-once, never silently lost).
+- The same statement gives each row its bundle, the mail it goes out in: the claim's token,
+  unless the row already has one from an earlier claim. The sweep hands each recipient's rows
+  of one bundle to one send task (a digest goes alone). So a retry, after a crash, a lost task
+  or a refusal, sends the rows of the mail it repeats and never adds rows that became due in
+  between; those go in a mail of their own.
+- The send locks its rows, checks the token (a redelivered or duplicated Celery message finds
+  the rows already sent, or claimed anew, and does nothing), sends one mail and marks every
+  row sent in the same transaction. The one window left is one SMTP call wide: a crash after
+  the server accepted the mail and before the commit. The rows then come back after their
+  lease and the mail is sent again with the same Message-ID (it derives from the rows, which
+  the bundle keeps), so the resend is recognisable as the same message (at-least-once, never
+  silently lost). Should a retry carry fewer rows (one of them cancelled meanwhile, or the
+  rows split between two claims), its Message-ID is another: a mail is never taken for one
+  that held other rows.
 - A mail the server refuses for now (421, 450, 451, 452: throttling, greylisting) or that
-  cannot reach it is tried again after a back-off; a 5xx reply fails the reminder at once.
-- The in-app notification is written on the first attempt whatever becomes of the e-mail, and
-  the row remembers it (`in_app_at`, committed with the row's next state), so a retry or a
-  failed address never takes the reminder away from the app nor shows it there twice.
+  cannot reach it is tried again after a back-off; a 5xx reply fails its reminders at once.
+- The in-app notification, one per reminder, is written on the first attempt whatever becomes
+  of the e-mail, and the row remembers it (`in_app_at`, committed with the row's next state),
+  so a retry or a failed address never takes the reminder away from the app nor shows it
+  there twice.
 """
 
 from __future__ import annotations
@@ -26,16 +36,19 @@ import os
 import signal
 import smtplib
 import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from celery.utils.time import rate
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Subquery
+from django.db import models, transaction
+from django.db.models import Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import services
 from .channels import EmailChannel, InAppChannel
-from .messages import compose
+from .messages import compose_bundle
 from .models import Reminder
 
 log = logging.getLogger(__name__)
@@ -44,6 +57,26 @@ LEASE = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 6
 BATCH = 5000
 PUBLISH_BATCH = 100
+# The reminders that share a mail with the others of their recipient; a digest is a mail of
+# its own (it already is the day's summary).
+BUNDLED_KINDS = frozenset(
+    {
+        Reminder.Kind.BEFORE_DUE,
+        Reminder.Kind.DUE_DAY,
+        Reminder.Kind.OVERDUE,
+        Reminder.Kind.ESCALATION,
+        Reminder.Kind.DECISION_WAITING,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Claimed rows that go out as one mail: one recipient's rows of one bundle, with the
+    token of the claim that holds them now."""
+
+    pks: tuple[int, ...]
+    token: str
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -81,7 +114,8 @@ def claim_limit() -> int:
     """How many rows one sweep may claim. With EMAIL_RATE_LIMIT set, no more than the workers
     send in half a lease, less what is already claimed: a burst then waits in the outbox, not
     in the broker, where a row would outlive its lease, be claimed again and leave its stale
-    task to use up the rate limit."""
+    task to use up the rate limit. (The limit counts mails and this counts rows, of which a
+    mail holds one or more: on the safe side.)"""
     if not settings.EMAIL_RATE_LIMIT:
         return BATCH
     budget = math.ceil(rate(settings.EMAIL_RATE_LIMIT) * LEASE.total_seconds() / 2)
@@ -89,56 +123,75 @@ def claim_limit() -> int:
     return max(0, min(BATCH, budget - in_flight))
 
 
-def claim_due(now: dt.datetime, limit: int = BATCH) -> list[tuple[int, str]]:
-    """Claim the due rows: returns (pk, token) pairs, each claimed by this call only.
+def claim_due(now: dt.datetime, limit: int = BATCH) -> list[Bundle]:
+    """Claim the due rows, grouped into the mails they go out in; each row is claimed by this
+    call only.
 
     One statement claims them: UPDATE … WHERE id IN (SELECT id … ORDER BY planned_at LIMIT n
     FOR UPDATE SKIP LOCKED). A concurrent sweep skips the rows this one has locked, and the
-    partial index on planned rows finds the due ones without reading history. The claimed
-    ids are then read back by their token and lease (the partial index on sending rows)."""
+    partial index on planned rows finds the due ones without reading history. The same
+    statement gives a row that has none the claim's token as its bundle. The claimed rows are
+    then read back by their token and lease (the partial index on sending rows)."""
     token = uuid.uuid4()
     lease_until = now + LEASE
     due = Reminder.objects.filter(state=Reminder.State.PLANNED, planned_at__lte=now)
     locked = due.order_by("planned_at").select_for_update(skip_locked=True).values("pk")[:limit]
     with transaction.atomic():
         Reminder.objects.filter(pk__in=Subquery(locked)).update(
-            state=Reminder.State.SENDING, claim_token=token, lease_until=lease_until
+            state=Reminder.State.SENDING,
+            claim_token=token,
+            lease_until=lease_until,
+            bundle=Coalesce("bundle", Value(token, output_field=models.UUIDField())),
         )
-        pks = Reminder.objects.filter(
+        rows = Reminder.objects.filter(
             state=Reminder.State.SENDING, lease_until=lease_until, claim_token=token
-        ).values_list("pk", flat=True)
-        return [(pk, str(token)) for pk in pks]
+        ).values_list("pk", "recipient_id", "bundle", "kind")
+        return bundles_of(rows, str(token))
+
+
+def bundles_of(rows: Iterable[tuple[int, int, uuid.UUID, str]], token: str) -> list[Bundle]:
+    """Group claimed rows (pk, recipient, bundle, kind) into mails: one per recipient and
+    bundle; a row of a kind that is not bundled is a mail of its own."""
+    groups: dict[tuple, list[int]] = {}
+    for pk, recipient_id, bundle, kind in rows:
+        key = (recipient_id, bundle) if kind in BUNDLED_KINDS else (recipient_id, bundle, pk)
+        groups.setdefault(key, []).append(pk)
+    bundles = [Bundle(tuple(sorted(pks)), token) for pks in groups.values()]
+    return sorted(bundles, key=lambda bundle: bundle.pks)
 
 
 def sweep(now: dt.datetime | None = None, enqueue=None, queue: str | None = None) -> int:
-    """One sweep: reclaim dead leases, claim what is due, hand each row to a send task.
+    """One sweep: reclaim dead leases, claim what is due, hand each bundle to a send task.
+    Returns the number of rows claimed.
 
-    `enqueue(pk, token)` replaces the Celery hand-off (the inline command and tests use it);
+    `enqueue(pks, token)` replaces the Celery hand-off (the inline command and tests use it);
     `queue` names the Celery queue (default: the task's own)."""
     now = now or timezone.now()
     reclaim_expired(now)
-    claimed = claim_due(now, claim_limit())
+    bundles = claim_due(now, claim_limit())
     if enqueue is not None:
-        for pk, token in claimed:
-            enqueue(pk, token)
-    elif claimed:
-        enqueue_send_tasks(claimed, queue=queue)
-    return len(claimed)
+        for bundle in bundles:
+            enqueue(bundle.pks, bundle.token)
+    elif bundles:
+        enqueue_send_tasks(bundles, queue=queue)
+    return sum(len(bundle.pks) for bundle in bundles)
 
 
-def enqueue_send_tasks(claimed, queue: str | None = None) -> None:
-    """One send task per claimed row, published through one producer in batches (kombu's
+def enqueue_send_tasks(bundles: Sequence[Bundle], queue: str | None = None) -> None:
+    """One send task per bundle, published through one producer in batches (kombu's
     Producer.batch(): on Redis, pipelines of PUBLISH_BATCH instead of a round trip each, half
     the time for a burst), so the workers start on the first ones while the rest are written.
     If publishing fails part-way, the rows not sent stay claimed until their lease ends."""
     from celery import current_app
 
-    from .tasks import send_reminder
+    from .tasks import send_reminders
 
     options = {"queue": queue} if queue else {}
     with current_app.producer_or_acquire() as producer, producer.batch(max_size=PUBLISH_BATCH):
-        for pk, token in claimed:
-            send_reminder.apply_async((pk, token), producer=producer, **options)
+        for bundle in bundles:
+            send_reminders.apply_async(
+                (list(bundle.pks), bundle.token), producer=producer, **options
+            )
 
 
 def _fault(point: str) -> None:
@@ -148,50 +201,64 @@ def _fault(point: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def send(pk: int, token: str, now: dt.datetime | None = None) -> str:
-    """Deliver one claimed reminder; returns what happened (sent, skipped, cancelled, retry,
-    failed)."""
+def send(pks: Sequence[int], token: str, now: dt.datetime | None = None) -> dict[int, str]:
+    """Deliver one claimed bundle, the rows of one recipient, as one mail; returns what
+    happened to each row (sent, skipped, cancelled, retry, failed)."""
     now = now or timezone.now()
+    outcome = dict.fromkeys(pks, "skipped")  # sent, cancelled or claimed anew since queued
     with transaction.atomic():
-        reminder = (
+        rows = (
             Reminder.objects.select_for_update(of=("self",))
             .select_related("recipient", "assignment", "milestone")
-            .filter(pk=pk, state=Reminder.State.SENDING, claim_token=token)
-            .first()
+            .filter(pk__in=pks, state=Reminder.State.SENDING, claim_token=token)
+            .order_by("pk")  # every sender locks rows in the same order
         )
-        if reminder is None:  # sent, cancelled or claimed anew since this task was queued
-            return "skipped"
-        if not services.is_still_due(reminder):
-            reminder.state = Reminder.State.CANCELLED
-            reminder.save(update_fields=["state"])
-            return "cancelled"
-        message = compose(reminder)
-        if reminder.in_app_at is None and reminder.kind != Reminder.Kind.DIGEST:
-            # In the app whatever becomes of the e-mail (no address, a refused address, a
-            # server down for hours), once: the mark commits with the row's next state. The
-            # digest is e-mail only: the app's start page already is that summary.
-            InAppChannel().deliver(reminder, message)
-            reminder.in_app_at = now
-        _fault("before_send")
-        reminder.attempts += 1
-        reminder.claim_token = None
-        reminder.lease_until = None
-        try:
-            if reminder.recipient.email:
-                EmailChannel().deliver(reminder, message)
-        except Exception as error:  # noqa: BLE001 - any transport error is recorded the same way
-            reminder.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if reminder.attempts >= MAX_ATTEMPTS or is_permanent(error):
-                reminder.state = Reminder.State.FAILED
+        live = []
+        for reminder in rows:
+            if services.is_still_due(reminder):
+                live.append(reminder)
             else:
-                reminder.state = Reminder.State.PLANNED
-                reminder.planned_at = now + backoff(reminder.attempts)
-            reminder.save()
-            log.warning("reminder %s not sent: %s", pk, reminder.last_error)
-            return "failed" if reminder.state == Reminder.State.FAILED else "retry"
+                reminder.state = Reminder.State.CANCELLED
+                reminder.save(update_fields=["state"])
+                outcome[reminder.pk] = "cancelled"
+        if not live:
+            return outcome
+        message = compose_bundle(live)
+        for reminder, entry in zip(live, message.entries, strict=True):
+            if reminder.in_app_at is None and reminder.kind != Reminder.Kind.DIGEST:
+                # In the app whatever becomes of the e-mail (no address, a refused address,
+                # a server down for hours), once: the mark commits with the row's next state.
+                # The digest is e-mail only: the app's start page already is that summary.
+                InAppChannel().deliver(reminder, entry)
+                reminder.in_app_at = now
+        _fault("before_send")
+        for reminder in live:
+            reminder.attempts += 1
+            reminder.claim_token = None
+            reminder.lease_until = None
+        try:
+            if live[0].recipient.email:
+                EmailChannel().deliver(live, message)
+        except Exception as error:  # noqa: BLE001 - any transport error is recorded the same way
+            last_error = f"{type(error).__name__}: {error}"[:2000]
+            for reminder in live:
+                reminder.last_error = last_error
+                if reminder.attempts >= MAX_ATTEMPTS or is_permanent(error):
+                    reminder.state = Reminder.State.FAILED
+                    outcome[reminder.pk] = "failed"
+                else:
+                    reminder.state = Reminder.State.PLANNED
+                    reminder.planned_at = now + backoff(reminder.attempts)
+                    outcome[reminder.pk] = "retry"
+                reminder.save()
+            log.warning("reminders %s not sent: %s", [r.pk for r in live], last_error)
+            return outcome
         _fault("after_send")
-        reminder.state = Reminder.State.SENT
-        reminder.sent_at = now
-        reminder.save()
-        services.plan_follow_up(reminder)
-    return "sent"
+        for reminder in live:
+            reminder.state = Reminder.State.SENT
+            reminder.sent_at = now
+            reminder.save()
+            outcome[reminder.pk] = "sent"
+        for reminder in live:
+            services.plan_follow_up(reminder)
+    return outcome

@@ -1,12 +1,19 @@
 """What a reminder says: subject, plain text, HTML, a link and an .ics for the deadline.
 
-Swedish by default, the recipient's own language when they have chosen one.
+One reminder is one mail (`compose`); the reminders of one person that go out together are one
+mail listing each of them (`compose_bundle`), with one calendar event per deadline. Each
+reminder is also an `Entry`: what the app shows as its notification and what a bundle lists.
+
+Swedish by default, the recipient's own language when they have chosen one. A date is the
+deadline as registered (the milestone's or the assignment's due date), with the year when it is
+not this year's: the working-day rule decides only *when* a reminder goes out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import icalendar
 from django.conf import settings
@@ -14,12 +21,22 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from assignments.links import process_url
 
 from . import calendar
 from .models import Reminder
+
+
+@dataclass
+class Entry:
+    """One reminder as a line: its notification in the app, and an item of a bundled mail."""
+
+    reminder: Reminder
+    subject: str
+    link: str
+    due: str  # the deadline as registered, "" when the reminder has none
 
 
 @dataclass
@@ -29,6 +46,14 @@ class Message:
     html: str
     link: str
     ics: bytes | None
+    entries: list[Entry] = field(default_factory=list)  # in the order of the reminders given
+
+
+def date_text(day: dt.date, today: dt.date | None = None) -> str:
+    """A date as the pages write it ("31 aug"), with the year ("31 aug 2025") when it is not
+    this year's, in the active language."""
+    today = today or timezone.localdate()
+    return formats.date_format(day, "MONTH_DAY_FORMAT" if day.year == today.year else "DATE_FORMAT")
 
 
 def _what(reminder: Reminder) -> str:
@@ -68,57 +93,80 @@ _SUBJECTS = {
     ),
     Reminder.Kind.DECISION_WAITING: gettext_lazy("Väntar på ditt beslut: slutleverans (%(dnr)s)"),
 }
+# A deadline on a weekend or holiday is reminded on the working day before it ("Nov 2025" ends
+# on Sunday 30 Nov: the due-day reminder goes on Friday 28 Nov), and says so.
+_DUE_AFTER_TODAY = gettext_lazy(
+    "Påminnelse: %(what)s (%(dnr)s) ska vara klar %(date)s, i dag är sista arbetsdagen före"
+)
 
 
-def _subject(reminder: Reminder) -> str:
+def _subject(reminder: Reminder, today: dt.date) -> str:
     if reminder.kind == Reminder.Kind.DIGEST:
-        day = formats.date_format(reminder.due_date, "j M").lower()  # "28 nov", as in a text
-        return _("Uppdrag: din sammanfattning %(day)s") % {"day": day}
-    # A deadline on a weekend or holiday is in practice the working day before it
-    # ("Nov 2025" ends on Sunday 30 Nov: the compilation must be ready Friday 28 Nov).
-    due = calendar.working_day_on_or_before(reminder.due_date) if reminder.due_date else None
+        return _("Uppdrag: din sammanfattning %(day)s") % {
+            "day": date_text(reminder.due_date, today)
+        }
+    subject = _SUBJECTS[reminder.kind]
+    if reminder.kind == Reminder.Kind.DUE_DAY and reminder.due_date != today:
+        # "today" only when it is so: a due-day reminder that goes out late (a relay down over
+        # the weekend) states the date, as a reminder before it does.
+        on_the_day = calendar.working_day_on_or_before(reminder.due_date) == today
+        subject = _DUE_AFTER_TODAY if on_the_day else _SUBJECTS[Reminder.Kind.BEFORE_DUE]
     values = {
         "what": _what(reminder),
         "dnr": reminder.assignment.registration_number,
-        "date": formats.date_format(due, "j M").lower() if due else "",
+        "date": date_text(reminder.due_date, today) if reminder.due_date else "",
     }
-    return str(_SUBJECTS[reminder.kind]) % values
+    return str(subject) % values
 
 
-def _due(reminder: Reminder) -> str:
-    """The day the subject names: a deadline on a weekend or holiday is the working day before
-    it, and the body says so rather than show another date than the subject."""
-    effective = calendar.working_day_on_or_before(reminder.due_date)
-    if effective == reminder.due_date:
-        return effective.isoformat()
-    return _("%(day)s (%(due)s är ingen arbetsdag)") % {
-        "day": effective.isoformat(),
-        "due": reminder.due_date.isoformat(),
-    }
+def _entry(reminder: Reminder, today: dt.date) -> Entry:
+    """The reminder as a line, in the active language."""
+    due = ""
+    if reminder.due_date and reminder.kind != Reminder.Kind.DIGEST:
+        due = date_text(reminder.due_date, today)
+    return Entry(reminder, _subject(reminder, today), _link(reminder), due)
 
 
-def _ics(reminder: Reminder, subject: str, link: str) -> bytes | None:
-    """The deadline as an all-day event: one event per deadline (its UID), whose SEQUENCE
-    rises each time the due date moves, so a calendar replaces the event it already has."""
+def _event(entry: Entry) -> icalendar.Event | None:
+    """The deadline as an all-day event on its registered date: one event per deadline (its
+    UID), whose SEQUENCE rises each time the due date moves, so a calendar replaces the event
+    it already has."""
+    reminder = entry.reminder
     if not reminder.due_date or reminder.kind in (
         Reminder.Kind.DIGEST,
         Reminder.Kind.DECISION_WAITING,
     ):
         return None
-    due = calendar.working_day_on_or_before(reminder.due_date)
     event = icalendar.Event()
     event.add("uid", f"{reminder.subject_key.replace(':', '-')}@{settings.MESSAGE_ID_DOMAIN}")
     event.add("sequence", reminder.due_revision)
     event.add("dtstamp", timezone.now())
-    event.add("dtstart", due)
-    event.add("dtend", due + dt.timedelta(days=1))
-    event.add("summary", subject)
-    event.add("url", link)
+    event.add("dtstart", reminder.due_date)
+    event.add("dtend", reminder.due_date + dt.timedelta(days=1))
+    event.add("summary", entry.subject)
+    event.add("url", entry.link)
+    return event
+
+
+def _calendar(entries: Sequence[Entry]) -> bytes | None:
+    """One calendar of the entries' deadlines, each deadline once (two reminders of one
+    deadline in a bundle, an overdue one and its escalation, are one event), or None."""
+    events: dict[str, icalendar.Event] = {}
+    for entry in entries:
+        event = _event(entry)
+        if event is None:
+            continue
+        uid = str(event["UID"])
+        if uid not in events or event["SEQUENCE"] > events[uid]["SEQUENCE"]:
+            events[uid] = event
+    if not events:
+        return None
     ical = icalendar.Calendar()
     ical.add("prodid", "-//Uppdrag//reminders//SV")
     ical.add("version", "2.0")
     ical.add("method", "PUBLISH")  # as the attachment's Content-Type says (channels.py)
-    ical.add_component(event)
+    for event in events.values():
+        ical.add_component(event)
     return ical.to_ical()
 
 
@@ -126,16 +174,20 @@ def _settings_url() -> str:
     return settings.SITE_URL + reverse("user_settings")
 
 
+def _language(reminder: Reminder) -> str:
+    return reminder.recipient.language or settings.LANGUAGE_CODE
+
+
 def compose(reminder: Reminder) -> Message:
     """The message for one reminder, in the recipient's language."""
-    language = reminder.recipient.language or settings.LANGUAGE_CODE
+    language = _language(reminder)
+    today = timezone.localdate()
     with translation.override(language):
-        link = _link(reminder)
-        subject = _subject(reminder)
+        entry = _entry(reminder, today)
         context = {
             "reminder": reminder,
-            "subject": subject,
-            "link": link,
+            "subject": entry.subject,
+            "link": entry.link,
             "settings_url": _settings_url(),
             "recipient": reminder.recipient,
             "language": language,
@@ -146,8 +198,83 @@ def compose(reminder: Reminder) -> Message:
             context["items"] = digest_items(reminder.recipient, reminder.due_date)
             name = "digest"
         else:
-            context["due"] = _due(reminder) if reminder.due_date else ""
+            context["due"] = entry.due
             name = "reminder"
         text = render_to_string(f"reminders/{name}.txt", context)
         html = render_to_string(f"reminders/{name}.html", context)
-        return Message(subject, text, html, link, _ics(reminder, subject, link))
+        return Message(entry.subject, text, html, entry.link, _calendar([entry]), [entry])
+
+
+# The order a bundle lists its reminders in: what is late first.
+_URGENCY = [
+    Reminder.Kind.ESCALATION,
+    Reminder.Kind.OVERDUE,
+    Reminder.Kind.DECISION_WAITING,
+    Reminder.Kind.DUE_DAY,
+    Reminder.Kind.BEFORE_DUE,
+]
+
+
+def _urgency(entry: Entry) -> tuple:
+    kind = entry.reminder.kind
+    rank = _URGENCY.index(kind) if kind in _URGENCY else len(_URGENCY)
+    return (rank, entry.reminder.due_date or dt.date.min, entry.reminder.pk)
+
+
+def _one_per_deadline(entries: Sequence[Entry]) -> list[Entry]:
+    """The most urgent entry of each deadline, most urgent first: reminders of one deadline
+    that fall due together (after an outage, the ten- and three-day ones and the due day's)
+    are one line, as they are one event in the calendar."""
+    first: dict[str, Entry] = {}
+    for entry in sorted(entries, key=_urgency):
+        first.setdefault(entry.reminder.subject_key, entry)
+    return list(first.values())
+
+
+def compose_bundle(reminders: Sequence[Reminder]) -> Message:
+    """One message for reminders of one recipient that go out together: each deadline once,
+    most urgent first, under its assignment, with its own subject and link, and one calendar
+    event per deadline. `entries` holds one entry per reminder (the app shows each). A bundle
+    of one deadline is that deadline's own message."""
+    if len(reminders) == 1:
+        return compose(reminders[0])
+    recipient = reminders[0].recipient
+    language = _language(reminders[0])
+    today = timezone.localdate()
+    with translation.override(language):
+        entries = [_entry(reminder, today) for reminder in reminders]
+        listed = _one_per_deadline(entries)
+        if len(listed) == 1:
+            message = compose(listed[0].reminder)
+            message.entries = entries
+            return message
+        sections: dict[int, tuple] = {}  # assignment: its entries, numbered through the mail
+        for entry in listed:
+            assignment = entry.reminder.assignment
+            sections.setdefault(assignment.pk, (assignment, []))[1].append(entry)
+        numbered, number = [], 0
+        for assignment, section in sections.values():
+            numbered.append((assignment, [(number := number + 1, entry) for entry in section]))
+        count = len(listed)
+        if len(sections) == 1:
+            subject = ngettext(
+                "Uppdrag: %(count)d påminnelse om %(dnr)s",
+                "Uppdrag: %(count)d påminnelser om %(dnr)s",
+                count,
+            ) % {"count": count, "dnr": listed[0].reminder.assignment.registration_number}
+        else:
+            subject = ngettext(
+                "Uppdrag: %(count)d påminnelse", "Uppdrag: %(count)d påminnelser", count
+            ) % {"count": count}
+        link = settings.SITE_URL + "/"
+        context = {
+            "sections": numbered,
+            "subject": subject,
+            "link": link,
+            "settings_url": _settings_url(),
+            "recipient": recipient,
+            "language": language,
+        }
+        text = render_to_string("reminders/bundle.txt", context)
+        html = render_to_string("reminders/bundle.html", context)
+        return Message(subject, text, html, link, _calendar(listed), entries)

@@ -8,6 +8,9 @@ when planning runs twice.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -156,6 +159,10 @@ class Reminder(models.Model):
     attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
     last_error = models.TextField(_("senaste fel"), blank=True)
     claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    # The mail this row goes out in: the token of the claim that first took it. The rows of
+    # one recipient with the same bundle are one mail, on every attempt, so a resend after a
+    # crash is the mail that was sent before, not one with rows added (see dispatch.py).
+    bundle = models.UUIDField(_("utskick"), null=True, blank=True, editable=False)
     lease_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
     in_app_at = models.DateTimeField(_("visad i appen"), null=True, blank=True)
@@ -190,3 +197,15 @@ class Reminder(models.Model):
         """Stable per row, so a resend is recognisable as the same message."""
         subject = self.subject_key.replace(":", "-")
         return f"<reminder-{self.pk}.{subject}@{settings.MESSAGE_ID_DOMAIN}>"
+
+
+def message_id_of(reminders: Sequence[Reminder]) -> str:
+    """The Message-ID of one mail for these reminders: the same rows always give the same id,
+    other rows another one. A single reminder keeps its row's own id; a bundle's names its
+    lowest row and a digest of all of them, so a resend carries the id of the mail it repeats
+    and a mail with a row more or less is never taken for it (and dropped as a duplicate)."""
+    if len(reminders) == 1:
+        return reminders[0].message_id
+    pks = sorted(reminder.pk for reminder in reminders)
+    digest = hashlib.sha256(",".join(map(str, pks)).encode()).hexdigest()[:16]
+    return f"<reminders-{pks[0]}.{len(pks)}.{digest}@{settings.MESSAGE_ID_DOMAIN}>"

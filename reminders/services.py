@@ -216,11 +216,13 @@ def _sync(*, subject_key: str, kinds, wanted: list[Wanted], links: dict) -> tupl
             except IntegrityError:
                 pass  # planned concurrently by someone else: the constraint kept it once
         elif row.state == Reminder.State.CANCELLED:
-            # Wanted again (a due date moved back): plan it anew.
+            # Wanted again (a due date moved back): plan it anew, to go out with the other
+            # reminders due then, not in the mail it was cancelled from.
             row.state = Reminder.State.PLANNED
             row.planned_at = w.planned_at
             row.due_revision = revisions[w.due_version]
-            row.save(update_fields=["state", "planned_at", "due_revision"])
+            row.bundle = None
+            row.save(update_fields=["state", "planned_at", "due_revision", "bundle"])
             created += 1
         elif (
             row.state == Reminder.State.PLANNED

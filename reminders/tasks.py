@@ -12,8 +12,10 @@ def sweep_reminders() -> int:
 
 
 @shared_task(name="reminders.send", ignore_result=True, acks_late=True)
-def send_reminder(pk: int, token: str) -> str:
-    return dispatch.send(pk, token)
+def send_reminders(pks: list[int] | int, token: str) -> dict[int, str]:
+    if isinstance(pks, int):  # a task queued before reminders were bundled (one row each)
+        pks = [pks]
+    return dispatch.send(pks, token)
 
 
 @shared_task(name="reminders.digest", ignore_result=True)

@@ -68,11 +68,12 @@ def test_information_readers_digest_says_what_they_follow(seed004, smtp, clock):
     from reminders import dispatch
     from reminders.services import plan_digests
 
+    from .test_dispatch import send_row
+
     plan_digests(dt.date(2025, 10, 1))
     now = dt.datetime(2025, 10, 1, 9, 0, tzinfo=dt.UTC)
     rows = Reminder.objects.filter(kind="digest", recipient__username="ann-charlotte.jarnstrom")
-    claimed = dict(dispatch.claim_due(now))
-    assert dispatch.send(rows.get().pk, claimed[rows.get().pk], now=now) == "sent"
+    assert send_row(rows.get().pk, dispatch.claim_due(now), now) == "sent"
     mail = smtp.inbox.to("ann-charlotte.jarnstrom@example.org")[0]
     body = mail.get_body(preferencelist=("plain",)).get_content()
     assert "Uppdrag du får för kännedom" in body

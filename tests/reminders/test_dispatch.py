@@ -1,5 +1,7 @@
 import datetime as dt
+import re
 import threading
+import uuid
 
 import pytest
 from django.db import connection, transaction
@@ -7,7 +9,7 @@ from notifications.models import Notification
 
 from assignments.models import User
 from reminders import dispatch
-from reminders.models import Reminder
+from reminders.models import Reminder, message_id_of
 from workflow import services as workflow
 from workflow.services import change_milestone_status
 
@@ -21,11 +23,31 @@ def at(day: str, hour: int = 8, minute: int = 30) -> dt.datetime:
 
 
 def sweep_inline(now) -> list[str]:
+    """Sweep and send each bundle in this process: what happened to each row."""
     results = []
     dispatch.sweep(
-        now=now, enqueue=lambda pk, token: results.append(dispatch.send(pk, token, now=now))
+        now=now,
+        enqueue=lambda pks, token: results.extend(dispatch.send(pks, token, now=now).values()),
     )
     return results
+
+
+def tokens(bundles) -> dict[int, str]:
+    """Each claimed row and the token of the claim that holds it."""
+    return {pk: bundle.token for bundle in bundles for pk in bundle.pks}
+
+
+def send_row(pk: int, bundles, now) -> str:
+    """Send one claimed row on its own (a part of its bundle), as a test wants it."""
+    return dispatch.send([pk], tokens(bundles)[pk], now=now)[pk]
+
+
+def listed(message) -> list[str]:
+    """The reminders a mail holds, as their subjects: a bundle lists them numbered, one
+    reminder is the subject itself."""
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    lines = re.findall(r"^\d+\. (.+?)\r?$", body, flags=re.MULTILINE)
+    return lines or [subject_of(message)]
 
 
 def subject_of(message) -> str:
@@ -34,11 +56,17 @@ def subject_of(message) -> str:
 
 
 def subjects(smtp, username: str, containing: str = "") -> list[str]:
+    """The reminders a person was mailed, in the order the mails came."""
     return [
-        subject_of(m)
+        line
         for m in smtp.inbox.to(f"{username}@example.org")
-        if containing in subject_of(m)
+        for line in listed(m)
+        if containing in line
     ]
+
+
+def mails_listing(smtp, containing: str) -> list:
+    return [m for m in smtp.inbox.messages if any(containing in line for line in listed(m))]
 
 
 def test_walk_through_the_compilation_deadline_of_seed_004(seed004, smtp, clock):
@@ -49,11 +77,13 @@ def test_walk_through_the_compilation_deadline_of_seed_004(seed004, smtp, clock)
 
     clock.move_to(at("2025-11-14"))
     sweep_inline(at("2025-11-14"))
-    mails = [m for m in smtp.inbox.messages if "Sammanställning" in subject_of(m)]
-    assert [(m["To"], subject_of(m)) for m in mails] == [
+    mails = mails_listing(smtp, "Sammanställning")
+    assert [
+        (m["To"], [line for line in listed(m) if "Sammanställning" in line]) for m in mails
+    ] == [
         (
             "jan.strang@example.org",
-            "Påminnelse: Sammanställning (RS 2024-05699) ska vara klar 28 nov",
+            ["Påminnelse: Sammanställning (RS 2024-05699) ska vara klar 30 nov"],
         )
     ]
     mail = mails[0]
@@ -62,17 +92,23 @@ def test_walk_through_the_compilation_deadline_of_seed_004(seed004, smtp, clock)
     html = mail.get_body(preferencelist=("html",)).get_content()
     assert f"#milestone-{compilation.pk}" in html
     ics = next(p for p in mail.iter_attachments() if p.get_content_type() == "text/calendar")
-    assert "DTSTART;VALUE=DATE:20251128" in ics.get_content()
+    # the deadline as registered (Sunday 30 Nov), though the reminders go by working days
+    assert "DTSTART;VALUE=DATE:20251130" in ics.get_content()
     jan = User.objects.get(username="jan.strang")
-    assert Notification.objects.filter(recipient=jan, verb=subject_of(mail)).count() == 1
+    verb = "Påminnelse: Sammanställning (RS 2024-05699) ska vara klar 30 nov"
+    assert Notification.objects.filter(recipient=jan, verb=verb).count() == 1
 
     sweep_inline(at("2025-11-14", minute=31))  # a second sweep sends nothing again
-    assert len([m for m in smtp.inbox.messages if "Sammanställning" in subject_of(m)]) == 1
+    assert len(mails_listing(smtp, "Sammanställning")) == 1
 
     for day, expected in [
-        ("2025-11-25", "Påminnelse: Sammanställning (RS 2024-05699) ska vara klar 28 nov"),
-        ("2025-11-28", "Påminnelse: Sammanställning (RS 2024-05699) ska vara klar i dag, 28 nov"),
-        ("2025-12-01", "Försenad: Sammanställning (RS 2024-05699) skulle ha varit klar 28 nov"),
+        ("2025-11-25", "Påminnelse: Sammanställning (RS 2024-05699) ska vara klar 30 nov"),
+        (
+            "2025-11-28",  # Friday: the working day before the Sunday it is due
+            "Påminnelse: Sammanställning (RS 2024-05699) ska vara klar 30 nov, "
+            "i dag är sista arbetsdagen före",
+        ),
+        ("2025-12-01", "Försenad: Sammanställning (RS 2024-05699) skulle ha varit klar 30 nov"),
     ]:
         clock.move_to(at(day))
         sweep_inline(at(day))
@@ -82,7 +118,7 @@ def test_walk_through_the_compilation_deadline_of_seed_004(seed004, smtp, clock)
     sweep_inline(at("2025-12-05"))
     for decision_maker in ["anders.kullbratt", "per.albertsson"]:
         assert subjects(smtp, decision_maker, "Eskalering: Sammanställning") == [
-            "Eskalering: Sammanställning (RS 2024-05699) är försenad sedan 28 nov"
+            "Eskalering: Sammanställning (RS 2024-05699) är försenad sedan 30 nov"
         ]
 
     delivery = workflow.submit_delivery(assignment=seed004, actor=jan, summary="Förslag")
@@ -101,9 +137,9 @@ def test_a_redelivered_send_message_sends_nothing_twice(seed004, smtp, clock):
     now = at("2025-11-14")
     claimed = dispatch.claim_due(now)
     assert claimed
-    pk, token = claimed[-1]
-    assert dispatch.send(pk, token, now=now) == "sent"
-    assert dispatch.send(pk, token, now=now) == "skipped"
+    bundle = claimed[-1]
+    assert set(dispatch.send(bundle.pks, bundle.token, now=now).values()) == {"sent"}
+    assert set(dispatch.send(bundle.pks, bundle.token, now=now).values()) == {"skipped"}
     assert len(smtp.inbox.messages) == 1
 
 
@@ -113,11 +149,11 @@ def test_a_row_whose_worker_died_is_reclaimed_after_its_lease(seed004, smtp, clo
     assert dispatch.sweep(now=now + dt.timedelta(minutes=5), enqueue=lambda *a: None) == 0
     later = now + dispatch.LEASE + dt.timedelta(minutes=1)
     results = sweep_inline(later)
-    assert results.count("sent") == len(claimed)
-    stale_pk, stale_token = claimed[0]
-    assert dispatch.send(stale_pk, stale_token, now=later) == "skipped"
+    assert results.count("sent") == len(tokens(claimed))
+    stale = claimed[0]
+    assert set(dispatch.send(stale.pks, stale.token, now=later).values()) == {"skipped"}
     assert all(count == 1 for count in smtp.inbox.by_message_id().values())
-    assert len(smtp.inbox.messages) == len(claimed)
+    assert len(smtp.inbox.messages) == len(claimed)  # a mail per bundle, the same bundles
 
 
 def test_smtp_down_for_a_while_then_back_delivers_each_once(seed004, smtp, clock):
@@ -127,11 +163,12 @@ def test_smtp_down_for_a_while_then_back_delivers_each_once(seed004, smtp, clock
     assert results and set(results) == {"retry"}
     failed = Reminder.objects.filter(attempts=1, state="planned").exclude(last_error="")
     assert failed.count() == len(results)
+    people = {row.recipient_id for row in failed}
     smtp.start()
     assert sweep_inline(now + dt.timedelta(minutes=1)) == []  # backing off, not hammering
     later = now + dt.timedelta(minutes=3)
     assert sweep_inline(later).count("sent") == len(results)
-    assert len(smtp.inbox.messages) == len(results)
+    assert len(smtp.inbox.messages) == len(people)  # still one mail a person
     assert all(count == 1 for count in smtp.inbox.by_message_id().values())
 
 
@@ -153,19 +190,22 @@ def test_message_id_is_stable_for_a_row(seed004):
 
 def test_a_milestone_done_after_the_claim_is_not_reminded(seed004, smtp, clock):
     now = at("2025-11-14")
-    claimed = dict(dispatch.claim_due(now))
+    claimed = dispatch.claim_due(now)
     compilation = seed004.milestones.get(kind="compilation")
     row = Reminder.objects.get(milestone=compilation, state="sending")
     change_milestone_status(
         milestone=compilation, actor=User.objects.get(username="jan.strang"), to_status="done"
     )
-    assert dispatch.send(row.pk, claimed[row.pk], now=now) == "cancelled"
-    assert not [m for m in smtp.inbox.messages if "Sammanställning" in subject_of(m)]
+    (bundle,) = [b for b in claimed if row.pk in b.pks]
+    outcome = dispatch.send(bundle.pks, bundle.token, now=now)
+    assert outcome[row.pk] == "cancelled"
+    assert set(outcome.values()) == {"sent", "cancelled"}  # the rest of Jan's mail went
+    assert not mails_listing(smtp, "Sammanställning")
 
 
 def _claimed_decision_reminders(seed004, now) -> tuple[dict, dict]:
     """The claim at `now`, and its decision-waiting rows by recipient's username."""
-    claimed = dict(dispatch.claim_due(now))
+    claimed = tokens(dispatch.claim_due(now))
     rows = Reminder.objects.filter(
         kind="decision_waiting", assignment=seed004, state="sending", pk__in=claimed
     )
@@ -181,8 +221,10 @@ def test_a_decision_reminder_claimed_before_the_answer_is_not_sent_after_it(seed
     assert set(rows) == {"anders.kullbratt", "per.albertsson"}
     workflow.approve_delivery(delivery=delivery, decided_by=people["anders.kullbratt"])
     anders, per = rows["anders.kullbratt"], rows["per.albertsson"]
-    assert dispatch.send(anders.pk, claimed[anders.pk], now=at("2025-10-06")) == "cancelled"
-    assert dispatch.send(per.pk, claimed[per.pk], now=at("2025-10-06")) == "sent"
+    assert dispatch.send([anders.pk], claimed[anders.pk], now=at("2025-10-06")) == {
+        anders.pk: "cancelled"
+    }
+    assert dispatch.send([per.pk], claimed[per.pk], now=at("2025-10-06")) == {per.pk: "sent"}
     assert [m["To"] for m in smtp.inbox.messages] == ["per.albertsson@example.org"]
 
 
@@ -208,8 +250,12 @@ def test_a_stand_ins_decision_reminder_claimed_before_their_answer_is_not_sent_a
     assert set(rows) == {"anders.kullbratt", "regiondirektor"}
     workflow.approve_delivery(delivery=delivery, decided_by=people["regiondirektor"])  # for Per
     stand_in, anders = rows["regiondirektor"], rows["anders.kullbratt"]
-    assert dispatch.send(stand_in.pk, claimed[stand_in.pk], now=at("2025-10-06")) == "cancelled"
-    assert dispatch.send(anders.pk, claimed[anders.pk], now=at("2025-10-06")) == "sent"
+    assert dispatch.send([stand_in.pk], claimed[stand_in.pk], now=at("2025-10-06")) == {
+        stand_in.pk: "cancelled"
+    }
+    assert dispatch.send([anders.pk], claimed[anders.pk], now=at("2025-10-06")) == {
+        anders.pk: "sent"
+    }
 
 
 @pytest.mark.django_db(transaction=True)
@@ -236,7 +282,7 @@ def test_two_sweeps_in_parallel_claim_each_row_once(smtp, clock):
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    pks = [pk for claim in claims for pk, _token in claim]
+    pks = [pk for claim in claims for pk in tokens(claim)]
     assert len(pks) == due
     assert len(set(pks)) == due
 
@@ -273,7 +319,7 @@ def test_a_sweep_skips_the_rows_another_sweep_holds_without_waiting_for_it(clock
     def first_sweep():
         try:
             with transaction.atomic():
-                first.extend(dispatch.claim_due(now, limit=3))
+                first.extend(tokens(dispatch.claim_due(now, limit=3)))
                 first_claimed.set()
                 second_done.wait(timeout=30)  # holding its row locks until the second is done
         finally:
@@ -290,8 +336,8 @@ def test_a_sweep_skips_the_rows_another_sweep_holds_without_waiting_for_it(clock
     finally:
         second_done.set()
         thread.join(timeout=30)
-    assert len(first) == 3 and len(second) == due - 3
-    assert not {pk for pk, _ in first} & {pk for pk, _ in second}
+    assert len(first) == 3 and len(tokens(second)) == due - 3
+    assert not set(first) & set(tokens(second))
 
 
 def test_with_a_rate_limit_a_sweep_claims_no_more_than_half_a_lease_of_sending(
@@ -302,11 +348,117 @@ def test_with_a_rate_limit_a_sweep_claims_no_more_than_half_a_lease_of_sending(
     now = at("2025-12-10")
     due = Reminder.objects.filter(state="planned", planned_at__lte=now).count()
     assert due > 7
-    assert dispatch.sweep(now=now, enqueue=lambda pk, token: None) == 5
-    assert dispatch.sweep(now=now, enqueue=lambda pk, token: None) == 0  # none sent yet
+    assert dispatch.sweep(now=now, enqueue=lambda pks, token: None) == 5
+    assert dispatch.sweep(now=now, enqueue=lambda pks, token: None) == 0  # none sent yet
     sending = Reminder.objects.filter(state="sending").order_by("pk")
     for reminder in sending[:2]:
-        assert dispatch.send(reminder.pk, str(reminder.claim_token), now=now) == "sent"
-    assert dispatch.sweep(now=now, enqueue=lambda pk, token: None) == 2
+        outcome = dispatch.send([reminder.pk], str(reminder.claim_token), now=now)
+        assert outcome == {reminder.pk: "sent"}
+    assert dispatch.sweep(now=now, enqueue=lambda pks, token: None) == 2
     settings.EMAIL_RATE_LIMIT = None
-    assert dispatch.sweep(now=now, enqueue=lambda pk, token: None) == due - 7
+    assert dispatch.sweep(now=now, enqueue=lambda pks, token: None) == due - 7
+
+
+# --- one mail a person a sweep (#17 item 8) -----------------------------------------------
+
+
+def rows_of(bundle) -> list[Reminder]:
+    return list(Reminder.objects.filter(pk__in=bundle.pks).order_by("pk"))
+
+
+def test_the_reminders_due_for_one_person_in_a_sweep_are_one_bundle(seed004, clock):
+    now = at("2025-12-10")
+    due = list(Reminder.objects.filter(state="planned", planned_at__lte=now))
+    bundles = dispatch.claim_due(now)
+    recipients = [{row.recipient_id for row in rows_of(bundle)} for bundle in bundles]
+    assert all(len(people) == 1 for people in recipients)
+    assert len(bundles) == len({row.recipient_id for row in due})  # one each
+    assert sorted(tokens(bundles)) == sorted(row.pk for row in due)
+    assert {bundle.token for bundle in bundles} == {bundles[0].token}  # the one claim's
+    per = next(b for b in bundles if rows_of(b)[0].recipient.username == "per.albertsson")
+    assert [row.kind for row in rows_of(per)] == ["escalation"] * 4
+    assert {row.bundle for row in rows_of(per)} == {uuid.UUID(per.token)}
+
+
+def test_a_digest_is_a_mail_of_its_own(seed004, clock):
+    from reminders.services import plan_digests
+
+    plan_digests(dt.date(2025, 10, 1))
+    jan = User.objects.get(username="jan.strang")
+    now = dt.datetime(2025, 10, 1, 9, 0, tzinfo=dt.UTC)
+    due = Reminder.objects.filter(recipient=jan, state="planned", planned_at__lte=now)
+    assert {row.kind for row in due} > {"digest"}
+    bundles = [b for b in dispatch.claim_due(now) if rows_of(b)[0].recipient == jan]
+    kinds = sorted([row.kind for row in rows_of(b)] for b in bundles)
+    assert ["digest"] in kinds and len(bundles) == 2
+
+
+def test_rows_back_after_a_lost_send_keep_their_mail_and_what_fell_due_since_goes_apart(
+    seed004, smtp, clock
+):
+    now = at("2025-11-14")
+    per = User.objects.get(username="per.albertsson")
+    (first,) = [b for b in dispatch.claim_due(now) if rows_of(b)[0].recipient == per]
+    assert len(first.pks) == 2  # the worker that had it died
+    fell_due = (
+        Reminder.objects.filter(recipient=per, state="planned", planned_at__gt=now)
+        .order_by("planned_at")
+        .first()
+    )
+    fell_due.planned_at = now + dt.timedelta(minutes=5)
+    fell_due.save(update_fields=["planned_at"])
+    later = now + dispatch.LEASE + dt.timedelta(minutes=1)
+    handed = []
+    dispatch.sweep(now=later, enqueue=lambda pks, token: handed.append(sorted(pks)))
+    pers = [pks for pks in handed if Reminder.objects.get(pk=pks[0]).recipient == per]
+    assert sorted(pers) == sorted([list(first.pks), [fell_due.pk]])
+
+
+def test_a_mails_message_id_is_the_same_for_the_same_rows_and_another_for_other_rows(seed004):
+    a, b, c = Reminder.objects.filter(state="planned").order_by("pk")[:3]
+    assert message_id_of([a, b]) == message_id_of([b, a]) == message_id_of([a, b])
+    assert message_id_of([a, b]).startswith(f"<reminders-{a.pk}.2.")
+    assert len({message_id_of(rows) for rows in ([a, b], [a, c], [a, b, c], [a])}) == 4
+    assert message_id_of([a]) == a.message_id  # a mail of one reminder keeps its row's id
+
+
+def test_one_mail_lists_each_reminder_and_the_app_shows_each(seed004, smtp, clock):
+    now = at("2025-12-10")
+    per = User.objects.get(username="per.albertsson")
+    rows = list(Reminder.objects.filter(recipient=per, state="planned", planned_at__lte=now))
+    sweep_inline(now)
+    (mail,) = smtp.inbox.to("per.albertsson@example.org")
+    assert mail["Message-ID"] == message_id_of(rows)
+    assert len(listed(mail)) == len(rows) == 4
+    notifications = Notification.objects.filter(recipient=per)
+    assert sorted(notifications.values_list("verb", flat=True)) == sorted(listed(mail))
+    assert sorted(n.data["reminder"] for n in notifications) == sorted(r.pk for r in rows)
+
+
+def test_a_refusal_fails_or_retries_every_reminder_of_the_mail(seed004, smtp, clock):
+    now = at("2025-12-10")
+    per = User.objects.get(username="per.albertsson")
+    smtp.stop()
+    sweep_inline(now)
+    rows = Reminder.objects.filter(recipient=per, planned_at__lte=now + dispatch.backoff(1))
+    assert {(row.state, row.attempts) for row in rows} == {("planned", 1)}
+    smtp.start()
+    sweep_inline(now + dispatch.backoff(1))
+    (mail,) = smtp.inbox.to("per.albertsson@example.org")  # still one mail, the same rows
+    assert mail["Message-ID"] == message_id_of(list(rows))
+    assert {row.state for row in rows.all()} == {"sent"}
+
+
+def test_a_row_cancelled_from_its_mail_and_planned_again_goes_with_the_next_one(seed004, clock):
+    from workflow.services import change_milestone_status
+
+    now = at("2025-11-14")
+    jan = User.objects.get(username="jan.strang")
+    compilation = seed004.milestones.get(kind="compilation")
+    bundles = dispatch.claim_due(now)
+    row = Reminder.objects.get(milestone=compilation, state="sending")
+    change_milestone_status(milestone=compilation, actor=jan, to_status="done")
+    assert send_row(row.pk, bundles, now) == "cancelled"
+    change_milestone_status(milestone=compilation, actor=jan, to_status="in_progress")
+    row.refresh_from_db()
+    assert row.state == "planned" and row.bundle is None

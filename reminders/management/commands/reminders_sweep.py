@@ -15,7 +15,7 @@ class Command(BaseCommand):
         if options["inline"]:
             results = []
             count = dispatch.sweep(
-                enqueue=lambda pk, token: results.append(dispatch.send(pk, token))
+                enqueue=lambda pks, token: results.extend(dispatch.send(pks, token).values())
             )
             self.stdout.write(f"{count} påminnelser: " + ", ".join(sorted(set(results))))
         else:

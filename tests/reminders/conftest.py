@@ -91,9 +91,25 @@ def clock():
 
 @pytest.fixture
 def seed004(db, clock):
-    """RS 2024-05699 loaded and adopted on 1 Oct 2025, so its reminders are planned from then."""
-    call_command("load_demo", verbosity=0)
-    return Assignment.objects.get(registration_number="RS 2024-05699", state="adopted")
+    """RS 2024-05699 (without the generated demo assignments, which are placed relative to the
+    day) loaded and adopted on 1 Oct 2025, so its reminders are planned from then; registered
+    on the day it was written (12 Aug 2025), so every deadline of its tidplan is reminded of
+    (one already past on registration would not be)."""
+    call_command("load_demo", "--seed-only", verbosity=0)
+    return registered_as_written()
+
+
+def registered_as_written() -> Assignment:
+    """Seed 004 as if registered on the day it was written (12 Aug 2025), its reminders
+    planned again: every deadline of its tidplan is then one to remind of."""
+    from reminders.services import replan_assignment
+
+    seed = Assignment.objects.get(registration_number="RS 2024-05699", state="adopted")
+    registered = dt.datetime(2025, 8, 12, 8, 0, tzinfo=dt.UTC)
+    Assignment.objects.filter(pk=seed.pk).update(created_at=registered)
+    seed.refresh_from_db()
+    replan_assignment(seed)
+    return seed
 
 
 @pytest.fixture

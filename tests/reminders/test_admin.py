@@ -8,12 +8,15 @@ from assignments.models import AuditEntry, User
 from reminders.models import Reminder, ReminderPolicy
 from tests.factories import UserFactory
 
+from .conftest import registered_as_written
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def registrar_client(client):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--seed-only", verbosity=0)
+    registered_as_written()
     client.force_login(User.objects.get(username="registrator"))
     return client
 
@@ -56,7 +59,8 @@ def test_registrar_cannot_change_a_policy(registrar_client):
 
 
 def test_superuser_cancels_a_reminder_with_an_audit_entry(client):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--seed-only", verbosity=0)
+    registered_as_written()
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
     client.force_login(root)
     reminder = Reminder.objects.filter(state=Reminder.State.PLANNED).first()

@@ -262,7 +262,7 @@ def test_a_stand_ins_decision_reminder_claimed_before_their_answer_is_not_sent_a
 def test_two_sweeps_in_parallel_claim_each_row_once(smtp, clock):
     from django.core.management import call_command
 
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--seed-only", verbosity=0)
     now = at("2025-12-10")
     due = Reminder.objects.filter(state="planned", planned_at__lte=now).count()
     assert due > 5
@@ -308,7 +308,7 @@ def test_a_sweep_skips_the_rows_another_sweep_holds_without_waiting_for_it(clock
     once (SKIP LOCKED); waiting on the first one's locks would run into the lock timeout."""
     from django.core.management import call_command
 
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--seed-only", verbosity=0)
     now = at("2025-12-10")
     due = Reminder.objects.filter(state="planned", planned_at__lte=now).count()
     assert due > 3

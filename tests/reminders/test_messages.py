@@ -237,7 +237,8 @@ def test_a_bundle_lists_each_deadline_once_most_urgent_first_with_one_event_each
     rows = jans_due_rows(seed004, "2025-11-14")
     deadlines = {row.subject_key for row in rows}
     assert len(rows) > len(deadlines) > 2
-    rows[0].assignment.title = "Organisering <script>alert(1)</script>"
+    for row in rows:  # each row holds its own copy of the assignment
+        row.assignment.title = "Organisering <script>alert(1)</script>"
     message = compose_bundle(rows)
     assert message.subject == f"Uppdrag: {len(deadlines)} påminnelser om RS 2024-05699"
     assert [entry.reminder for entry in message.entries] == rows  # one entry each, in order

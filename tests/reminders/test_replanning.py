@@ -189,7 +189,7 @@ def test_a_responsible_person_set_in_the_tidplan_inline_gets_its_reminders(
 
 
 def test_a_drafts_milestone_date_set_in_the_admin_is_the_one_reminded_once_adopted(client, clock):
-    call_command("load_demo", "--draft", verbosity=0)
+    call_command("load_demo", "--draft", "--seed-only", verbosity=0)
     draft = Assignment.objects.get(registration_number="RS 2024-05699", state="draft")
     compilation = draft.milestones.get(kind="compilation")
     client.force_login(User.objects.get(username="registrator"))

@@ -90,7 +90,7 @@ def test_editing_a_policy_replans_the_open_deadlines_with_an_audit_entry(admin_c
         kind="compilation", assignment__state__in=["adopted", "in_progress"]
     ).exclude(status__in=Milestone.CLOSED_STATUSES)
     assert open_compilations.count() >= 1
-    assert f"Påminnelserna för {open_compilations.count()} öppn" in response.content.decode(), (
+    assert f"Påminnelserna för {open_compilations.count()} öpp" in response.content.decode(), (
         response.content.decode()
     )
     rows = planned(seed004, milestone=compilation)

@@ -150,11 +150,18 @@ def test_the_digest_is_planned_at_seven_and_again_for_a_lost_run(seed004):
     assert Reminder.objects.filter(kind="digest", due_version=day.isoformat()).count() == planned
 
 
-def test_deadlines_passed_before_registration_get_no_reminders(seed004, clock):
+def test_deadlines_passed_before_registration_get_no_reminders(db, clock):
     """Registered mid-flight (#18): a deadline already past on the day the assignment was
     registered is history, not a reason for an overdue or escalation mail; one that passes
-    after registration is reminded of as usual."""
+    after registration is reminded of as usual. Seed 004 registered on 1 Oct 2025."""
+    from django.core.management import call_command
+
+    from assignments.models import Assignment
+
+    call_command("load_demo", "--seed-only", verbosity=0)
+    seed004 = Assignment.objects.get(registration_number="RS 2024-05699", state="adopted")
     registered = seed004.created_at.date()
+    assert registered == dt.date(2025, 10, 1)
     past = [m for m in seed004.milestones.all() if m.due < registered and not m.is_closed]
     assert past, "seed 004 has open milestones due before 1 Oct 2025"
     assert not Reminder.objects.filter(milestone__in=past).exists()

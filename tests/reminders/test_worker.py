@@ -202,7 +202,7 @@ def workers(tmp_path, smtp):
 
 @pytest.fixture
 def demo(clock):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--seed-only", verbosity=0)
 
 
 def enqueue_to(queue, broker=None):

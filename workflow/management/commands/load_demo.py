@@ -55,6 +55,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Lämna RS 2024-05699 som utkast (testerna driver det genom flödet).",
         )
+        parser.add_argument(
+            "--seed-only",
+            action="store_true",
+            help="Bara RS 2024-05699, grupperna och personerna, utan de genererade uppdragen.",
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -64,7 +69,8 @@ class Command(BaseCommand):
         people = self._people(units, password)
         groups = self._groups(people)
         seed = self._seed_004(units, people, groups)
-        self._generated(units, people)
+        if not options["seed_only"]:
+            self._generated(units, people)
         self._roles(people, password)
         if options["verbosity"]:
             self._print_logins(seed, password)

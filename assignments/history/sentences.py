@@ -22,6 +22,10 @@ LISTS_FIELDS = {
     "assignment.imported",
     "import.registered",
     "admin.changed",
+    "assignment.registered",
+    "assignment.edited",
+    "row.registered",
+    "row.edited",
     "settings_changed",
     "reminder.retried",
     "reminder.cancelled",
@@ -218,7 +222,9 @@ def _kind(entry: AuditEntry) -> str:
     return str(model._meta.verbose_name) if model is not None else entry.object_type
 
 
-@sentence("admin.created")
+@sentence(
+    "admin.created", "assignment.registered", "row.registered", "unit.created", "contact.created"
+)
 def _admin_created(entry, lookup, words):
     return _("%(actor)s registrerade %(kind)s ”%(object)s”") % {
         **words,
@@ -242,11 +248,20 @@ def _import_registered(entry, lookup, words):
     }
 
 
-@sentence("admin.changed")
+@sentence("admin.changed", "assignment.edited", "row.edited")
 def _admin_changed(entry, lookup, words):
     return _("%(actor)s ändrade %(kind)s ”%(object)s”") % {
         **words,
         "kind": _kind(entry),
+        "object": entry.object_repr,
+    }
+
+
+@sentence("contact.linked")
+def _contact_linked(entry, lookup, words):
+    # "Nytt uppdrag": a name of no account was a contact; a registrar linked it to its account.
+    return _("%(actor)s kopplade kontakten ”%(object)s” till sitt konto") % {
+        **words,
         "object": entry.object_repr,
     }
 

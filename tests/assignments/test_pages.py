@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -218,7 +219,7 @@ def test_portfolio_pages_keep_the_filter(client, db):
     assert "Sida 1 av 2" in first and "?state=adopted&amp;page=2" in first
     second = client.get(reverse("portfolio"), {"state": "adopted", "page": "2"}).content.decode()
     assert "Sida 2 av 2" in second and "Beslutat uppdrag" not in second
-    assert second.count('href="/uppdrag/') == 5  # 55 rows, 50 a page
+    assert len(re.findall(r'href="/uppdrag/\d+/"', second)) == 5  # 55 rows, 50 a page
 
 
 def test_a_drafts_late_milestones_make_nobodys_start_page_say_late(client, db):

@@ -90,6 +90,14 @@ def test_a_new_version_is_a_draft_with_everything_of_the_old_one(adopted, people
 
 
 def test_the_old_version_goes_on_until_the_new_one_is_adopted(adopted, people):
+    from reminders.services import replan_assignment
+
+    # registered when it was written, so its 2025 deadlines are reminded of (#18 item 5)
+    Assignment.objects.filter(pk=adopted.pk).update(
+        created_at=dt.datetime(2025, 8, 12, 8, tzinfo=dt.UTC)
+    )
+    adopted.refresh_from_db()
+    replan_assignment(adopted)
     planned = Reminder.objects.filter(assignment=adopted, state=Reminder.State.PLANNED).count()
     assert planned > 0
     new = _new_version(adopted, people.anders_kullbratt)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from assignments import permissions, version_diff
 
 from .. import forms, selectors, services
-from .assignment import Refused, cleaned, process_page, visible_assignment
+from .assignment import Refused, cleaned, keep_on_form, process_page, visible_assignment
 
 
 @require_POST
@@ -34,12 +34,13 @@ def new_version(request, pk):
             delivery_due=data["delivery_due"],
         )
     except ValidationError as error:
+        keep_on_form(form, error)
         return process_page(
             request, assignment.pk, errors=error.messages, status=400, refused=refused
         )
     except PermissionDenied as error:
         errors = [str(error) or _("Du får inte göra det här.")]
-        return process_page(request, assignment.pk, errors=errors, status=403, refused=refused)
+        return process_page(request, assignment.pk, errors=errors, status=403)
     messages.success(
         request,
         _(

@@ -85,6 +85,12 @@ def _subject(reminder: Reminder) -> str:
     return str(_SUBJECTS[reminder.kind]) % values
 
 
+def subject(reminder: Reminder) -> str:
+    """The reminder's subject in the active language: its e-mail's, and its notification's as
+    whoever reads it reads it (reminders.notices)."""
+    return _subject(reminder)
+
+
 def _due(reminder: Reminder) -> str:
     """The day the subject names: a deadline on a weekend or holiday is the working day before
     it, and the body says so rather than show another date than the subject."""
@@ -128,6 +134,10 @@ def _settings_url() -> str:
 
 def compose(reminder: Reminder) -> Message:
     """The message for one reminder, in the recipient's language."""
+    if reminder.is_event:  # an event of the process, told at once (reminders.events)
+        from .events import compose_event
+
+        return compose_event(reminder)
     language = reminder.recipient.language or settings.LANGUAGE_CODE
     with translation.override(language):
         link = _link(reminder)

@@ -183,7 +183,8 @@ def notify_event(
             try:
                 with transaction.atomic():
                     Reminder.objects.create(
-                        subject_key=f"assignment:{assignment.pk}",
+                        # not the deadline's "assignment:<pk>": an event is no deadline
+                        subject_key=f"event:{assignment.pk}",
                         kind=kind,
                         recipient=person,
                         due_version=occurrence,

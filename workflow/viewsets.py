@@ -68,6 +68,7 @@ class QueueView(AssignmentColumns, views.FlowQueueListView):
     own queue lists a task to whoever has its permission in the database (nobody here) and
     every task to a superuser."""
 
+    title = _("Lediga uppgifter")
     columns = ("assignment", "task", "created")
 
     @viewprop

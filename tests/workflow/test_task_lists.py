@@ -172,6 +172,9 @@ def test_the_adoption_waits_in_the_queue_and_on_the_start_page_of_every_commissi
         client.force_login(people[username])
         queue = client.get(reverse("uppdrag:assignment:queue")).content.decode()
         assert f'href="{link}">RS 2024-05699' in queue, username
+        # found from the menu, by the page's own name
+        menu = f'href="{reverse("uppdrag:assignment:queue")}"'
+        assert menu in queue and queue.count("Lediga uppgifter") >= 2, username
         home = client.get(reverse("home")).content.decode()
         waiting = home[home.index('id="waiting-heading"') :]
         assert "Fastställ uppdraget" in waiting[: waiting.index("</section>")], username
@@ -179,3 +182,5 @@ def test_the_adoption_waits_in_the_queue_and_on_the_start_page_of_every_commissi
         client.force_login(people[username])
         queue = client.get(reverse("uppdrag:assignment:queue")).content.decode()
         assert "RS 2024-05699" not in queue, username
+        home = client.get(reverse("home")).content.decode()
+        assert "Lediga uppgifter" not in home, username  # nothing to take: not in the menu

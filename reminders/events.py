@@ -22,7 +22,6 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -164,10 +163,11 @@ def notify_event(
         **{key: str(value) for key, value in details.items() if value not in (None, "")},
     }
     now = timezone.now()
-    told = 0
+    mails, told = [], set()
     for pk, (in_app, by_email) in preferences(people, kind).items():
         person = people[pk]
         if in_app:
+            told.add(pk)
             with translation.override(person.language or settings.LANGUAGE_CODE):
                 verb = text(kind, params)  # for readers that only know the library's verb
             notify.send(
@@ -180,26 +180,27 @@ def notify_event(
                 url=path,
             )
         if by_email and person.email:
-            try:
-                with transaction.atomic():
-                    Reminder.objects.create(
-                        # not the deadline's "assignment:<pk>": an event is no deadline
-                        subject_key=f"event:{assignment.pk}",
-                        kind=kind,
-                        recipient=person,
-                        due_version=occurrence,
-                        planned_at=now,
-                        assignment=assignment,
-                        delivery=delivery,
-                        params=params,
-                        # the app was told above (or, by the person's choice, not at all): the
-                        # outbox row carries the e-mail only
-                        in_app_at=now,
-                    )
-            except IntegrityError:
-                pass  # this occurrence was told already: the constraint keeps it once
-        told += in_app or (by_email and bool(person.email))
-    return told
+            told.add(pk)
+            mails.append(
+                Reminder(
+                    # not the deadline's "assignment:<pk>": an event is no deadline
+                    subject_key=f"event:{assignment.pk}",
+                    kind=kind,
+                    recipient=person,
+                    due_version=occurrence,
+                    planned_at=now,
+                    assignment=assignment,
+                    delivery=delivery,
+                    params=params,
+                    # the app was told above (or, by the person's choice, not at all): the
+                    # outbox row carries the e-mail only
+                    in_app_at=now,
+                )
+            )
+    # One statement for every mail; an occurrence told already is kept once by the unique
+    # constraint (its rows are skipped, not an error).
+    Reminder.objects.bulk_create(mails, ignore_conflicts=True)
+    return len(told)
 
 
 def compose_event(reminder: Reminder) -> Message:

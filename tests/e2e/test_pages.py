@@ -59,7 +59,9 @@ def test_b_decision_maker_returns_delivery_from_start_page(site, new_page):
     assert site.assignment.title in waiting.inner_text()
     assert_accessible(page, "start page")
 
-    waiting.get_by_role("link", name="Beslut om slutleverans").click()
+    # the demo has another delivery waiting for Per: this assignment's row
+    row = waiting.locator("tr", has_text=site.assignment.title)
+    row.get_by_role("link", name="Beslut om slutleverans").click()
     page.wait_for_selector("#return")
     assert "Förslag till organisering, version 1" in page.locator("main").inner_text()
     assert_accessible(page, "decision page")
@@ -95,7 +97,9 @@ def test_c_resubmitted_delivery_approved_by_both_is_decided(site, new_page):
     for username in ("anders.kullbratt", "per.albertsson"):
         page = new_page()
         login(page, site, username)
-        page.locator("#my-tasks").get_by_role("link", name="Beslut om slutleverans").click()
+        page.locator("#my-tasks tr", has_text=site.assignment.title).get_by_role(
+            "link", name="Beslut om slutleverans"
+        ).click()
         assert "version 2" in page.locator("main").inner_text()
         page.click("#approve")
         page.wait_for_selector(".uppdrag-messages")
@@ -111,6 +115,8 @@ def test_c_resubmitted_delivery_approved_by_both_is_decided(site, new_page):
 
 
 def test_d_bell_shows_unread_notification_and_marking_read_clears_it(site, new_page):
+    # the demo told Per of its other delivery already: read, so the bell counts this one only
+    _person("per.albertsson").notifications.mark_all_as_read()
     _submit(site.assignment)  # the decision-makers are told a decision waits for them
     page = new_page()
     login(page, site, "per.albertsson")

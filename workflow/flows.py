@@ -14,11 +14,6 @@ from .nodes import SplitPerItem
 from .views import tasks
 
 
-def assignment_of(process):
-    """The object a queued task's permission is asked about: the process's assignment."""
-    return process.artifact
-
-
 class TaskView(flow.View):
     """A human task run only by an owner who may hold it (workflow.permissions), asked again
     on every request; handing it on goes through services.reassign_task."""
@@ -29,9 +24,7 @@ class TaskView(flow.View):
         return task_rules.may_run(task, task_rules.standing(user, task.process.artifact))
 
     def can_assign(self, user, task):
-        # Taking a task from the queue (the adoption, open to every commissioner) is for whoever
-        # may hold it; a task someone holds is handed on only through services.reassign_task.
-        return task_rules.may_take(task, task_rules.standing(user, task.process.artifact))
+        return False
 
     def can_unassign(self, user, task):
         return False
@@ -52,9 +45,7 @@ class AssignmentFlow(flow.Flow):
     adopt = (
         TaskView(tasks.AdoptTaskView.as_view())
         .Annotation(title=_("Fastställ uppdraget"))
-        # In the queue of every commissioner (and the regional director), not one's inbox:
-        # whoever may adopt takes it, or adopts on the assignment page.
-        .Permission(task_rules.ADOPT_PERMISSION, obj=assignment_of)
+        .Assign(this.first_commissioner)
         .Next(this.work)
     )
 
@@ -121,6 +112,9 @@ class AssignmentFlow(flow.Flow):
         activation.process.artifact = assignment
         activation.process.data = {"registration_number": assignment.registration_number}
         return activation.process
+
+    def first_commissioner(self, activation):
+        return activation.process.artifact.commissioners.order_by("pk").first()
 
     def assignee_of(self, activation):
         return activation.process.artifact.assignee

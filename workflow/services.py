@@ -14,13 +14,12 @@ from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow import STATUS
 from viewflow.workflow.models import Task
 
-from assignments import audit, documents, links, permissions, versions
+from assignments import audit, documents, permissions, versions
 from assignments.models import (
     Approval,
     Assignment,
@@ -31,9 +30,8 @@ from assignments.models import (
     User,
 )
 from assignments.selectors import latest_delivery
-from reminders import events
 from reminders import services as reminders
-from reminders.models import Reminder
+from reminders.events import notify_event
 
 from . import permissions as task_rules
 from .models import AssignmentProcess
@@ -111,8 +109,7 @@ def _execute(task: Task, actor) -> None:
 
 
 def start_process(*, assignment: Assignment, actor=None) -> AssignmentProcess:
-    """Start the process of a registered assignment: its adoption waits in the queue of every
-    commissioner, who are each told."""
+    """Start the process of a registered assignment (its adopt task goes to a commissioner)."""
     from .flows import AssignmentFlow
 
     with transaction.atomic():
@@ -122,39 +119,8 @@ def start_process(*, assignment: Assignment, actor=None) -> AssignmentProcess:
         if not assignment.commissioners.exists():
             raise ValidationError(_("Uppdraget saknar uppdragsgivare."))
         process = AssignmentFlow.register.run(assignment=assignment, actor=actor)
-        entry = audit.record(actor=actor, action="process.started", obj=assignment)
-        if assignment.state == Assignment.State.DRAFT:
-            events.notify_event(
-                Reminder.Kind.ADOPTION_WAITING,
-                assignment=assignment,
-                recipients=assignment.commissioners.all(),
-                occurrence=_occurrence(entry),
-                path=_assignment_path(assignment),
-                actor=actor,
-            )
+        audit.record(actor=actor, action="process.started", obj=assignment)
         return process
-
-
-def _occurrence(entry) -> str:
-    """An event is named by the audit entry that records it: told once per recipient."""
-    return f"audit:{entry.pk}"
-
-
-def _assignment_path(assignment: Assignment) -> str:
-    return links.process_url(assignment.pk, absolute=False)
-
-
-def _decision_path(assignment: Assignment) -> str:
-    return reverse("workflow:decision", args=[assignment.pk])
-
-
-def _working_side(assignment: Assignment) -> list[User]:
-    """Who carries the assignment out: the assignee, the project lead, the working group."""
-    members = User.objects.filter(
-        working_group_memberships__assignment=assignment,
-        working_group_memberships__is_active=True,
-    )
-    return [assignment.assignee, assignment.project_lead, *members]
 
 
 def adopt_assignment(*, assignment: Assignment, actor, reason: str = "") -> Assignment:
@@ -176,23 +142,8 @@ def adopt_assignment(*, assignment: Assignment, actor, reason: str = "") -> Assi
         set_assignment_state(
             assignment=assignment, actor=actor, state=Assignment.State.ADOPTED, reason=reason
         )
-        if task.owner_id not in (None, actor.pk):
-            # Taken from the queue by another commissioner: the task names who adopted.
-            task.flow_task.activation_class(task).reassign(user=actor)
         _execute(task, actor)
-        entry = audit.record(
-            actor=actor, action="assignment.adopted", obj=assignment, reason=reason
-        )
-        events.settle_adoption(assignment=assignment)
-        events.notify_event(
-            Reminder.Kind.ADOPTED,
-            assignment=assignment,
-            recipients=_working_side(assignment),
-            occurrence=_occurrence(entry),
-            path=_assignment_path(assignment),
-            actor=actor,
-            reason=reason.strip(),
-        )
+        audit.record(actor=actor, action="assignment.adopted", obj=assignment, reason=reason)
         return assignment
 
 
@@ -322,7 +273,7 @@ def submit_delivery(*, assignment: Assignment, actor, summary: str, document=Non
             delivery.document_name = PurePath(document.name).name
         delivery.save()
         set_assignment_state(assignment=assignment, actor=actor, state=Assignment.State.DELIVERED)
-        entry = audit.record(
+        audit.record(
             actor=actor,
             action="delivery.submitted",
             obj=delivery,
@@ -334,15 +285,11 @@ def submit_delivery(*, assignment: Assignment, actor, summary: str, document=Non
         )
         _execute(task, actor)
         _plan_decision_waiting(delivery)
-        # At once, to whoever holds each approval (the reminder follows after a few days).
-        events.notify_event(
-            Reminder.Kind.DECISION_REQUESTED,
+        notify_event(
+            "decision_waiting",
             assignment=assignment,
-            recipients=User.objects.filter(pk__in=waiting_for(delivery)),
-            occurrence=_occurrence(entry),
-            path=_decision_path(assignment),
+            recipients=assignment.decision_makers.all(),
             actor=actor,
-            delivery=delivery,
         )
         return delivery
 
@@ -420,8 +367,6 @@ def approve_delivery(
             delivery.save(update_fields=["status"])
         _execute(task, decided_by)
         _plan_decision_waiting(delivery)
-        # "Waiting for your decision" is read: by the one who answered, and the one answered for
-        events.settle_decision(delivery=delivery, people=[decided_by.pk, decision_maker.pk])
         return approval
 
 
@@ -443,7 +388,7 @@ def return_delivery(*, delivery: Delivery, decided_by, comment: str) -> Approval
         )
         delivery.status = Delivery.Status.RETURNED
         delivery.save(update_fields=["status"])
-        entry = audit.record(
+        audit.record(
             actor=decided_by,
             action="delivery.returned",
             obj=delivery,
@@ -458,17 +403,11 @@ def return_delivery(*, delivery: Delivery, decided_by, comment: str) -> Approval
         )
         _execute(task, decided_by)
         _plan_decision_waiting(delivery)
-        # Nothing waits for a decision any more: every "waiting for your decision" is read.
-        events.settle_decision(delivery=delivery)
-        events.notify_event(
-            Reminder.Kind.DELIVERY_RETURNED,
+        notify_event(
+            "delivery_returned",
             assignment=assignment,
-            recipients=[assignment.assignee, delivery.submitted_by],
-            occurrence=_occurrence(entry),
-            path=_assignment_path(assignment),
+            recipients=[assignment.assignee],
             actor=decided_by,
-            delivery=delivery,
-            comment=approval.comment,
         )
         return approval
 
@@ -487,30 +426,17 @@ def record_decision(*, assignment: Assignment) -> Decision:
         paragraph_reference=", ".join(references),
     )
     set_assignment_state(assignment=assignment, actor=actor, state=Assignment.State.DECIDED)
-    entry = audit.record(
+    audit.record(
         actor=actor,
         action="decision.recorded",
         obj=decision,
         after={"decided_on": decision.decided_on, "delivery": delivery.number},
     )
-    events.settle_decision(delivery=delivery)
-    # Everyone the document was sent to (for execution and for information), who carried it
-    # out, who commissioned it and who decided it.
-    distribution = User.objects.filter(distributions__assignment=assignment).distinct()
-    events.notify_event(
-        Reminder.Kind.DECIDED,
+    notify_event(
+        "decided",
         assignment=assignment,
-        recipients=[
-            assignment.assignee,
-            *assignment.commissioners.all(),
-            *assignment.decision_makers.all(),
-            *distribution,
-        ],
-        occurrence=_occurrence(entry),
-        path=_assignment_path(assignment),
+        recipients=[assignment.assignee, *assignment.commissioners.all()],
         actor=actor,
-        delivery=delivery,
-        decided_on=decision.decided_on.isoformat(),
     )
     return decision
 
@@ -723,22 +649,12 @@ def reassign_task(*, task: Task, actor, new_owner, reason: str) -> Task:
             # The "waiting for your decision" reminder follows the task to the stand-in.
             for delivery in assignment.deliveries.filter(status=Delivery.Status.SUBMITTED):
                 _plan_decision_waiting(delivery)
-        entry = audit.record(
+        audit.record(
             actor=actor,
             action="task.reassigned",
             obj=assignment,
             before={"task": task.pk, "owner": before},
             after=after,
-            reason=reason.strip(),
-        )
-        events.notify_event(
-            Reminder.Kind.TASK_DELEGATED,
-            assignment=assignment,
-            recipients=[new_owner],
-            occurrence=_occurrence(entry),
-            path=_decision_path(assignment) if is_approval else _assignment_path(assignment),
-            actor=actor,
-            task=task.flow_task.name,
             reason=reason.strip(),
         )
         return task

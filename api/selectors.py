@@ -41,9 +41,7 @@ def assignments(
 ) -> QuerySet[Assignment]:
     """What the portfolio lists for the user with these filters, and within these dates."""
     queryset = registry.portfolio(user, filters=filters, order=order, today=today)
-    return queryset.filter(
-        **{DATE_FILTERS[name]: value for name, value in dates.items() if value is not None}
-    )
+    return queryset.filter(**{DATE_FILTERS[name]: value for name, value in dates.items()})
 
 
 MILESTONES = Milestone.objects.select_related("responsible").prefetch_related(

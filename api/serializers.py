@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from notifications.models import Notification
 from rest_framework import serializers
 
+from assignments import documents
 from assignments.models import (
     Approval,
     Assignment,
@@ -111,7 +112,9 @@ class DistributionSerializer(serializers.ModelSerializer):
 
 
 class RelationSerializer(serializers.ModelSerializer):
-    target_group = serializers.CharField(source="target_group.name", default=None, read_only=True)
+    target_group = serializers.CharField(
+        source="target_group.name", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = AssignmentRelation
@@ -339,24 +342,34 @@ class NotificationSerializer(serializers.ModelSerializer):
 # -- writes ----------------------------------------------------------------------------------
 
 
+class TextField(serializers.CharField):
+    """Text, and only text: REST framework's CharField would take a JSON number for a comment."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class MilestoneStatusSerializer(serializers.Serializer):
     to_status = serializers.ChoiceField(choices=Milestone.Status.choices, label=_("Ny status"))
-    comment = serializers.CharField(
+    comment = TextField(
         label=_("Kommentar"), required=False, allow_blank=True, default="", max_length=5000
     )
 
 
 class MilestoneDueSerializer(serializers.Serializer):
     new_due = serializers.DateField(label=_("Nytt slutdatum"))
-    reason = serializers.CharField(label=_("Varför flyttas datumet?"), max_length=5000)
+    reason = TextField(label=_("Varför flyttas datumet?"), max_length=5000)
 
 
 class DeliveryInputSerializer(serializers.Serializer):
-    summary = serializers.CharField(label=_("Sammanfattning av slutleveransen"), max_length=20000)
+    summary = TextField(label=_("Sammanfattning av slutleveransen"), max_length=20000)
     document = serializers.FileField(
         label=_("Dokument"),
         required=False,
         allow_null=True,
+        validators=[documents.validate_document],  # as the page's form: on the field
         help_text=_("PDF, Office, OpenDocument, bild eller text (multipart/form-data)."),
     )
 
@@ -365,13 +378,13 @@ class ApproveSerializer(serializers.Serializer):
     decided_on = serializers.DateField(
         label=_("Datum för beslut"), required=False, help_text=_("Dagens datum om det utelämnas.")
     )
-    paragraph_reference = serializers.CharField(
+    paragraph_reference = TextField(
         label=_("Paragraf (§)"), required=False, allow_blank=True, default="", max_length=40
     )
 
 
 class ReturnSerializer(serializers.Serializer):
-    comment = serializers.CharField(
+    comment = TextField(
         label=_("Varför återremitteras leveransen?"),
         max_length=5000,
         error_messages={"required": _("Skriv varför leveransen återremitteras.")},

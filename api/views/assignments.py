@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -20,12 +21,16 @@ from ..serializers import AssignmentSerializer, AssignmentSummarySerializer
 from .base import ApiView, ListView
 
 
-class DateFilters(serializers.Serializer):
-    delivery_due_from = serializers.DateField(required=False, allow_null=True, default=None)
-    delivery_due_to = serializers.DateField(required=False, allow_null=True, default=None)
-    document_date_from = serializers.DateField(required=False, allow_null=True, default=None)
-    document_date_to = serializers.DateField(required=False, allow_null=True, default=None)
-    updated_since = serializers.DateTimeField(required=False, allow_null=True, default=None)
+class QueryFilters(serializers.Serializer):
+    """The list's filters that the portfolio's form does not have, and `overdue` read
+    strictly (true/false): the form's checkbox takes any text for "on"."""
+
+    overdue = serializers.BooleanField(required=False, default=False)
+    delivery_due_from = serializers.DateField(required=False)
+    delivery_due_to = serializers.DateField(required=False)
+    document_date_from = serializers.DateField(required=False)
+    document_date_to = serializers.DateField(required=False)
+    updated_since = serializers.DateTimeField(required=False)
 
 
 SORT_KEYS = [*SORTS, *(f"-{key}" for key in SORTS)]
@@ -68,20 +73,25 @@ class AssignmentList(ListView):
 
     def get_queryset(self):
         params = self.request.query_params
-        form = PortfolioFilter(params)
-        dates = DateFilters(data=params)
+        form = PortfolioFilter({k: v for k, v in params.items() if k != "overdue"})
+        more = QueryFilters(data=params.dict())  # not a form: an empty value is no value
         errors = {}
         if not form.is_valid():
             errors.update({name: list(messages) for name, messages in form.errors.items()})
-        if not dates.is_valid():
-            errors.update(dates.errors)
+        if not more.is_valid():
+            errors.update(more.errors)
+        for name in ("state", "unit", "sort"):  # the form reads an empty one as "all"
+            if name in params and not params[name].strip():
+                errors[name] = [gettext_now("Ange ett värde, eller utelämna parametern.")]
         if errors:
             raise ValidationError(errors)
         self.today = timezone.localdate()
+        dates = dict(more.validated_data)
+        filters = {**form.cleaned_data, "overdue": dates.pop("overdue")}
         return selectors.assignments(
             self.request.user,
-            filters=form.cleaned_data,
-            dates=dates.validated_data,
+            filters=filters,
+            dates=dates,
             order=form.order(),
             today=self.today,
         )

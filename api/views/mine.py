@@ -32,7 +32,7 @@ class MyTasks(ListView):
 
 
 class NotificationFilter(serializers.Serializer):
-    unread = serializers.BooleanField(required=False, allow_null=True, default=None)
+    unread = serializers.BooleanField(required=False)
 
 
 @extend_schema(
@@ -45,10 +45,11 @@ class MyNotifications(ListView):
     serializer_class = NotificationSerializer
 
     def get_queryset(self):
-        wanted = NotificationFilter(data=self.request.query_params)
+        # a dict, not the QueryDict: REST framework reads an empty form value as none given
+        wanted = NotificationFilter(data=self.request.query_params.dict())
         if not wanted.is_valid():
             raise ValidationError(wanted.errors)
         queryset = notices.notifications_of(self.request.user).order_by("-timestamp", "-pk")
-        if wanted.validated_data["unread"] is not None:
+        if "unread" in wanted.validated_data:
             queryset = queryset.filter(unread=wanted.validated_data["unread"])
         return queryset

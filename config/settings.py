@@ -361,6 +361,13 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
+if OIDC_ENABLED and OIDC_OP_LOGOUT_ENDPOINT:
+    # "Logga ut" is a form whose answer redirects to the provider's end_session endpoint, and
+    # form-action governs where a form's redirects may go too.
+    _scheme, _host = OIDC_OP_LOGOUT_ENDPOINT.split("://", 1)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        f"{_scheme}://{_host.split('/', 1)[0]}"
+    )
 
 # E-mail: SMTP in production (EMAIL_URL=smtp://host:25), the console when developing.
 _email = env.email_url("EMAIL_URL", default="consolemail://")

@@ -12,6 +12,7 @@ a browser would: our app (Django's test client) → the provider's login and con
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import re
 import subprocess
@@ -131,6 +132,21 @@ def provider_settings(provider: Provider, **extra) -> dict:
         "OIDC_OP_LOGOUT_ENDPOINT": d["end_session_endpoint"],
         **extra,
     }
+
+
+def switch_on(settings, provider: Provider, **extra) -> None:
+    """Single sign-on on, in pytest-django's `settings`, as config/settings.py would turn it on
+    from the environment: the OIDC_* settings, the backend, and the provider's origin as a place
+    the logout form may lead (the CSP's form-action)."""
+    for name, value in provider_settings(provider, **extra).items():
+        setattr(settings, name, value)
+    settings.AUTHENTICATION_BACKENDS = [
+        *settings.AUTHENTICATION_BACKENDS,
+        "assignments.sso.SingleSignOnBackend",
+    ]
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"].append(provider.issuer)
+    settings.CONTENT_SECURITY_POLICY = policy
 
 
 # -- a browser's way through the flow, without a browser -----------------------------------------

@@ -198,3 +198,16 @@ def test_a_client_id_without_the_providers_endpoints_refuses_to_start(tmp_path):
     result = manage(env, "check")
     assert result.returncode != 0
     assert "set OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT" in result.stderr
+
+
+def test_the_logout_form_may_lead_to_the_providers_end_session_endpoint():
+    env = production_environ(
+        DEBUG="false",
+        SECRET_KEY=strong_key(),
+        OIDC_OP_LOGOUT_ENDPOINT=f"{ENTRA}/oauth2/v2.0/logout",
+        **OIDC_ENV,
+    )
+    form_action = 'settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"]'
+    assert evaluated_under({}, form_action, SETTINGS, base=env) == (
+        "[\"'self'\", 'https://login.microsoftonline.com']"
+    )

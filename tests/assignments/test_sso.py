@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import get_user
 
 from assignments.models import AuditEntry, User
-from tests.oidc import Browser, provider_settings, running_provider
+from tests.oidc import Browser, running_provider, switch_on
 
 
 @pytest.fixture(scope="module")
@@ -22,12 +22,7 @@ def provider(tmp_path_factory):
 @pytest.fixture
 def sso(settings, provider):
     """Single sign-on switched on, as OIDC_* variables would (config/settings.py)."""
-    for name, value in provider_settings(provider).items():
-        setattr(settings, name, value)
-    settings.AUTHENTICATION_BACKENDS = [
-        *settings.AUTHENTICATION_BACKENDS,
-        "assignments.sso.SingleSignOnBackend",
-    ]
+    switch_on(settings, provider)
     return settings
 
 

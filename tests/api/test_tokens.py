@@ -167,3 +167,12 @@ def test_someone_elses_token_cannot_be_revoked_on_the_page(client, people):
     assert client.post(f"/installningar/api-nycklar/{token.pk}/aterkalla/").status_code == 404
     token.refresh_from_db()
     assert token.is_active
+
+
+def test_the_token_section_is_in_english_for_those_who_chose_english(client, people):
+    jan = people["jan.strang"]
+    jan.language = "en"
+    jan.save(update_fields=["language"])
+    client.force_login(jan)
+    page = client.get("/installningar/").content.decode()
+    assert "API tokens" in page and "Create API token" in page and "API-nyckel" not in page

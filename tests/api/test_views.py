@@ -385,3 +385,13 @@ def test_a_future_decision_date_is_refused_on_its_field(delivered, api_as):
     )
     assert response.status_code == 400
     assert response.json()["errors"] == {"decided_on": ["Beslutsdatum kan inte ligga i framtiden."]}
+
+
+def test_the_schema_and_its_texts_follow_the_language_asked_for(db):
+    swedish = APIClient().get("/api/schema/?format=json").json()
+    english = APIClient(HTTP_ACCEPT_LANGUAGE="en").get("/api/schema/?format=json").json()
+    assert swedish["info"]["description"].startswith("Läs uppdragshandlingar")
+    assert english["info"]["description"].startswith("Read assignment documents")
+    assert english["paths"]["/api/assignments/"]["get"]["responses"]["401"]["description"] == (
+        "No valid API token or session."
+    )

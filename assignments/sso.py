@@ -56,6 +56,12 @@ def matches_by_email() -> bool:
 class SingleSignOnBackend(OIDCAuthenticationBackend):
     """mozilla-django-oidc's backend, matching people as the module docstring says."""
 
+    def get_userinfo(self, access_token, id_token, payload):
+        """The userinfo endpoint's claims over the (verified) ID token's: some providers put a
+        claim in one only. Entra ID's userinfo, for one, has no preferred_username, and an
+        employee id it adds by a claims-mapping policy to the ID token alone."""
+        return {**payload, **super().get_userinfo(access_token, id_token, payload)}
+
     def describe_user_by_claims(self, claims):
         return f"{settings.OIDC_MATCH_CLAIM} {_claim(claims, settings.OIDC_MATCH_CLAIM)!r}"
 

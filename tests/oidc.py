@@ -48,6 +48,13 @@ ACCOUNTS = {
         "preferred_username": "nina.nyberg@region.example",
         "employeeid": "E2002",
     },
+    # claims as Entra ID gives them: the login name and the employee id in the ID token only
+    "entra": {
+        "email": "erica.sandberg@example.org",
+        "given_name": "Erica",
+        "family_name": "Sandberg",
+        "_id_token": {"preferred_username": "erica.sandberg@region.example", "employeeid": "E3003"},
+    },
     "overifierad": {
         "email": "per.albertsson@example.org",
         "email_verified": False,
@@ -78,7 +85,11 @@ def running_provider(tmp_path: Path, *, base_urls: list[str], accounts=ACCOUNTS,
                     "post_logout_redirect_uris": [f"{base}/accounts/login/" for base in base_urls],
                 },
                 "accounts": {
-                    login: {"password": PASSWORD, "claims": claims}
+                    login: {
+                        "password": PASSWORD,
+                        "claims": {k: v for k, v in claims.items() if k != "_id_token"},
+                        "id_token_claims": claims.get("_id_token", {}),
+                    }
                     for login, claims in accounts.items()
                 },
             }

@@ -3,7 +3,10 @@
 // one argument, a JSON file:
 //
 //   {"client": {"client_id", "client_secret", "redirect_uris", "post_logout_redirect_uris"},
-//    "accounts": {"<login>": {"password": "…", "claims": {"email": …, …}}}}
+//    "accounts": {"<login>": {"password": "…", "claims": {"email": …, …}, "id_token_claims": {…}}}}
+//
+// An account's id_token_claims are in its ID token only, never from the userinfo endpoint (as
+// Entra ID puts an employee id there by a claims-mapping policy).
 //
 // It prints one JSON line, {"issuer": "http://127.0.0.1:<port>"}, once it answers requests.
 // The authorization-code flow with PKCE required (S256), ID tokens signed RS256 with a key made
@@ -88,10 +91,18 @@ server.listen(0, '127.0.0.1', () => {
       },
     },
     interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
+    conformIdTokenClaims: false, // the ID token carries claims as well as the userinfo
     async findAccount(ctx, id) {
       const account = accounts[id];
       if (!account) return undefined;
-      return { accountId: id, claims: async () => ({ sub: id, ...account.claims }) };
+      return {
+        accountId: id,
+        claims: async (use) => ({
+          sub: id,
+          ...account.claims,
+          ...(use === 'id_token' ? account.id_token_claims : {}),
+        }),
+      };
     },
     renderError: async (ctx, out) => {
       ctx.type = 'html';

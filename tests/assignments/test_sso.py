@@ -80,6 +80,17 @@ def test_an_account_without_an_employee_id_is_found_by_e_mail_and_linked(browser
     assert entry.after == {"employee_id": "E1001"}
 
 
+def test_a_claim_in_the_id_token_alone_matches_too(browser, demo, settings):
+    """Entra ID's userinfo has no employee id; a claims-mapping policy puts it in the ID
+    token."""
+    settings.OIDC_MATCH_CLAIM = "employeeid"
+    erica = User.objects.get(username="erica.sandberg")
+    erica.employee_id = "E3003"
+    erica.save(update_fields=["employee_id"])
+    browser.sign_in("entra")
+    assert signed_in(browser.client).pk == erica.pk
+
+
 def test_an_unknown_person_gets_an_account_with_no_role(browser, demo):
     page = browser.sign_in("ny")
     assert page.request["PATH_INFO"] == "/"

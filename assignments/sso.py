@@ -62,6 +62,13 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
         employee id it adds by a claims-mapping policy to the ID token alone."""
         return {**payload, **super().get_userinfo(access_token, id_token, payload)}
 
+    def get_user(self, user_id):
+        """The person of a signed-in session, while their account is active: deactivating an
+        account ends its single sign-on sessions as Django's ModelBackend ends password ones
+        (mozilla-django-oidc's own get_user does not look)."""
+        user = super().get_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
     def describe_user_by_claims(self, claims):
         return f"{settings.OIDC_MATCH_CLAIM} {_claim(claims, settings.OIDC_MATCH_CLAIM)!r}"
 

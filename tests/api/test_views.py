@@ -244,7 +244,7 @@ def test_moving_a_due_date_needs_a_reason_and_is_audited(demo, api_as):
     jan = api_as("jan.strang")
     refused = jan.post(url, {"new_due": "2025-12-30"}, format="json")
     assert refused.status_code == 400
-    assert refused.json()["errors"] == {"reason": ["Det här fältet är obligatoriskt."]}
+    assert refused.json()["errors"] == {"reason": ["Detta fält måste fyllas i."]}
     moved = jan.post(url, {"new_due": "2025-12-30", "reason": "Remissen dröjer."}, format="json")
     assert moved.status_code == 200 and moved.json()["due"] == "2025-12-30"
     entry = AuditEntry.objects.get(action="milestone.due_moved", object_id=str(milestone.pk))

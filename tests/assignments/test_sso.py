@@ -128,6 +128,14 @@ def test_a_deactivated_account_is_refused(browser, demo):
     assert User.objects.count() == people  # refused, not replaced by a new account
 
 
+def test_deactivating_an_account_ends_its_single_sign_on_session(browser, demo):
+    browser.sign_in("jan")
+    assert browser.client.get("/").status_code == 200
+    User.objects.filter(username="jan.strang").update(is_active=False)
+    assert not signed_in(browser.client).is_authenticated
+    assert browser.client.get("/")["Location"].startswith("/accounts/login/")
+
+
 def test_an_address_the_provider_has_not_verified_finds_no_account(browser, demo):
     people = User.objects.count()
     page = browser.sign_in("overifierad")  # claims per.albertsson@example.org, unverified

@@ -10,7 +10,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import parsers, status
 from rest_framework.response import Response
@@ -55,7 +56,7 @@ def milestone_to_update(request, pk, milestone_pk) -> Milestone:
     assignment = visible_assignment(request, pk)
     milestone = get_object_or_404(Milestone, pk=milestone_pk, assignment=assignment)
     if not permissions.can_update_milestone(request.user, milestone):
-        raise PermissionDenied(_("Du får inte uppdatera den här milstolpen."))
+        raise PermissionDenied(gettext("Du får inte uppdatera den här milstolpen."))
     return milestone
 
 
@@ -65,7 +66,7 @@ def _milestone(request, milestone) -> Response:
 
 
 @extend_schema(
-    summary="Ändra en milstolpes status",
+    summary=_("Ändra en milstolpes status"),
     description=_(
         "Uppdragstagaren, eller den i arbetsgruppen som är ansvarig för milstolpen. Loggas med "
         "kommentaren."
@@ -89,7 +90,7 @@ class MilestoneStatus(ApiView):
 
 
 @extend_schema(
-    summary="Flytta en milstolpes slutdatum",
+    summary=_("Flytta en milstolpes slutdatum"),
     description=_("Samma personer som får ändra status; en motivering krävs."),
     parameters=[MILESTONE],
     request=MilestoneDueSerializer,
@@ -107,7 +108,7 @@ class MilestoneDue(ApiView):
 
 
 @extend_schema(
-    summary="Lämna slutleveransen",
+    summary=_("Lämna slutleveransen"),
     description=_(
         "Uppdragstagaren, medan uppdraget pågår; varje beslutsfattare får en uppgift att svara "
         "på. Dokumentet skickas som multipart/form-data."
@@ -122,7 +123,7 @@ class SubmitDelivery(ApiView):
     def post(self, request, pk):
         assignment = visible_assignment(request, pk)
         if not permissions.can_submit_delivery(request.user, assignment):
-            raise PermissionDenied(_("Bara uppdragstagaren kan lämna slutleveransen."))
+            raise PermissionDenied(gettext("Bara uppdragstagaren kan lämna slutleveransen."))
         data = valid(DeliveryInputSerializer, request)
         delivery = services.submit_delivery(
             assignment=assignment,
@@ -145,7 +146,7 @@ def _answer(request, approval) -> Response:
 
 
 @extend_schema(
-    summary="Godkänn slutleveransen",
+    summary=_("Godkänn slutleveransen"),
     description=_(
         "En beslutsfattare (eller den ställföreträdare hen valt) godkänner; när alla har "
         "godkänt registreras beslutet. Ingen beslutar om sin egen leverans."
@@ -170,7 +171,7 @@ class Approve(ApiView):
 
 
 @extend_schema(
-    summary="Återremittera slutleveransen",
+    summary=_("Återremittera slutleveransen"),
     description=_(
         "En beslutsfattare skickar tillbaka leveransen med en kommentar; de andras uppgifter "
         "avbryts och uppdraget pågår igen."

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -61,7 +61,7 @@ LIST_PARAMETERS = [
 
 
 @extend_schema(
-    summary="Uppdrag",
+    summary=_("Uppdragen"),
     description=_(
         "Uppdragen du får läsa, med portföljens filter; 50 per sida (page, page_size upp till 200)."
     ),
@@ -82,7 +82,7 @@ class AssignmentList(ListView):
             errors.update(more.errors)
         for name in ("state", "unit", "sort"):  # the form reads an empty one as "all"
             if name in params and not params[name].strip():
-                errors[name] = [gettext_now("Ange ett värde, eller utelämna parametern.")]
+                errors[name] = [gettext("Ange ett värde, eller utelämna parametern.")]
         if errors:
             raise ValidationError(errors)
         self.today = timezone.localdate()
@@ -102,7 +102,7 @@ class AssignmentList(ListView):
 
 
 @extend_schema(
-    summary="Ett uppdrag",
+    summary=_("Ett uppdrag"),
     description=_(
         "Hela uppdragshandlingen: personer, sändlistor, milstolpar med sin logg, leveranser med "
         "beslutsfattarnas svar, och beslutet."

@@ -15,7 +15,7 @@ from .base import ListView
 
 
 @extend_schema(
-    summary="Mina uppgifter",
+    summary=_("Mina uppgifter"),
     description=_(
         "De öppna uppgifter du har (fastställa, arbeta, besluta), den som väntat längst först."
     ),
@@ -36,7 +36,7 @@ class NotificationFilter(serializers.Serializer):
 
 
 @extend_schema(
-    summary="Mina notiser",
+    summary=_("Mina notiser"),
     description=_("Dina notiser, de nyaste först."),
     parameters=[OpenApiParameter("unread", bool, description=_("Bara olästa (true) eller lästa."))],
     tags=["me"],

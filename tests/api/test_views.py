@@ -395,3 +395,6 @@ def test_the_schema_and_its_texts_follow_the_language_asked_for(db):
     assert english["paths"]["/api/assignments/"]["get"]["responses"]["401"]["description"] == (
         "No valid API token or session."
     )
+    approve = "/api/assignments/{id}/approve/"
+    assert swedish["paths"][approve]["post"]["summary"] == "Godkänn slutleveransen"
+    assert english["paths"][approve]["post"]["summary"] == "Approve the final delivery"

@@ -23,7 +23,7 @@ from .permissions import may_manage_person, may_set_password
 SUPERUSER_FIELDS = ("password", "is_superuser", "groups", "user_permissions")
 POSITION_FIELDSET = (
     _("Befattning och inställningar"),
-    {"fields": ("title", "org_unit", "language", "wants_digest")},
+    {"fields": ("title", "org_unit", "employee_id", "language", "wants_digest")},
 )
 
 
@@ -40,7 +40,7 @@ class PersonCreationForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ("username", "first_name", "last_name", "email")
+        fields = ("username", "first_name", "last_name", "email", "employee_id")
 
     def save(self, commit=True):
         person = super().save(commit=False)
@@ -54,7 +54,7 @@ class PersonCreationForm(forms.ModelForm):
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     list_display = ("username", "first_name", "last_name", "title", "org_unit", "is_active")
-    search_fields = ("username", "first_name", "last_name", "email", "title")
+    search_fields = ("username", "first_name", "last_name", "email", "title", "employee_id")
     autocomplete_fields = ("org_unit",)
     readonly_fields = ("last_login", "date_joined")
     fieldsets = (*BaseUserAdmin.fieldsets, POSITION_FIELDSET)

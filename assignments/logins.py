@@ -1,5 +1,5 @@
-"""Logins: who is asking (client_address), how django-axes locks out guessing, and the throttled
-password-reset request.
+"""Logins: who is asking (client_address), how django-axes locks out guessing, the throttled
+password-reset request, the login page and who may log in with a password at all.
 
 django-axes counts failed logins (ours and the admin's, both go through authenticate()) and
 locks an account after AXES_FAILURE_LIMIT failures from any address, and an address after as
@@ -16,6 +16,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -117,3 +118,28 @@ class PasswordResetView(auth_views.PasswordResetView):
             )
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().form_valid(form)
+
+
+class PasswordBackend(ModelBackend):
+    """Django's user-name-and-password login, for everyone or, with
+    PASSWORD_LOGIN_SUPERUSERS_ONLY, for superusers only: with single sign-on the region's
+    account is the way in, and a password kept by everyone else would be one more thing to
+    leak. Stated here, once, it holds for our login page and the admin's alike; a refused
+    login counts as a failure for django-axes like a wrong password."""
+
+    def user_can_authenticate(self, user) -> bool:
+        if not super().user_can_authenticate(user):
+            return False
+        return user.is_superuser or not settings.PASSWORD_LOGIN_SUPERUSERS_ONLY
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page, which also offers single sign-on when it is configured and says
+    when the password is for administrators only."""
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "sso_enabled": settings.OIDC_ENABLED,
+            "passwords_for_superusers_only": settings.PASSWORD_LOGIN_SUPERUSERS_ONLY,
+        }

@@ -131,6 +131,18 @@ class User(AbstractUser):
         default=True,
         help_text=_("Få en sammanfattning varje arbetsdag kl. 07.00."),
     )
+    # What single sign-on matches the person by when OIDC_MATCH_CLAIM names a claim other than
+    # the e-mail address (assignments/sso.py).
+    employee_id = models.CharField(
+        _("anställnings-id"),
+        max_length=100,
+        blank=True,
+        default="",
+        help_text=_(
+            "Identiteten i regionens katalog som inloggningen med regionens konto matchas mot, "
+            "när den inte matchas på e-postadress."
+        ),
+    )
 
     objects = PersonManager()
 
@@ -138,6 +150,14 @@ class User(AbstractUser):
         verbose_name = _("person")
         verbose_name_plural = _("personer")
         ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee_id"],
+                condition=~Q(employee_id=""),
+                name="user_unique_employee_id",
+                violation_error_message=_("Någon annan har redan det anställnings-id:t."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "assignments",
     "workflow",
     "reminders",
+    "api",  # the REST API and personal API tokens (issue 19)
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's JS and CSS, served from our own origin
     "axes",  # login lockout, see "Logins" below
 ]
 
@@ -140,11 +144,111 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before any check
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, except that PASSWORD_LOGIN_SUPERUSERS_ONLY can refuse passwords
+    "assignments.logins.PasswordBackend",
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+# With single sign-on, the password is kept for superusers only (the way in when the region's
+# identity provider is down); everyone else signs in with the region's account.
+PASSWORD_LOGIN_SUPERUSERS_ONLY = env.bool("PASSWORD_LOGIN_SUPERUSERS_ONLY", default=False)
+
+# -- Single sign-on: OpenID Connect (mozilla-django-oidc, issue 19) ------------------------------
+# On when OIDC_RP_CLIENT_ID is set; then the provider's endpoints must be set too. The
+# authorization-code flow with PKCE; the ID token is checked against the provider's keys (JWKS).
+# A person is matched to an existing account by OIDC_MATCH_CLAIM: "email" (the default) against
+# the account's e-mail address, any other claim (e.g. "employeeid") against its employee id.
+# assignments/sso.py says what happens to an unknown or a deactivated person.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+# The provider's end_session endpoint: logging out here ends the provider's session too.
+OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_MATCH_CLAIM = env.str("OIDC_MATCH_CLAIM", default="email")
+# An unknown person gets an account with no role (they see nothing until someone names them in
+# an assignment); false refuses them instead.
+OIDC_CREATE_USER = env.bool("OIDC_CREATE_USER", default=True)
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the provider's logout
+OIDC_OP_LOGOUT_URL_METHOD = "assignments.sso.provider_logout_url"
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)  # seconds for each call to the provider
+LOGIN_REDIRECT_URL_FAILURE = LOGIN_URL
+if OIDC_ENABLED:
+    _missing = [
+        name
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+        )
+        if not globals()[name]
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"OIDC_RP_CLIENT_ID is set, so single sign-on is on: set {', '.join(_missing)} too."
+        )
+    AUTHENTICATION_BACKENDS.append("assignments.sso.SingleSignOnBackend")
+# -- end of Single sign-on -----------------------------------------------------------------------
+
+# -- The REST API (Django REST framework + drf-spectacular, issue 19) ----------------------------
+# Personal API tokens (Authorization: Bearer …, api/tokens.py) or the session (with CSRF for
+# writes); JSON only (no browsable API: Swagger UI at /api/docs/ documents and tries it out).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.PersonalTokenAuthentication",  # first: a 401 names Bearer
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Uppdrag API",
+    "DESCRIPTION": _(
+        "Läs uppdragshandlingar, dina uppgifter och notiser; uppdatera milstolpar, lämna "
+        "slutleveransen och besvara den, med samma regler som på webbplatsen. Logga in med en "
+        "personlig API-nyckel (Inställningar → API-nycklar) som `Authorization: Bearer <nyckel>`, "
+        "eller med din inloggning på webbplatsen. Fel besvaras som JSON på svenska, eller på "
+        "engelska med `Accept-Language: en`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False},
+    "ENUM_NAME_OVERRIDES": {
+        "AssignmentStateEnum": "assignments.models.Assignment.State",
+        "MilestoneStatusEnum": "assignments.models.Milestone.Status",
+        "MilestoneKindEnum": "assignments.models.Milestone.Kind",
+        "DeliveryStatusEnum": "assignments.models.Delivery.Status",
+        "VerdictEnum": "assignments.models.Approval.Verdict",
+        "DistributionPurposeEnum": "assignments.models.Distribution.Purpose",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_errors",
+    ],
+}
+# -- end of the REST API -------------------------------------------------------------------------
 
 # -- Logins: lockout (django-axes) and the password-reset throttle (issue 15) -------------------
 # Failed logins lock the account (from any address) and the address (for any account) for a
@@ -261,6 +365,13 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
+if OIDC_ENABLED and OIDC_OP_LOGOUT_ENDPOINT:
+    # "Logga ut" is a form whose answer redirects to the provider's end_session endpoint, and
+    # form-action governs where a form's redirects may go too.
+    _scheme, _host = OIDC_OP_LOGOUT_ENDPOINT.split("://", 1)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        f"{_scheme}://{_host.split('/', 1)[0]}"
+    )
 
 # E-mail: SMTP in production (EMAIL_URL=smtp://host:25), the console when developing.
 _email = env.email_url("EMAIL_URL", default="consolemail://")

@@ -5,7 +5,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site
 
-from assignments import logins
+from api import pages as api_pages
+from assignments import logins, sso
 from assignments import views as pages
 from reminders import views as notices
 from workflow.flows import AssignmentFlow
@@ -38,6 +39,9 @@ site = Site(
 
 # viewflow's pages answer an anonymous visitor with 403; send them to the login page instead
 handler403 = pages.permission_denied
+# JSON under /api/, the usual pages elsewhere
+handler404 = "api.errors.page_not_found"
+handler500 = "api.errors.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -50,12 +54,26 @@ urlpatterns = [
         logins.PasswordResetView.as_view(),
         name="password_reset",
     ),
+    # before Django's own, which they replace: the login page offers single sign-on, and logging
+    # out ends the provider's session too (assignments/sso.py)
+    path("accounts/login/", logins.LoginView.as_view(), name="login"),
+    path("accounts/logout/", sso.logout, name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
+    # single sign-on (404 unless OIDC_RP_CLIENT_ID is set)
+    path("oidc/authenticate/", sso.authentication_request, name="oidc_authentication_init"),
+    path("oidc/callback/", sso.callback, name="oidc_authentication_callback"),
+    path("api/", include("api.urls")),
     path("", home.home, name="home"),
     path("portfolj/", pages.portfolio, name="portfolio"),
     path("grupper/", pages.group_list, name="group_list"),
     path("grupper/<int:pk>/", pages.group_detail, name="group_detail"),
     path("installningar/", pages.user_settings, name="user_settings"),
+    path("installningar/api-nycklar/", api_pages.create_token, name="api_token_create"),
+    path(
+        "installningar/api-nycklar/<int:pk>/aterkalla/",
+        api_pages.revoke_token,
+        name="api_token_revoke",
+    ),
     path("sprak/", pages.set_language, name="language"),
     path("notiser/", notices.notification_list, name="notification_list"),
     path("notiser/<int:pk>/", notices.notification_open, name="notification_open"),

@@ -12,30 +12,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from notifications.models import Notification
 
 from assignments import links
+
+from . import selectors
 
 PAGE_SIZE = 30
 
 
 def _mine(request):
-    return Notification.objects.filter(recipient=request.user, deleted=False)
-
-
-def target_url(notification: Notification) -> str:
-    """Where a notification leads: its own link (kept in data) or the assignment page."""
-    url = (notification.data or {}).get("url") or ""
-    if url:
-        # Links in e-mail are absolute; inside the app we follow the path only.
-        from urllib.parse import urlsplit
-
-        parts = urlsplit(url)
-        url = parts.path + (f"?{parts.query}" if parts.query else "")
-        url += f"#{parts.fragment}" if parts.fragment else ""
-    if url.startswith("/") and not url.startswith("//"):
-        return url
-    return reverse("notification_list")
+    return selectors.notifications_of(request.user)
 
 
 @login_required
@@ -46,7 +32,7 @@ def notification_list(request):
         queryset = queryset.filter(unread=True)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     for notification in page:
-        notification.url = target_url(notification)
+        notification.url = selectors.target_url(notification)
     return render(
         request,
         "reminders/notifications.html",
@@ -60,7 +46,7 @@ def notification_open(request, pk):
     notification = get_object_or_404(_mine(request), pk=pk)
     if notification.unread:
         notification.mark_as_read()
-    return HttpResponseRedirect(target_url(notification))
+    return HttpResponseRedirect(selectors.target_url(notification))
 
 
 def _back(request):

@@ -44,6 +44,8 @@ allowed   200, 400 or a redirect not to login: past the permission check
 refused   400, 403 or 404 (a business rule or a permission said no)
 away      403, 404 or a redirect not to login: nothing of the object is shown
 method    405 (the route does not take this method)
+unauthorized  401 naming Bearer: the API's answer to a caller with no token or session
+forbidden 403 (the API: a person who may read the assignment but not do this)
 download  200 with Content-Disposition: attachment and X-Content-Type-Options: nosniff
 any       anything but a 5xx or the login page (used with `frozen`: what counts is that nothing
           changed)
@@ -98,6 +100,8 @@ OUTCOMES = [
     "method",
     "download",
     "any",
+    "unauthorized",
+    "forbidden",
 ]
 
 
@@ -267,6 +271,28 @@ ACCOUNTS = {
         get=everyone("ok"), params={"uidb64": lambda w: "MQ", "token": lambda w: "ogiltig-lank"}
     ),
     "accounts/reset/done/": Row(get=everyone("ok")),
+}
+
+# Single sign-on (assignments/sso.py) is off here, as in `make run`: its addresses are 404 for
+# everyone. tests/assignments/test_sso.py drives them with it on, against a real provider.
+SINGLE_SIGN_ON = {
+    "oidc/authenticate/": Row(get=everyone("notfound")),
+    "oidc/callback/": Row(get=everyone("notfound")),
+}
+
+# Personal API tokens on "Inställningar" (api/pages.py): everyone their own. Per has a token
+# (world.api_token); anyone else's revoke of it is a 404.
+API_TOKENS = {
+    "installningar/api-nycklar/": Row(
+        get=logged_in(),
+        post=logged_in("bad"),
+        cases=(Case("a named token", logged_in("ok"), data={"name": "Diariet"}),),
+    ),
+    "installningar/api-nycklar/<int:pk>/aterkalla/": Row(
+        get=POST_ONLY,
+        post=only(DECISION_MAKER, ok="saved", others="notfound"),
+        params={"pk": lambda w: w.api_token.pk},
+    ),
 }
 
 
@@ -511,6 +537,111 @@ PATHS = {
 # Routes that must not exist at all, with DEBUG on or off.
 FORBIDDEN_ROUTES = {
     "^media/(?P<path>.*)$": "delivery files are served to anyone from /media/ (issue #15, 4)",
+}
+
+
+# -- the API (api/urls.py, issue 19) -------------------------------------------------------------
+# The pages' rules, answered the API's way: no token or session is a 401 (not the login page); an
+# assignment the person may not read a 404; an act they may not take a 403, before their input
+# is read; bad input a 400; done a 200 or 201. Here as a session (the test client's login); a
+# token stands for its person the same way (tests/api/).
+
+
+def api(*allowed: str, ok: str = "ok") -> dict[str, str]:
+    """`ok` for the roles listed; 403 for anyone else who may read the assignment, 404 for the
+    person with no role, 401 without credentials."""
+    result = only(*allowed, ok=ok, others="forbidden", anonymous="unauthorized")
+    if NO_ROLE not in allowed:
+        result[NO_ROLE] = "notfound"
+    return result
+
+
+API_READ = only(*LOGGED_IN, anonymous="unauthorized")
+# a GET of an endpoint that takes POST: 405, once the caller is known
+API_POST_ONLY = expect("method", anonymous="unauthorized")
+
+API = {
+    # the schema and Swagger UI describe the API and show no data
+    "api/schema/": Row(get=everyone("ok")),
+    "api/docs/": Row(get=everyone("ok")),
+    # lists hold only what the person may read (the leak check sees the no-role user's)
+    "api/assignments/": Row(
+        get=API_READ,
+        cases=(Case("filtered", API_READ, query="state=adopted&commissioner=Per&page_size=5"),),
+    ),
+    "api/assignments/<int:pk>/": Row(get=api(*PARTICIPANTS)),
+    "api/me/tasks/": Row(get=API_READ),
+    "api/me/notifications/": Row(get=API_READ),
+    "api/assignments/<int:pk>/milestones/<int:milestone_pk>/status/": Row(
+        on="working",
+        get=API_POST_ONLY,
+        post=api(ASSIGNEE, MEMBER, ok="bad"),
+        cases=(
+            Case(
+                "start it",
+                api(ASSIGNEE, MEMBER),
+                data={"to_status": "in_progress", "comment": "Arbetet har börjat."},
+            ),
+        ),
+    ),
+    "api/assignments/<int:pk>/milestones/<int:milestone_pk>/due/": Row(
+        on="working",
+        get=API_POST_ONLY,
+        post=api(ASSIGNEE, MEMBER, ok="bad"),
+        cases=(
+            Case(
+                "move it",
+                api(ASSIGNEE, MEMBER),
+                data={"new_due": "2026-01-30", "reason": "Remissen blev försenad."},
+            ),
+        ),
+    ),
+    "api/assignments/<int:pk>/deliveries/": Row(
+        on="working",
+        get=API_POST_ONLY,
+        post=api(ASSIGNEE, ok="bad"),
+        cases=(
+            Case(
+                "a PDF",
+                api(ASSIGNEE),
+                data=lambda w, u: {"summary": "Slutrapport med förslag.", "document": pdf()},
+            ),
+            Case(
+                "an .html file",
+                api(ASSIGNEE, ok="bad"),
+                data=lambda w, u: {"summary": "Slutrapport.", "document": html_file()},
+            ),
+        ),
+    ),
+    # an empty approval is an approval: the decision date defaults to today
+    "api/assignments/<int:pk>/approve/": Row(
+        get=API_POST_ONLY,
+        post=api(DECISION_MAKER),
+        cases=(
+            Case("approve", api(DECISION_MAKER), data=lambda w, u: {"decided_on": today()}),
+            Case(
+                "approve holding Anders' task",
+                {**HOLDING_ANDERS_TASK, ANONYMOUS: "unauthorized"},
+                data=lambda w, u: {"decided_on": today()},
+                before=forge_anders_task_onto_visitor,
+                frozen=answers_in_anders_name,
+            ),
+        ),
+    ),
+    "api/assignments/<int:pk>/return/": Row(
+        get=API_POST_ONLY,
+        post=api(DECISION_MAKER, ok="bad"),
+        cases=(
+            Case("return", api(DECISION_MAKER), data={"comment": RETURN_COMMENT}),
+            Case(
+                "return holding Anders' task",
+                {**HOLDING_ANDERS_TASK, ANONYMOUS: "unauthorized"},
+                data={"comment": RETURN_COMMENT},
+                before=forge_anders_task_onto_visitor,
+                frozen=answers_in_anders_name,
+            ),
+        ),
+    ),
 }
 
 
@@ -991,7 +1122,10 @@ ROWS: dict[str, Row] = {
     **OUR_PAGES,
     **SITE,
     **ACCOUNTS,
+    **SINGLE_SIGN_ON,
+    **API_TOKENS,
     **ASSIGNMENT_PAGES,
+    **API,
     **DOCUMENTS,
     **VIEWFLOW_PAGES,
     **NODE_ROWS,

@@ -208,6 +208,9 @@ class World:
         ClockedSchedule.objects.get_or_create(clocked_time=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
         SolarSchedule.objects.get_or_create(event="sunrise", latitude=57.70, longitude=11.97)
         self.group = self.seed.relations.exclude(target_group=None).first().target_group
+        from api.tokens import issue_token
+
+        self.api_token, _secret = issue_token(user=per, name="Diariet")
 
     # -- what the table's rows ask for --
 
@@ -283,7 +286,7 @@ ADMIN_MODEL_IN_ROUTE = re.compile(r"^admin/(\w+)/(\w+)/<path:object_id>/")
 def _default_parameters(route: str, row: table.Row, world: World) -> dict:
     scene = world.scenes[row.on]
     values = {}
-    if route.startswith("uppdrag/"):
+    if route.startswith(("uppdrag/", "api/assignments/")):
         values["pk"] = scene.assignment.pk
     elif route.startswith("grupper/"):
         values["pk"] = world.group.pk
@@ -409,6 +412,10 @@ MATCHES = {
         and r.get("X-Content-Type-Options") == "nosniff"
     ),
     "any": lambda r: r.status_code < 500 and not (300 <= r.status_code < 400 and _is_login(r)),
+    "unauthorized": lambda r: (
+        r.status_code == 401 and r.get("WWW-Authenticate", "").startswith("Bearer")
+    ),
+    "forbidden": lambda r: r.status_code == 403,
 }
 assert set(MATCHES) == set(table.OUTCOMES)
 

@@ -292,3 +292,53 @@ def test_the_password_change_pages_are_ours(client, person):
         follow=True,
     )
     _assert_ours(done, "Lösenordet är bytt")
+
+
+# -- passwords for superusers only (issue 19) ----------------------------------------------------
+
+
+@pytest.fixture
+def passwords_for_superusers_only(settings):
+    settings.PASSWORD_LOGIN_SUPERUSERS_ONLY = True
+
+
+def test_with_passwords_for_superusers_only_others_are_refused_here_and_in_the_admin(
+    client, person, passwords_for_superusers_only
+):
+    person.is_staff = True
+    person.save(update_fields=["is_staff"])
+    response = _login(client, person.username, TEST_PASSWORD)
+    assert response.status_code == 200  # the form again, with the usual error
+    assert "Fel användarnamn eller lösenord" in response.content.decode()
+    assert not _logged_in(client)
+    _login(client, person.username, TEST_PASSWORD, url=ADMIN_LOGIN)
+    assert not _logged_in(client)
+
+
+def test_with_passwords_for_superusers_only_a_superuser_still_logs_in(
+    client, passwords_for_superusers_only
+):
+    UserFactory(username="admin", is_superuser=True, is_staff=True)
+    response = _login(client, "admin", TEST_PASSWORD)
+    assert response.status_code == 302
+    assert _logged_in(client)
+
+
+def test_a_refused_password_login_counts_towards_the_lockout(
+    client, person, passwords_for_superusers_only
+):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, person.username, TEST_PASSWORD)
+    assert _login(client, person.username, TEST_PASSWORD).status_code == 429
+
+
+def test_the_login_page_says_passwords_are_for_administrators(
+    client, passwords_for_superusers_only
+):
+    page = client.get(LOGIN).content.decode()
+    assert "Inloggning med lösenord gäller bara systemets administratörer." in page
+
+
+def test_passwords_work_for_everyone_by_default(client, person):
+    assert not settings.PASSWORD_LOGIN_SUPERUSERS_ONLY
+    assert _login(client, person.username, TEST_PASSWORD).status_code == 302

@@ -169,3 +169,57 @@ def test_the_site_address_follows_the_server_unless_site_url_is_set(tmp_path):
     assert evaluated_under(served, site_url, SETTINGS, base=env) == "http://127.0.0.1:8765"
     chosen = {**served, "SITE_URL": "https://uppdrag.example.org/"}
     assert evaluated_under(chosen, site_url, SETTINGS, base=env) == "https://uppdrag.example.org"
+
+
+# -- single sign-on (issue 19) ------------------------------------------------------------------
+
+SSO = (
+    "(settings.OIDC_ENABLED, "
+    "'assignments.sso.SingleSignOnBackend' in settings.AUTHENTICATION_BACKENDS, "
+    "settings.OIDC_USE_PKCE)"
+)
+ENTRA = "https://login.microsoftonline.com/tenant-id"
+OIDC_ENV = {
+    "OIDC_RP_CLIENT_ID": "uppdrag",
+    "OIDC_RP_CLIENT_SECRET": "hemlighet",
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": f"{ENTRA}/oauth2/v2.0/authorize",
+    "OIDC_OP_TOKEN_ENDPOINT": f"{ENTRA}/oauth2/v2.0/token",
+    "OIDC_OP_USER_ENDPOINT": "https://graph.microsoft.com/oidc/userinfo",
+    "OIDC_OP_JWKS_ENDPOINT": f"{ENTRA}/discovery/v2.0/keys",
+}
+
+
+def test_single_sign_on_is_off_unless_configured():
+    env = production_environ(DEBUG="false", SECRET_KEY=strong_key())
+    assert evaluated_under({}, SSO, SETTINGS, base=env) == "(False, False, True)"
+
+
+def test_single_sign_on_is_on_with_the_oidc_variables():
+    env = production_environ(DEBUG="false", SECRET_KEY=strong_key(), **OIDC_ENV)
+    assert evaluated_under({}, SSO, SETTINGS, base=env) == "(True, True, True)"
+
+
+def test_a_client_id_without_the_providers_endpoints_refuses_to_start(tmp_path):
+    env = production_environ(
+        DEBUG="false",
+        SECRET_KEY=strong_key(),
+        UPPDRAG_VAR_DIR=str(tmp_path),
+        OIDC_RP_CLIENT_ID="uppdrag",
+        OIDC_RP_CLIENT_SECRET="hemlighet",
+    )
+    result = manage(env, "check")
+    assert result.returncode != 0
+    assert "set OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT" in result.stderr
+
+
+def test_the_logout_form_may_lead_to_the_providers_end_session_endpoint():
+    env = production_environ(
+        DEBUG="false",
+        SECRET_KEY=strong_key(),
+        OIDC_OP_LOGOUT_ENDPOINT=f"{ENTRA}/oauth2/v2.0/logout",
+        **OIDC_ENV,
+    )
+    form_action = 'settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"]'
+    assert evaluated_under({}, form_action, SETTINGS, base=env) == (
+        "[\"'self'\", 'https://login.microsoftonline.com']"
+    )

@@ -46,17 +46,28 @@ def open_tasks(assignment: Assignment) -> QuerySet[Task]:
     ).select_related("owner")
 
 
-def tasks_waiting_for(user: User, limit: int) -> list[tuple[Task, Assignment]]:
-    """The open human tasks a person owns, oldest first, each with its assignment (two
-    queries whatever the number)."""
-    tasks = list(
+def open_tasks_of(user: User) -> QuerySet[Task]:
+    """The open human tasks a person owns, oldest first (the start page's list and the API's
+    "my tasks")."""
+    return (
         Task.objects.filter(
             owner=user, status__in=task_rules.OPEN_TASK_STATUSES, flow_task_type="HUMAN"
         )
         .select_related("process")
         .only("id", "flow_task", "created", "process__artifact_object_id")
-        .order_by("created")[:limit]
+        .order_by("created", "pk")
     )
+
+
+def tasks_waiting_for(user: User, limit: int) -> list[tuple[Task, Assignment]]:
+    """The open human tasks a person owns, oldest first, each with its assignment (two
+    queries whatever the number)."""
+    return with_assignments(open_tasks_of(user)[:limit])
+
+
+def with_assignments(tasks) -> list[tuple[Task, Assignment]]:
+    """Each task of assignment processes with its assignment (one query for all of them)."""
+    tasks = list(tasks)
     assignments = Assignment.objects.only("id", "registration_number", "title").in_bulk(
         {int(t.process.artifact_object_id) for t in tasks if t.process.artifact_object_id}
     )
@@ -71,14 +82,19 @@ def tasks_waiting_for(user: User, limit: int) -> list[tuple[Task, Assignment]]:
 
 
 def _waiting(user: User, limit: int) -> list[dict]:
-    """What waits for the person, each with the page to act on: a decision on the decision
-    page, anything else on the assignment page."""
+    return waiting(tasks_waiting_for(user, limit))
+
+
+def waiting(tasks: list[tuple[Task, Assignment]]) -> list[dict]:
+    """What waits for the person (tasks with their assignments), each with the page to act on:
+    a decision on the decision page, anything else on the assignment page."""
     result = []
-    for task, assignment in tasks_waiting_for(user, limit):
+    for task, assignment in tasks:
         is_decision = task.flow_task.name == task_rules.APPROVE
         page = "workflow:decision" if is_decision else "workflow:assignment"
         result.append(
             {
+                "task": task,
                 "title": task.flow_task.task_title,
                 "is_decision": is_decision,
                 "assignment": assignment,

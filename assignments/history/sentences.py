@@ -276,6 +276,29 @@ def _settings_changed(entry, lookup, words):
     return _("%(actor)s ändrade sina inställningar") % words
 
 
+@sentence("person.created_by_sign_in")
+def _created_by_sign_in(entry, lookup, words):
+    return _("%(actor)s loggade in med regionens konto första gången och fick ett konto") % words
+
+
+@sentence("person.linked_by_sign_in")
+def _linked_by_sign_in(entry, lookup, words):
+    return _("%(actor)s loggade in med regionens konto, som kopplades till kontot") % words
+
+
+@sentence("api_token.created")
+def _api_token_created(entry, lookup, words):
+    return _("%(actor)s skapade API-nyckeln ”%(object)s”") % {**words, "object": entry.object_repr}
+
+
+@sentence("api_token.revoked")
+def _api_token_revoked(entry, lookup, words):
+    return _("%(actor)s återkallade API-nyckeln ”%(object)s”") % {
+        **words,
+        "object": entry.object_repr,
+    }
+
+
 def _reminder(entry, lookup) -> dict:
     reminder = lookup.get(model_of("reminders.Reminder"), entry.object_id)
     if reminder is None:

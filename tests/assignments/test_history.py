@@ -75,7 +75,7 @@ COMPILATION = "Sammanställning av material, framtagande av förslag till organi
 
 def test_every_action_the_code_writes_has_a_sentence():
     written = set()
-    for app in ("assignments", "workflow", "reminders"):
+    for app in ("assignments", "workflow", "reminders", "api"):
         for path in (ROOT / app).glob("**/*.py"):
             # action="…", and action="…" if … else "…"
             for found in re.findall(WRITTEN_ACTION, path.read_text()):
@@ -485,3 +485,15 @@ def test_a_page_of_entries_costs_the_same_queries_however_many(
     with django_assert_max_num_queries(5):
         lines = history.describe(entries)
     assert all("{" not in line.text for line in lines)
+
+
+def test_sign_in_and_api_token_entries_are_told(db):
+    from api import tokens
+    from tests.factories import UserFactory
+
+    person = UserFactory(first_name="Nina", last_name="Nyberg")
+    token, _secret = tokens.issue_token(user=person, name="Diariet")
+    tokens.revoke_token(token=token, actor=person)
+    created, revoked = AuditEntry.objects.filter(action__startswith="api_token.").order_by("pk")
+    assert told(created, "sv").text == f"Nina Nyberg skapade API-nyckeln ”{token}”"
+    assert told(revoked, "en").text == f"Nina Nyberg revoked the API token “{token}”"

@@ -1,0 +1,54 @@
+"""Personal API tokens: how another system (the diarium, the intranet, Power BI) acts as a person
+through the API, with exactly that person's rights.
+
+Only a hash of a token is kept: the token itself is shown once, when it is created, and a copy
+of the database lets nobody in. A token is revoked, never deleted, so the audit trail can always
+say which token it was.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assignments.models import NoDeleteQuerySet, PublicRecord
+
+
+class PersonalTokenQuerySet(NoDeleteQuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class PersonalToken(PublicRecord):
+    """One named API token of one person."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("namn"), max_length=100)
+    # The token's first characters, to tell tokens apart in lists; not enough to guess it.
+    prefix = models.CharField(_("början"), max_length=16)
+    digest = models.CharField(_("kontrollsumma"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("skapad"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("senast använd"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True)
+
+    objects = PersonalTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API-nyckel")
+        verbose_name_plural = _("API-nycklar")
+        ordering = ["user", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="api_token_user_active_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

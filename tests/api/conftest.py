@@ -1,0 +1,28 @@
+"""The API's tests: the demo data (seed 004) and its people, each with a personal API token."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from api import tokens
+
+
+@pytest.fixture
+def people(demo):
+    from assignments.models import User
+
+    return {u.username: u for u in User.objects.all()}
+
+
+@pytest.fixture
+def api_as(people):
+    """api_as("jan.strang") is an API client holding a fresh token of that person."""
+
+    def make(username: str, **headers) -> APIClient:
+        _token, secret = tokens.issue_token(user=people[username], name="Test")
+        client = APIClient(**headers)
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+        return client
+
+    return make

@@ -131,6 +131,9 @@ def test_bad_filters_are_a_400_naming_each_field_in_swedish(demo, api_as):
 
 
 def test_the_list_is_paginated(demo, api_as):
+    from tests.factories import AssignmentFactory
+
+    AssignmentFactory.create_batch(3)  # more than two pages of two
     registrar = api_as("registrator")
     first = registrar.get("/api/assignments/?page_size=2").json()
     assert len(first["results"]) == 2 and first["next"].endswith("page=2&page_size=2")

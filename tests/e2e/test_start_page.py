@@ -19,8 +19,16 @@ def swedish(day: dt.date) -> str:
 
 def test_a_draft_with_past_dates_is_late_on_nobodys_start_page(site, new_page):
     today = dt.date.today()
-    draft = Assignment.objects.get(registration_number="RS 2025-00112", state="draft")
-    adopted = Assignment.objects.get(registration_number="RS 2025-00231", state="adopted")
+    # the demo's generated draft (erica.sandberg's, commissioned by the regional director) and
+    # an assignment being worked on, given to the same two people
+    draft = Assignment.objects.get(
+        title="Översyn av regiongemensamma riktlinjer för inköp", state="draft"
+    )
+    adopted = Assignment.objects.get(
+        title="Samordnad uppföljning av vårdens tillgänglighet", state="in_progress"
+    )
+    Assignment.objects.filter(pk=adopted.pk).update(assignee=draft.assignee)
+    adopted.commissioners.set(draft.commissioners.all())
     # both tidplans lie in the past, whatever day the test runs
     Milestone.objects.filter(assignment__in=[draft, adopted]).update(
         start=today - dt.timedelta(days=40), due=today - dt.timedelta(days=10)
@@ -46,8 +54,10 @@ def test_a_draft_with_past_dates_is_late_on_nobodys_start_page(site, new_page):
 
 def test_the_reader_sees_the_assignments_she_follows_with_deadline_and_decision(site, new_page):
     reader = User.objects.get(username="ann-charlotte.jarnstrom")
-    decided = Assignment.objects.get(registration_number="RS 2024-04410", state="decided")
-    Distribution.objects.create(assignment=decided, person=reader, purpose="information")
+    decided = Assignment.objects.get(
+        title="Gemensam struktur för koncernövergripande grupper", state="decided"
+    )
+    Distribution.objects.get_or_create(assignment=decided, person=reader, purpose="information")
     page = new_page()
     errors = console_errors(page)
     login(page, site, "ann-charlotte.jarnstrom")

@@ -331,7 +331,11 @@ def test_every_page_fits_a_phone_and_a_laptop_for_every_role(site, browser):
             *admin("assignments", "group", group),
             *admin("assignments", "orgunit", OrgUnit.objects.order_by("pk")[0]),
             "/admin/assignments/auditentry/",
-            *admin("reminders", "reminderpolicy", ReminderPolicy.objects.order_by("pk")[0]),
+            *admin(
+                "reminders",
+                "reminderpolicy",
+                ReminderPolicy.objects.get_or_create(subject="compilation")[0],
+            ),
             *admin("reminders", "reminder", Reminder.objects.order_by("pk")[0]),
         ]
 
@@ -342,7 +346,11 @@ def test_every_page_fits_a_phone_and_a_laptop_for_every_role(site, browser):
             "/admin/",
             *admin("assignments", "assignment", assignment),
             f"/admin/assignments/user/{jan.pk}/change/",
-            admin("reminders", "reminderpolicy", ReminderPolicy.objects.order_by("pk")[0])[1],
+            admin(
+                "reminders",
+                "reminderpolicy",
+                ReminderPolicy.objects.get_or_create(subject="compilation")[0],
+            )[1],
             "/admin/auth/group/",
             "/admin/viewflow/process/",
             "/admin/viewflow/task/",

@@ -26,6 +26,8 @@ from reminders.tasks import send_reminders
 from tests.reminders.conftest import free_port
 from tests.reminders.test_dispatch import listed
 
+from .conftest import registered_as_written
+
 ROOT = Path(__file__).resolve().parents[2]
 CET = dt.timezone(dt.timedelta(hours=1))
 NOV_14 = dt.datetime(2025, 11, 14, 8, 30, tzinfo=CET)
@@ -203,6 +205,7 @@ def workers(tmp_path, smtp):
 @pytest.fixture
 def demo(clock):
     call_command("load_demo", "--seed-only", verbosity=0)
+    registered_as_written()  # every deadline of its tidplan one to remind of
 
 
 def enqueue_to(queue, broker=None):
@@ -411,7 +414,7 @@ def test_the_worker_keeps_to_the_email_rate_limit(demo, smtp, workers, broker, q
     """EMAIL_RATE_LIMIT=120/m: the worker starts a send every half second, however fast it
     could go (without the limit these mails arrive within a fraction of a second)."""
     pks = claimed_pks(NOV_14)
-    assert people(pks) >= 5
+    assert people(pks) >= 3  # one mail a person (the reminders of seed 004's three)
     worker = workers(broker, queue, rate_limit="120/m")
     assert dispatch.sweep(now=NOV_14, queue=queue) == len(pks)
     wait_until(
@@ -422,5 +425,6 @@ def test_the_worker_keeps_to_the_email_rate_limit(demo, smtp, workers, broker, q
     arrivals = smtp.inbox.arrivals
     assert len(arrivals) == people(pks)  # the limit counts mails, as the relay does
     # Half a second between starts; a send may take a little longer or shorter than the one
-    # before it, hence the second of slack over the whole run.
-    assert arrivals[-1] - arrivals[0] >= (len(arrivals) - 1) * 0.5 - 1
+    # before it, hence half a second of slack over the whole run (unlimited, the mails arrive
+    # within a fraction of a second).
+    assert arrivals[-1] - arrivals[0] >= (len(arrivals) - 1) * 0.5 - 0.5

@@ -11,14 +11,10 @@ import datetime as dt
 from assignments import demo_data
 from assignments.models import (
     Assignment,
-    AssignmentItem,
-    AssignmentRelation,
-    Distribution,
     Group,
-    Milestone,
     User,
-    WorkingGroupMember,
 )
+from workflow.management.commands.load_demo import add_document_rows
 
 D = dt.date
 # (kind, title, period label, start, due) of the version of 2025-06-18 (made up for the test)
@@ -69,36 +65,5 @@ def earlier_version_of_seed_004(seed: Assignment) -> Assignment:
         setattr(old, name, data[name])
     old.project_lead = people[data["project_lead"]]
     old.save()
-    old.commissioners.set([people[u] for u in data["commissioners"]])
-    old.decision_makers.set([people[u] for u in data["decision_makers"]])
-    for kind, texts in (("scope", data["scope"]), ("requirement", data["requirements"])):
-        for position, text in enumerate(texts, start=1):
-            AssignmentItem.objects.create(assignment=old, kind=kind, position=position, text=text)
-    for position, (username, role) in enumerate(data["working_group"], start=1):
-        WorkingGroupMember.objects.create(
-            assignment=old, person=people[username], role=role, position=position
-        )
-    for position, (kind, text, group, reference) in enumerate(data["relations"], start=1):
-        AssignmentRelation.objects.create(
-            assignment=old,
-            kind=kind,
-            position=position,
-            text=text,
-            target_group=groups.get(group) if group else None,
-            target_reference=reference,
-        )
-    for position, (kind, title, label, start, due) in enumerate(EARLIER_TIMELINE, start=1):
-        Milestone.objects.create(
-            assignment=old,
-            kind=kind,
-            title=title,
-            period_label=label,
-            start=start,
-            due=due,
-            position=position,
-        )
-    for position, (purpose, username, note) in enumerate(data["distribution"], start=1):
-        Distribution.objects.create(
-            assignment=old, person=people[username], purpose=purpose, note=note, position=position
-        )
+    add_document_rows(old, data, people, groups, milestones=EARLIER_TIMELINE)
     return old

@@ -192,44 +192,7 @@ class Command(BaseCommand):
         )
         if not created:
             return assignment
-        assignment.commissioners.set([people[u] for u in seed["commissioners"]])
-        assignment.decision_makers.set([people[u] for u in seed["decision_makers"]])
-        for kind, texts in (("scope", seed["scope"]), ("requirement", seed["requirements"])):
-            for position, text in enumerate(texts, start=1):
-                AssignmentItem.objects.create(
-                    assignment=assignment, kind=kind, position=position, text=text
-                )
-        for position, (username, role) in enumerate(seed["working_group"], start=1):
-            WorkingGroupMember.objects.create(
-                assignment=assignment, person=people[username], role=role, position=position
-            )
-        for position, (kind, text, group, reference) in enumerate(seed["relations"], start=1):
-            AssignmentRelation.objects.create(
-                assignment=assignment,
-                kind=kind,
-                position=position,
-                text=text,
-                target_group=groups.get(group) if group else None,
-                target_reference=reference,
-            )
-        for position, (kind, title, label, start, due) in enumerate(seed["milestones"], start=1):
-            Milestone.objects.create(
-                assignment=assignment,
-                kind=kind,
-                title=title,
-                period_label=label,
-                start=start,
-                due=due,
-                position=position,
-            )
-        for position, (purpose, username, note) in enumerate(seed["distribution"], start=1):
-            Distribution.objects.create(
-                assignment=assignment,
-                person=people[username],
-                purpose=purpose,
-                note=note,
-                position=position,
-            )
+        add_document_rows(assignment, seed, people, groups)
         workflow.start_process(assignment=assignment)
         if not self.draft:
             workflow.adopt_assignment(
@@ -332,3 +295,48 @@ class Command(BaseCommand):
             ("admin", "administratör"),
         ]:
             out.write(f"  {username:<26} {role}")
+
+
+def add_document_rows(assignment, data, people, groups, *, milestones=None) -> None:
+    """An uppdragshandling's people and rows, as demo_data writes them (seed 004 and, in the
+    tests, its earlier version): commissioners, decision-makers, scope and requirements, working
+    group, relations, tidplan (`milestones`, else the data's) and distribution."""
+    assignment.commissioners.set([people[u] for u in data["commissioners"]])
+    assignment.decision_makers.set([people[u] for u in data["decision_makers"]])
+    for kind, texts in (("scope", data["scope"]), ("requirement", data["requirements"])):
+        for position, text in enumerate(texts, start=1):
+            AssignmentItem.objects.create(
+                assignment=assignment, kind=kind, position=position, text=text
+            )
+    for position, (username, role) in enumerate(data["working_group"], start=1):
+        WorkingGroupMember.objects.create(
+            assignment=assignment, person=people[username], role=role, position=position
+        )
+    for position, (kind, text, group, reference) in enumerate(data["relations"], start=1):
+        AssignmentRelation.objects.create(
+            assignment=assignment,
+            kind=kind,
+            position=position,
+            text=text,
+            target_group=groups.get(group) if group else None,
+            target_reference=reference,
+        )
+    timeline = data["milestones"] if milestones is None else milestones
+    for position, (kind, title, label, start, due) in enumerate(timeline, start=1):
+        Milestone.objects.create(
+            assignment=assignment,
+            kind=kind,
+            title=title,
+            period_label=label,
+            start=start,
+            due=due,
+            position=position,
+        )
+    for position, (purpose, username, note) in enumerate(data["distribution"], start=1):
+        Distribution.objects.create(
+            assignment=assignment,
+            person=people[username],
+            purpose=purpose,
+            note=note,
+            position=position,
+        )

@@ -46,11 +46,22 @@ def _may_register(request) -> bool:
     return permissions.may_register_assignments(request.user)
 
 
+def _may_take_tasks(request) -> bool:
+    """Commissioners and the regional director: the adoptions wait in their queue."""
+    return _flags(request)["commissions"] or permissions.is_regional_director(request.user)
+
+
 def _navigation(request) -> list[dict]:
     user = request.user
     items = [
         ("home", _("Mina uppdrag"), "home", True),
         ("uppdrag:assignment:inbox", _("Inkorg"), "inbox", True),
+        (
+            "uppdrag:assignment:queue",
+            _("Lediga uppgifter"),
+            "move_to_inbox",
+            _may_take_tasks(request),
+        ),
         ("uppdrag:assignment:archive", _("Avslutade uppgifter"), "archive", True),
         ("portfolio", _("Portfölj"), "view_list", _may_see_portfolio(request)),
         ("workflow:new", _("Nytt uppdrag"), "note_add", _may_register(request)),

@@ -1,5 +1,6 @@
 """The registry's everyday pages that are not one assignment's process: the portfolio with its
-exports, the group catalogue and the person's own settings (the start page is workflow's).
+exports, the group catalogue and the language switch (the start page is workflow's, the
+settings page reminders', which owns what a person is told about).
 
 Every list is built from `permissions.visible_assignments`, so nobody sees an assignment they
 could not open; every page runs a fixed number of queries however many rows it shows.
@@ -11,21 +12,19 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from . import audit, exports, links, permissions, selectors
-from .forms import PortfolioFilter, SettingsForm
+from .forms import PortfolioFilter
 from .models import Group
 
 
@@ -124,44 +123,6 @@ def group_detail(request, pk):
         "assignments": selectors.group_assignments(request.user, group),
     }
     return render(request, "assignments/group_detail.html", context)
-
-
-# -- the person's own settings -----------------------------------------------------------------
-
-
-@login_required
-def user_settings(request):
-    user = request.user
-    if request.method == "POST":
-        before = audit.snapshot(user, ["language", "wants_digest"])  # is_valid() mutates user
-        form = SettingsForm(request.POST, instance=user)
-        if form.is_valid():
-            form.save()
-            audit.record(
-                actor=user,
-                obj=user,
-                action="settings_changed",
-                before=before,
-                after=audit.snapshot(user, ["language", "wants_digest"]),
-            )
-            messages.success(request, _("Inställningarna är sparade."))
-            response = HttpResponseRedirect(reverse("user_settings"))
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                user.language or settings.LANGUAGE_CODE,
-                samesite="Lax",
-            )
-            return response
-        status = 400
-    else:
-        form = SettingsForm(instance=user)
-        status = 200
-    return render(
-        request,
-        "assignments/settings.html",
-        {"page_title": _("Inställningar"), "form": form},
-        status=status,
-    )
 
 
 @require_POST

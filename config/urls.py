@@ -67,7 +67,7 @@ urlpatterns = [
     path("portfolj/", pages.portfolio, name="portfolio"),
     path("grupper/", pages.group_list, name="group_list"),
     path("grupper/<int:pk>/", pages.group_detail, name="group_detail"),
-    path("installningar/", pages.user_settings, name="user_settings"),
+    path("installningar/", notices.user_settings, name="user_settings"),
     path("installningar/api-nycklar/", api_pages.create_token, name="api_token_create"),
     path(
         "installningar/api-nycklar/<int:pk>/aterkalla/",

@@ -127,6 +127,12 @@ def _entry(reminder: Reminder, today: dt.date) -> Entry:
     return Entry(reminder, _subject(reminder, today), _link(reminder), due)
 
 
+def subject(reminder: Reminder) -> str:
+    """The reminder's subject in the active language: its e-mail's, and its notification's as
+    whoever reads it reads it (reminders.notices)."""
+    return _subject(reminder, timezone.localdate())
+
+
 def _event(entry: Entry) -> icalendar.Event | None:
     """The deadline as an all-day event on its registered date: one event per deadline (its
     UID), whose SEQUENCE rises each time the due date moves, so a calendar replaces the event
@@ -180,6 +186,10 @@ def _language(reminder: Reminder) -> str:
 
 def compose(reminder: Reminder) -> Message:
     """The message for one reminder, in the recipient's language."""
+    if reminder.is_event:  # an event of the process, told at once (reminders.events)
+        from .events import compose_event
+
+        return compose_event(reminder)
     language = _language(reminder)
     today = timezone.localdate()
     with translation.override(language):

@@ -105,6 +105,14 @@ class Reminder(models.Model):
         ESCALATION = "escalation", _("Eskalering")
         DECISION_WAITING = "decision_waiting", _("Väntar på beslut")
         DIGEST = "digest", _("Daglig sammanfattning")
+        # The moments of the process a person is told about at once (reminders.events): the
+        # outbox carries their e-mail, each kind can be turned off (NotificationPreference).
+        ADOPTION_WAITING = "adoption_waiting", _("Väntar på fastställelse")
+        ADOPTED = "adopted", _("Fastställt, arbetet kan börja")
+        TASK_DELEGATED = "task_delegated", _("Uppgift lämnad till dig")
+        DECISION_REQUESTED = "decision_requested", _("Väntar på ditt beslut")
+        DELIVERY_RETURNED = "delivery_returned", _("Slutleveransen återremitterad")
+        DECIDED = "decided", _("Uppdraget beslutat")
 
     class State(models.TextChoices):
         PLANNED = "planned", _("Planerad")
@@ -166,6 +174,9 @@ class Reminder(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
     in_app_at = models.DateTimeField(_("visad i appen"), null=True, blank=True)
+    # What an event's message says besides its assignment (reminders.events): kept as keys and
+    # values, so that it is written in the recipient's language when it is sent.
+    params = models.JSONField(_("uppgifter"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("skapad"), default=timezone.now)
 
     class Meta:
@@ -193,6 +204,10 @@ class Reminder(models.Model):
         return f"{self.get_kind_display()} {self.subject_key} → {self.recipient}"
 
     @property
+    def is_event(self) -> bool:
+        return self.kind in EVENT_KINDS
+
+    @property
     def message_id(self) -> str:
         """Stable per row, so a resend is recognisable as the same message."""
         subject = self.subject_key.replace(":", "-")
@@ -209,3 +224,49 @@ def message_id_of(reminders: Sequence[Reminder]) -> str:
     pks = sorted(reminder.pk for reminder in reminders)
     digest = hashlib.sha256(",".join(map(str, pks)).encode()).hexdigest()[:16]
     return f"<reminders-{pks[0]}.{len(pks)}.{digest}@{settings.MESSAGE_ID_DOMAIN}>"
+
+
+# The kinds of event a person is told about, in the order of the process; each can be turned
+# off, in the app and by e-mail, by the person (NotificationPreference). Reminders of one's own
+# deadlines and escalations are not among them: they cannot be turned off.
+EVENT_KINDS = (
+    Reminder.Kind.ADOPTION_WAITING,
+    Reminder.Kind.ADOPTED,
+    Reminder.Kind.TASK_DELEGATED,
+    Reminder.Kind.DECISION_REQUESTED,
+    Reminder.Kind.DELIVERY_RETURNED,
+    Reminder.Kind.DECIDED,
+)
+
+
+class NotificationPreference(models.Model):
+    """One person's choice for one kind of event: told in the app, by e-mail, both or neither.
+    No row means both (the default)."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="notification_preferences",
+        db_index=False,  # the unique constraint's index starts with person
+    )
+    event = models.CharField(
+        _("händelse"),
+        max_length=20,
+        choices=[(kind.value, kind.label) for kind in EVENT_KINDS],
+    )
+    in_app = models.BooleanField(_("i appen"), default=True)
+    by_email = models.BooleanField(_("via e-post"), default=True)
+
+    class Meta:
+        verbose_name = _("val för notiser")
+        verbose_name_plural = _("val för notiser")
+        ordering = ["person", "event"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "event"], name="notification_preference_once_per_event"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_event_display()}"

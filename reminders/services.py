@@ -370,6 +370,10 @@ def is_still_due(reminder: Reminder) -> bool:
         return False
     if reminder.kind == Reminder.Kind.DIGEST:
         return reminder.recipient.wants_digest
+    if reminder.is_event:
+        from .events import still_wanted
+
+        return still_wanted(reminder)
     assignment = reminder.assignment
     if reminder.kind == Reminder.Kind.DECISION_WAITING:
         # Whom the delivery waits for was settled when it was last planned (every answer and

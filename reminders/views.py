@@ -1,8 +1,10 @@
-"""The notification centre: the `notifications` library's data, in our pages.
+"""The notification centre (the `notifications` library's data, in our pages) and the settings
+page, where a person chooses their language, the daily digest and what they are told about.
 
-A person sees and changes only their own notifications; anyone else's answers 404.
+A person sees and changes only their own notifications and settings; anyone else's answers 404.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,7 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from assignments import links
+from assignments import audit, links
+from assignments.forms import SettingsForm
+
+from . import notices, preferences
+from .forms import NotificationChoicesForm
 
 from . import selectors
 
@@ -31,6 +37,7 @@ def notification_list(request):
     if only_unread:
         queryset = queryset.filter(unread=True)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = notices.readable(page.object_list)  # in the reader's language
     for notification in page:
         notification.url = selectors.target_url(notification)
     return render(
@@ -76,3 +83,49 @@ def notification_mark_all_read(request):
         % {"count": count},
     )
     return _back(request)
+
+
+# -- the person's own settings -----------------------------------------------------------------
+
+SETTINGS_FIELDS = ["language", "wants_digest"]
+
+
+@login_required
+def user_settings(request):
+    """Language, the daily digest, and which events the person is told about in the app and by
+    e-mail (reminders of their own deadlines and escalations always): each change audited."""
+    user = request.user
+    choices = preferences.choices_of(user)
+    if request.method == "POST":
+        before = audit.snapshot(user, SETTINGS_FIELDS)  # is_valid() mutates user
+        form = SettingsForm(request.POST, instance=user)
+        told = NotificationChoicesForm(request.POST, choices=choices)
+        if form.is_valid() and told.is_valid():
+            form.save()
+            audit.record(
+                actor=user,
+                obj=user,
+                action="settings_changed",
+                before=before,
+                after=audit.snapshot(user, SETTINGS_FIELDS),
+            )
+            preferences.set_choices(person=user, choices=told.chosen())
+            messages.success(request, _("Inställningarna är sparade."))
+            response = HttpResponseRedirect(reverse("user_settings"))
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                user.language or settings.LANGUAGE_CODE,
+                samesite="Lax",
+            )
+            return response
+        status = 400
+    else:
+        form = SettingsForm(instance=user)
+        told = NotificationChoicesForm(choices=choices)
+        status = 200
+    return render(
+        request,
+        "reminders/settings.html",
+        {"page_title": _("Inställningar"), "form": form, "told": told},
+        status=status,
+    )

@@ -692,7 +692,7 @@ VIEWFLOW_PAGES = {
 # Which assignment's process shows each node: an open task where there is one to act on.
 NODE_SCENES = {
     "register": "seed",
-    "adopt": "draft",  # open, owned by per.albertsson (the first commissioner)
+    "adopt": "draft",  # open, in the queue of its commissioners (per.albertsson), held by nobody
     "work": "working",  # open, owned by jan.strang
     "decide": "seed",
     "approve": "seed",  # per.albertsson's open approval task
@@ -701,11 +701,29 @@ NODE_SCENES = {
     "record_decision": "decided",
     "end": "decided",
 }
-NODE_OWNERS = {"adopt": DECISION_MAKER, "work": ASSIGNEE, "approve": DECISION_MAKER}
+NODE_OWNERS = {"work": ASSIGNEE, "approve": DECISION_MAKER}
+# Tasks that wait in a queue for whoever may take them (issue #17, 7): the adoption, for every
+# commissioner and the regional director.
+NODE_QUEUES = {"adopt": DECISION_MAKER}
+
+
+def forge_adoption_onto_visitor(world, user) -> None:
+    """However it got there, the visitor holds the adoption task: only a commissioner runs it."""
+    if user is None:
+        return
+    task = world.task("draft", "adopt")
+    task.flow_task.activation_class(task).assign(user)
 
 
 NODE_CASES = {
-    "adopt": (Case("adopt", only(DECISION_MAKER, ok="saved"), data={"reason": REASON}),),
+    "adopt": (
+        Case(
+            "adopt, holding the task",
+            only(DECISION_MAKER, ok="saved"),
+            data={"reason": REASON},
+            before=forge_adoption_onto_visitor,
+        ),
+    ),
     "work": (
         Case(
             "a PDF",
@@ -771,6 +789,13 @@ def _node_rows() -> dict[str, Row]:
             )
             # a task is handed on through reassign (with a reason, audited), never taken
             rows[base + "assign/"] = Row(on=scene, get=only(), post=only())
+            rows[base + "unassign/"] = Row(on=scene, get=only(), post=only())
+        taker = NODE_QUEUES.get(node)
+        if taker:
+            # nobody holds it yet, so nobody runs it until they have taken it
+            rows[base + "execute/"] = Row(on=scene, get=only(), post=only(), cases=NODE_CASES[node])
+            # whoever may hold it takes it from the queue; nobody gives it back to the queue
+            rows[base + "assign/"] = Row(on=scene, get=only(taker), post=only(taker, ok="saved"))
             rows[base + "unassign/"] = Row(on=scene, get=only(), post=only())
     return rows
 

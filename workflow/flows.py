@@ -14,6 +14,11 @@ from .nodes import SplitPerItem
 from .views import tasks
 
 
+def assignment_of(process):
+    """The object a queued task's permission is asked about: the process's assignment."""
+    return process.artifact
+
+
 class TaskView(flow.View):
     """A human task run only by an owner who may hold it (workflow.permissions), asked again
     on every request; handing it on goes through services.reassign_task."""
@@ -24,7 +29,9 @@ class TaskView(flow.View):
         return task_rules.may_run(task, task_rules.standing(user, task.process.artifact))
 
     def can_assign(self, user, task):
-        return False
+        # Taking a task from the queue (the adoption, open to every commissioner) is for whoever
+        # may hold it; a task someone holds is handed on only through services.reassign_task.
+        return task_rules.may_take(task, task_rules.standing(user, task.process.artifact))
 
     def can_unassign(self, user, task):
         return False
@@ -45,7 +52,9 @@ class AssignmentFlow(flow.Flow):
     adopt = (
         TaskView(tasks.AdoptTaskView.as_view())
         .Annotation(title=_("Fastställ uppdraget"))
-        .Assign(this.first_commissioner)
+        # In the queue of every commissioner (and the regional director), not one's inbox:
+        # whoever may adopt takes it, or adopts on the assignment page.
+        .Permission(task_rules.ADOPT_PERMISSION, obj=assignment_of)
         .Next(this.work)
     )
 
@@ -112,9 +121,6 @@ class AssignmentFlow(flow.Flow):
         activation.process.artifact = assignment
         activation.process.data = {"registration_number": assignment.registration_number}
         return activation.process
-
-    def first_commissioner(self, activation):
-        return activation.process.artifact.commissioners.order_by("pk").first()
 
     def assignee_of(self, activation):
         return activation.process.artifact.assignee

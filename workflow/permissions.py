@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
+from viewflow.workflow import STATUS
 
 from assignments.models import Assignment, Distribution, User, WorkingGroupMember
 from assignments.permissions import (
@@ -24,6 +25,9 @@ from assignments.permissions import (
 )
 
 ADOPT, WORK, APPROVE = "adopt", "work", "approve"
+# The adoption waits in a queue, not in one person's inbox: the permission viewflow records on
+# the task (assignments.permissions' rule), which names the queue in the task lists' queries.
+ADOPT_PERMISSION = "assignments.adopt_assignment"
 
 
 @dataclass(frozen=True)
@@ -182,6 +186,18 @@ def may_hold(task, person: Standing) -> bool:
     if name == WORK:
         return person.is_working_side
     return False
+
+
+def may_take(task, person: Standing) -> bool:
+    """May the person take this task from the queue (viewflow's assign): a task nobody holds
+    yet, if they may hold it. The adoption waits there for any commissioner or the regional
+    director."""
+    return (
+        task.owner_id is None
+        and task.status == STATUS.NEW
+        and person.pk is not None
+        and may_hold(task, person)
+    )
 
 
 def may_run(task, person: Standing) -> bool:

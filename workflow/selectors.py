@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from viewflow.workflow import STATUS
 from viewflow.workflow.models import Task
 
 from assignments import permissions, timeline, versions
@@ -26,7 +28,7 @@ from assignments.models import (
     MilestoneUpdate,
     User,
 )
-from reminders import calendar
+from reminders import calendar, notices
 
 from . import permissions as task_rules
 from .models import AssignmentProcess
@@ -46,12 +48,33 @@ def open_tasks(assignment: Assignment) -> QuerySet[Task]:
     ).select_related("owner")
 
 
+def queued_for(user: User) -> QuerySet[Task]:
+    """The tasks waiting in the queue that the person may take (task_rules.may_take, stated as
+    a query): the adoption of each draft they commission, of every draft for the regional
+    director."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Task.objects.none()
+    tasks = Task.objects.filter(
+        status=STATUS.NEW,
+        owner__isnull=True,
+        flow_task_type="HUMAN",
+        owner_permission=task_rules.ADOPT_PERMISSION,
+        process__artifact_content_type=ContentType.objects.get_for_model(Assignment),
+    )
+    if permissions.is_regional_director(user):
+        return tasks
+    commissioned = Assignment.commissioners.through.objects.filter(user=user)
+    return tasks.filter(process__artifact_object_id__in=commissioned.values("assignment_id"))
+
+
 def open_tasks_of(user: User) -> QuerySet[Task]:
-    """The open human tasks a person owns, oldest first (the start page's list and the API's
-    "my tasks")."""
+    """The open human tasks a person holds or may take from the queue (queued_for), oldest
+    first (the start page's list and the API's "my tasks")."""
     return (
         Task.objects.filter(
-            owner=user, status__in=task_rules.OPEN_TASK_STATUSES, flow_task_type="HUMAN"
+            Q(owner=user, status__in=task_rules.OPEN_TASK_STATUSES)
+            | Q(pk__in=queued_for(user).values("pk")),
+            flow_task_type="HUMAN",
         )
         .select_related("process")
         .only("id", "flow_task", "created", "process__artifact_object_id")
@@ -60,8 +83,8 @@ def open_tasks_of(user: User) -> QuerySet[Task]:
 
 
 def tasks_waiting_for(user: User, limit: int) -> list[tuple[Task, Assignment]]:
-    """The open human tasks a person owns, oldest first, each with its assignment (two
-    queries whatever the number)."""
+    """The open human tasks a person holds or may take, oldest first, each with its
+    assignment (two queries whatever the number)."""
     return with_assignments(open_tasks_of(user)[:limit])
 
 
@@ -132,7 +155,7 @@ def start_page(user: User, today: dt.date) -> dict:
         "more_commissioned": len(commissioned) > START_LIST,
         "followed": followed[:START_LIST],
         "more_followed": len(followed) > START_LIST,
-        "unread": list(user.notifications.unread()[:5]),
+        "unread": notices.readable(user.notifications.unread()[:5]),
     }
 
 

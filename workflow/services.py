@@ -14,12 +14,13 @@ from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow import STATUS
 from viewflow.workflow.models import Task
 
-from assignments import audit, documents, permissions, versions
+from assignments import audit, documents, links, permissions, versions
 from assignments.models import (
     Approval,
     Assignment,
@@ -30,8 +31,9 @@ from assignments.models import (
     User,
 )
 from assignments.selectors import latest_delivery
+from reminders import events
 from reminders import services as reminders
-from reminders.events import notify_event
+from reminders.models import Reminder
 
 from . import permissions as task_rules
 from .models import AssignmentProcess
@@ -109,7 +111,8 @@ def _execute(task: Task, actor) -> None:
 
 
 def start_process(*, assignment: Assignment, actor=None) -> AssignmentProcess:
-    """Start the process of a registered assignment (its adopt task goes to a commissioner)."""
+    """Start the process of a registered assignment: its adoption waits in the queue of every
+    commissioner, who are each told."""
     from .flows import AssignmentFlow
 
     with transaction.atomic():
@@ -119,8 +122,39 @@ def start_process(*, assignment: Assignment, actor=None) -> AssignmentProcess:
         if not assignment.commissioners.exists():
             raise ValidationError(_("Uppdraget saknar uppdragsgivare."))
         process = AssignmentFlow.register.run(assignment=assignment, actor=actor)
-        audit.record(actor=actor, action="process.started", obj=assignment)
+        entry = audit.record(actor=actor, action="process.started", obj=assignment)
+        if assignment.state == Assignment.State.DRAFT:
+            events.notify_event(
+                Reminder.Kind.ADOPTION_WAITING,
+                assignment=assignment,
+                recipients=assignment.commissioners.all(),
+                occurrence=_occurrence(entry),
+                path=_assignment_path(assignment),
+                actor=actor,
+            )
         return process
+
+
+def _occurrence(entry) -> str:
+    """An event is named by the audit entry that records it: told once per recipient."""
+    return f"audit:{entry.pk}"
+
+
+def _assignment_path(assignment: Assignment) -> str:
+    return links.process_url(assignment.pk, absolute=False)
+
+
+def _decision_path(assignment: Assignment) -> str:
+    return reverse("workflow:decision", args=[assignment.pk])
+
+
+def _working_side(assignment: Assignment) -> list[User]:
+    """Who carries the assignment out: the assignee, the project lead, the working group."""
+    members = User.objects.filter(
+        working_group_memberships__assignment=assignment,
+        working_group_memberships__is_active=True,
+    )
+    return [assignment.assignee, assignment.project_lead, *members]
 
 
 def adopt_assignment(*, assignment: Assignment, actor, reason: str = "") -> Assignment:
@@ -142,8 +176,23 @@ def adopt_assignment(*, assignment: Assignment, actor, reason: str = "") -> Assi
         set_assignment_state(
             assignment=assignment, actor=actor, state=Assignment.State.ADOPTED, reason=reason
         )
+        if task.owner_id not in (None, actor.pk):
+            # Taken from the queue by another commissioner: the task names who adopted.
+            task.flow_task.activation_class(task).reassign(user=actor)
         _execute(task, actor)
-        audit.record(actor=actor, action="assignment.adopted", obj=assignment, reason=reason)
+        entry = audit.record(
+            actor=actor, action="assignment.adopted", obj=assignment, reason=reason
+        )
+        events.settle_adoption(assignment=assignment)
+        events.notify_event(
+            Reminder.Kind.ADOPTED,
+            assignment=assignment,
+            recipients=_working_side(assignment),
+            occurrence=_occurrence(entry),
+            path=_assignment_path(assignment),
+            actor=actor,
+            reason=reason.strip(),
+        )
         return assignment
 
 
@@ -273,7 +322,7 @@ def submit_delivery(*, assignment: Assignment, actor, summary: str, document=Non
             delivery.document_name = PurePath(document.name).name
         delivery.save()
         set_assignment_state(assignment=assignment, actor=actor, state=Assignment.State.DELIVERED)
-        audit.record(
+        entry = audit.record(
             actor=actor,
             action="delivery.submitted",
             obj=delivery,
@@ -285,11 +334,15 @@ def submit_delivery(*, assignment: Assignment, actor, summary: str, document=Non
         )
         _execute(task, actor)
         _plan_decision_waiting(delivery)
-        notify_event(
-            "decision_waiting",
+        # At once, to whoever holds each approval (the reminder follows after a few days).
+        events.notify_event(
+            Reminder.Kind.DECISION_REQUESTED,
             assignment=assignment,
-            recipients=assignment.decision_makers.all(),
+            recipients=User.objects.filter(pk__in=waiting_for(delivery)),
+            occurrence=_occurrence(entry),
+            path=_decision_path(assignment),
             actor=actor,
+            delivery=delivery,
         )
         return delivery
 
@@ -367,6 +420,8 @@ def approve_delivery(
             delivery.save(update_fields=["status"])
         _execute(task, decided_by)
         _plan_decision_waiting(delivery)
+        # "Waiting for your decision" is read: by the one who answered, and the one answered for
+        events.settle_decision(delivery=delivery, people=[decided_by.pk, decision_maker.pk])
         return approval
 
 
@@ -388,7 +443,7 @@ def return_delivery(*, delivery: Delivery, decided_by, comment: str) -> Approval
         )
         delivery.status = Delivery.Status.RETURNED
         delivery.save(update_fields=["status"])
-        audit.record(
+        entry = audit.record(
             actor=decided_by,
             action="delivery.returned",
             obj=delivery,
@@ -403,11 +458,17 @@ def return_delivery(*, delivery: Delivery, decided_by, comment: str) -> Approval
         )
         _execute(task, decided_by)
         _plan_decision_waiting(delivery)
-        notify_event(
-            "delivery_returned",
+        # Nothing waits for a decision any more: every "waiting for your decision" is read.
+        events.settle_decision(delivery=delivery)
+        events.notify_event(
+            Reminder.Kind.DELIVERY_RETURNED,
             assignment=assignment,
-            recipients=[assignment.assignee],
+            recipients=[assignment.assignee, delivery.submitted_by],
+            occurrence=_occurrence(entry),
+            path=_assignment_path(assignment),
             actor=decided_by,
+            delivery=delivery,
+            comment=approval.comment,
         )
         return approval
 
@@ -426,17 +487,30 @@ def record_decision(*, assignment: Assignment) -> Decision:
         paragraph_reference=", ".join(references),
     )
     set_assignment_state(assignment=assignment, actor=actor, state=Assignment.State.DECIDED)
-    audit.record(
+    entry = audit.record(
         actor=actor,
         action="decision.recorded",
         obj=decision,
         after={"decided_on": decision.decided_on, "delivery": delivery.number},
     )
-    notify_event(
-        "decided",
+    events.settle_decision(delivery=delivery)
+    # Everyone the document was sent to (for execution and for information), who carried it
+    # out, who commissioned it and who decided it.
+    distribution = User.objects.filter(distributions__assignment=assignment).distinct()
+    events.notify_event(
+        Reminder.Kind.DECIDED,
         assignment=assignment,
-        recipients=[assignment.assignee, *assignment.commissioners.all()],
+        recipients=[
+            assignment.assignee,
+            *assignment.commissioners.all(),
+            *assignment.decision_makers.all(),
+            *distribution,
+        ],
+        occurrence=_occurrence(entry),
+        path=_assignment_path(assignment),
         actor=actor,
+        delivery=delivery,
+        decided_on=decision.decided_on.isoformat(),
     )
     return decision
 
@@ -649,12 +723,22 @@ def reassign_task(*, task: Task, actor, new_owner, reason: str) -> Task:
             # The "waiting for your decision" reminder follows the task to the stand-in.
             for delivery in assignment.deliveries.filter(status=Delivery.Status.SUBMITTED):
                 _plan_decision_waiting(delivery)
-        audit.record(
+        entry = audit.record(
             actor=actor,
             action="task.reassigned",
             obj=assignment,
             before={"task": task.pk, "owner": before},
             after=after,
+            reason=reason.strip(),
+        )
+        events.notify_event(
+            Reminder.Kind.TASK_DELEGATED,
+            assignment=assignment,
+            recipients=[new_owner],
+            occurrence=_occurrence(entry),
+            path=_decision_path(assignment) if is_approval else _assignment_path(assignment),
+            actor=actor,
+            task=task.flow_task.name,
             reason=reason.strip(),
         )
         return task

@@ -15,11 +15,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from viewflow.utils import viewprop
 from viewflow.workflow.flow import FlowAppViewset, views
 from viewflow.workflow.models import Task
 
 from assignments import permissions
 from assignments.models import Assignment
+
+from . import selectors
 
 
 class AssignmentColumns:
@@ -61,7 +64,17 @@ class InboxView(AssignmentColumns, views.FlowInboxListView):
 
 
 class QueueView(AssignmentColumns, views.FlowQueueListView):
+    """The tasks the person may take (the adoptions of the drafts they commission): viewflow's
+    own queue lists a task to whoever has its permission in the database (nobody here) and
+    every task to a superuser."""
+
+    title = _("Lediga uppgifter")
     columns = ("assignment", "task", "created")
+
+    @viewprop
+    def queryset(self):
+        tasks = selectors.queued_for(self.request.user).filter(process__flow_class=self.flow_class)
+        return tasks.select_related("process").order_by("-created")
 
 
 class ArchiveView(AssignmentColumns, views.FlowArchiveListView):
@@ -123,7 +136,7 @@ class BulkAssignTasksView(views.BulkAssignTasksActionView):
     def get_queryset(self):
         if self.queryset is None:
             user = self.request.user
-            queue = Task.objects.queue([self.flow_class], user)
+            queue = selectors.queued_for(user).filter(process__flow_class=self.flow_class)
             self.queryset = _only(queue, lambda task: task.flow_task.can_assign(user, task))
         return super().get_queryset()
 

@@ -27,6 +27,7 @@ LISTS_FIELDS = {
     "row.registered",
     "row.edited",
     "settings_changed",
+    "notifications.choice_changed",
     "reminder.retried",
     "reminder.cancelled",
     "delivery.submitted",
@@ -297,6 +298,17 @@ def _api_token_revoked(entry, lookup, words):
         **words,
         "object": entry.object_repr,
     }
+
+
+@sentence("notifications.choice_changed")
+def _notification_choice_changed(entry, lookup, words):
+    """A person's choice of how they are told about one kind of event (reminders'
+    NotificationPreference, found by its label: the registry does not import reminders)."""
+    model = model_of("reminders.NotificationPreference")
+    event = _after(entry, "event", "")
+    if model is not None:
+        event = str(dict(model._meta.get_field("event").flatchoices).get(event, event))
+    return _("%(actor)s ändrade sina val för notiser: %(event)s") % {**words, "event": event}
 
 
 def _reminder(entry, lookup) -> dict:

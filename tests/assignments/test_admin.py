@@ -160,7 +160,9 @@ def test_registering_a_draft_in_the_admin_starts_its_process(admin_client):
     assert response.status_code == 302, response.content.decode()[:2000]
     assignment = Assignment.objects.get(registration_number="RS 2025-00999")
     tasks = list(open_tasks(assignment))
-    assert [(t.flow_task.name, t.owner) for t in tasks] == [("adopt", commissioner)]
+    # in the queue of its commissioners, who are told
+    assert [(t.flow_task.name, t.owner) for t in tasks] == [("adopt", None)]
+    assert commissioner.notifications.get().data["event"] == "adoption_waiting"
     assert AuditEntry.objects.filter(assignment=assignment, action="admin.created").exists()
 
 

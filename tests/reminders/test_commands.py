@@ -20,6 +20,11 @@ def test_reminders_preview_lists_what_is_planned(seed004, capsys):
         for line in lines
     ), out
     assert any(line.endswith("Slutleverans") for line in lines), out
+    # an event's e-mail not sent yet says what it tells
+    assert any(
+        "Fastställt, arbetet kan börja" in line and "Uppdraget är fastställt" in line
+        for line in lines
+    ), out
 
 
 def test_reminders_preview_flags_what_the_sweep_has_not_taken_and_app_only_people(seed004, capsys):

@@ -126,8 +126,10 @@ def test_walk_through_the_compilation_deadline_of_seed_004(seed004, smtp, clock)
     clock.move_to(at("2025-12-10"))  # submitted Fri 5 Dec: three working days later
     sweep_inline(at("2025-12-10"))
     for decision_maker in ["anders.kullbratt", "per.albertsson"]:
+        # told when it was submitted (issue #17, 7), reminded three working days later
         assert subjects(smtp, decision_maker, "Väntar på ditt beslut") == [
-            "Väntar på ditt beslut: slutleverans (RS 2024-05699)"
+            f"Väntar på ditt beslut: {seed004.title} (RS 2024-05699)",
+            "Väntar på ditt beslut: slutleverans (RS 2024-05699)",
         ]
     assert subjects(smtp, "ann-charlotte.jarnstrom") == []
     assert all(count == 1 for count in smtp.inbox.by_message_id().values())

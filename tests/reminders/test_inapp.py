@@ -14,7 +14,9 @@ def test_the_notification_names_the_reminder_and_leads_to_its_deadline(seed004, 
     reminder = Reminder.objects.filter(kind=Reminder.Kind.BEFORE_DUE, milestone__isnull=False)[0]
     message = compose(reminder)
     InAppChannel().deliver(reminder, message)
-    notification = Notification.objects.get(recipient=reminder.recipient)
+    notification = Notification.objects.get(
+        recipient=reminder.recipient, data__reminder=reminder.pk
+    )
     assert notification.verb == message.subject
     assert notification.description == message.link
     assert notification.actor == reminder.assignment

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 
 from assignments.models import User
-from reminders.models import Reminder, ReminderPolicy
+from reminders.models import EVENT_KINDS, Reminder, ReminderPolicy
 from reminders.services import plan_digests
 from workflow import services as workflow
 from workflow.services import change_milestone_status, move_milestone_due
@@ -13,7 +13,10 @@ pytestmark = pytest.mark.django_db
 
 
 def planned(assignment, **filters):
-    return Reminder.objects.filter(assignment=assignment, state="planned", **filters)
+    """The reminders planned for an assignment's deadlines and decision (the mails of its events,
+    sent within the minute, are reminders.events' and tested there)."""
+    rows = Reminder.objects.filter(assignment=assignment, state="planned", **filters)
+    return rows.exclude(kind__in=EVENT_KINDS)
 
 
 def local(reminder) -> str:

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from assignments.models import User
+from assignments.models import Assignment, User
 from reminders import dispatch
 from reminders.models import Reminder
 from reminders.tasks import send_reminders
@@ -329,6 +329,38 @@ def test_a_bundle_resent_after_a_crash_is_the_same_mail_and_what_fell_due_since_
     assert len(again) == 1 and listed(again[0]) == listed(first)
     (apart,) = [m for m in mails if m["Message-ID"] != first["Message-ID"]]
     assert len(listed(apart)) == 1 and listed(apart)[0] not in listed(first)
+
+
+def test_an_event_goes_out_through_the_outbox_and_a_worker_at_once(
+    demo, smtp, workers, broker, queue
+):
+    """Issue #17, 7: a submitted delivery asks its decision-makers at once, by e-mail through
+    the outbox (committed with the delivery, sent by the worker with the row's Message-ID)."""
+    from django.utils import timezone
+
+    from assignments.models import User
+    from workflow import services
+
+    seed = Assignment.objects.get(registration_number="RS 2024-05699", state="adopted")
+    jan = User.objects.get(username="jan.strang")
+    services.submit_delivery(assignment=seed, actor=jan, summary="Slutrapport med förslag.")
+    now = timezone.now()
+    asked = Reminder.objects.filter(kind=Reminder.Kind.DECISION_REQUESTED, assignment=seed)
+    assert {r.recipient.username for r in asked} == {"anders.kullbratt", "per.albertsson"}
+    pks = claimed_pks(now)
+    assert set(asked.values_list("pk", flat=True)) <= set(pks)
+    worker = workers(broker, queue)
+    assert dispatch.sweep(now=now, queue=queue) == len(pks)
+    wait_until(
+        lambda: sent_count(pks) == len(pks),
+        progress=lambda: (sent_count(pks), worker.cpu()),
+        what="all due rows sent",
+    )
+    assert set(smtp.inbox.by_message_id().values()) == {1}
+    for row in asked:
+        (mail,) = [m for m in smtp.inbox.messages if m["Message-ID"] == row.message_id]
+        assert mail["To"] == row.recipient.email
+        assert f"Väntar på ditt beslut: {seed.title}" in " ".join(str(mail["Subject"]).split())
 
 
 def test_worker_killed_after_claim_before_send_loses_nothing_and_sends_once(

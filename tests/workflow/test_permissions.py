@@ -107,3 +107,25 @@ def test_a_stand_in_not_recorded_on_the_task_holds_nothing(delivered, people):
     assert not task_rules.may_run(task, task_rules.standing(outsider, delivered))
     task.data = {**task.data, "stand_in": outsider.pk}
     assert task_rules.may_run(task, task_rules.standing(outsider, delivered))
+
+
+def test_the_adoption_may_be_taken_by_every_commissioner_and_run_only_once_taken(seed004, people):
+    """Issue #17, 7: the adoption waits for any commissioner (or the regional director), not
+    for the first one by id; viewflow's queue, the start page and the rules agree on who."""
+    from workflow.selectors import queued_for
+
+    UserFactory.create_batch(3)
+    task = services.open_tasks(seed004).get()
+    assert task.owner_id is None
+    everyone = task_rules.standings(seed004, User.objects.order_by("pk"))
+    may_take = {p.username for p, s in everyone if task_rules.may_take(task, s)}
+    assert may_take == {"anders.kullbratt", "per.albertsson", "regiondirektor"}
+    assert {p.username for p, s in everyone if task_rules.may_run(task, s)} == set()
+    for person, standing in everyone:
+        assert (task in queued_for(person)) == task_rules.may_take(task, standing), person
+        assert task_rules.may_take(task, standing) == roles.can_adopt_assignment(person, seed004)
+    # once taken, its holder runs it and nobody takes it any more
+    task.flow_task.activation_class(task).assign(people.per_albertsson)
+    everyone = task_rules.standings(seed004, User.objects.order_by("pk"))
+    assert {p.username for p, s in everyone if task_rules.may_run(task, s)} == {"per.albertsson"}
+    assert not any(task_rules.may_take(task, s) for _p, s in everyone)

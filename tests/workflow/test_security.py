@@ -239,6 +239,65 @@ def test_adopt_task_goes_only_to_someone_who_may_adopt(seed004, people, kim):
     services.adopt_assignment(assignment=seed004, actor=people.regiondirektor)
 
 
+# -- the adoption waits in the queue of every commissioner (issue #17, 7) -------------------
+
+
+def adoption_task(assignment) -> Task:
+    (task,) = [t for t in services.open_tasks(assignment) if t.flow_task.name == "adopt"]
+    return task
+
+
+def task_url(task: Task, action: str) -> str:
+    return reverse(f"uppdrag:assignment:adopt:{action}", args=[task.process_id, task.pk])
+
+
+@pytest.mark.parametrize("commissioner", ["anders.kullbratt", "per.albertsson"])
+def test_every_commissioner_takes_the_adoption_in_viewflow_and_adopts(
+    client, seed004, people, commissioner
+):
+    task = adoption_task(seed004)
+    assert task.owner is None and task.status == "NEW"
+    client.force_login(people[commissioner])
+    # the task's page leads a commissioner to take it, and taking it leads on to adopting
+    index = client.get(reverse("uppdrag:assignment:adopt:index", args=[task.process_id, task.pk]))
+    assert index["Location"] == task_url(task, "assign")
+    assert client.post(task_url(task, "assign")).status_code == 302
+    assert Task.objects.get(pk=task.pk).owner == people[commissioner]
+    assert client.get(task_url(task, "execute")).status_code == 200
+    response = client.post(task_url(task, "execute"), {"reason": "Enligt beslut."})
+    assert response.status_code == 302
+    seed004.refresh_from_db()
+    assert seed004.state == "adopted"
+    entry = AuditEntry.objects.filter(action="assignment.adopted", assignment=seed004).get()
+    assert entry.actor == people[commissioner]
+
+
+@pytest.mark.parametrize("outsider", ["jan.strang", "erica.sandberg", "registrator", "kim.berg"])
+def test_nobody_but_a_commissioner_takes_or_runs_the_adoption(
+    client, seed004, people, kim, outsider
+):
+    task = adoption_task(seed004)
+    client.force_login(people[outsider])
+    assert client.post(task_url(task, "assign")).status_code in (403, 404)
+    assert Task.objects.get(pk=task.pk).owner is None
+    force_owner(task, people[outsider])  # however it got there, holding it is not enough
+    assert client.get(task_url(task, "execute")).status_code == 403
+    response = client.post(task_url(task, "execute"), {"reason": "Enligt beslut."})
+    assert response.status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.adopt_assignment(assignment=seed004, actor=people[outsider])
+    seed004.refresh_from_db()
+    assert seed004.state == "draft"
+
+
+def test_adopting_on_the_page_names_the_adopter_whoever_took_the_task(seed004, people):
+    task = adoption_task(seed004)
+    task.flow_task.activation_class(task).assign(people.anders_kullbratt)  # Anders took it
+    services.adopt_assignment(assignment=seed004, actor=people.per_albertsson)  # Per adopts
+    done = Task.objects.get(pk=task.pk)
+    assert done.status == "DONE" and done.owner == people.per_albertsson
+
+
 def test_work_task_goes_only_to_the_working_side(seed004, people, kim):
     services.adopt_assignment(assignment=seed004, actor=people.anders_kullbratt)
     task = services.open_tasks(seed004).get()

@@ -98,7 +98,7 @@ def test_the_registrars_process_list_summarises_each_process_by_its_assignment(
     assert "Från registrering via fastställelse" not in html
 
 
-def test_the_inbox_reads_the_assignments_of_a_page_at_once(
+def test_the_queue_reads_the_assignments_of_a_page_at_once(
     client, adopted, people, django_assert_max_num_queries
 ):
     from tests.factories import AssignmentFactory
@@ -111,7 +111,7 @@ def test_the_inbox_reads_the_assignments_of_a_page_at_once(
             services.start_process(assignment=draft)
 
     client.force_login(people.anders_kullbratt)
-    url = reverse("uppdrag:assignment:inbox")
+    url = reverse("uppdrag:assignment:queue")  # the adoptions wait there for any commissioner
     waiting_drafts(1)
     client.get(url)
     with django_assert_max_num_queries(40) as one:
@@ -163,3 +163,26 @@ def test_the_archive_has_the_menus_name(client, adopted, people, language, name,
     heading = re.search(r'<h1 class="vf-card__title">(.*?)</h1>', html, re.S).group(1)
     assert heading.strip() == name
     assert other_name not in html
+
+
+def test_the_adoption_waits_in_the_queue_and_on_the_start_page_of_every_commissioner(
+    client, seed004, people
+):
+    """Issue #17, 7: not only in the first commissioner's inbox."""
+    link = reverse("workflow:assignment", args=[seed004.pk])
+    for username in ("anders.kullbratt", "per.albertsson"):
+        client.force_login(people[username])
+        queue = client.get(reverse("uppdrag:assignment:queue")).content.decode()
+        assert f'href="{link}">RS 2024-05699' in queue, username
+        # found from the menu, by the page's own name
+        menu = f'href="{reverse("uppdrag:assignment:queue")}"'
+        assert menu in queue and queue.count("Lediga uppgifter") >= 2, username
+        home = client.get(reverse("home")).content.decode()
+        waiting = home[home.index('id="waiting-heading"') :]
+        assert "Fastställ uppdraget" in waiting[: waiting.index("</section>")], username
+    for username in ("jan.strang", "erica.sandberg", "registrator", "admin"):
+        client.force_login(people[username])
+        queue = client.get(reverse("uppdrag:assignment:queue")).content.decode()
+        assert "RS 2024-05699" not in queue, username
+        home = client.get(reverse("home")).content.decode()
+        assert "Lediga uppgifter" not in home, username  # nothing to take: not in the menu

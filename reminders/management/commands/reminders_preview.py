@@ -3,6 +3,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assignments.models import Assignment
+from reminders import events
 from reminders.models import Reminder
 
 COLUMNS = (16, 22, 26, 12, 10)
@@ -39,6 +40,8 @@ class Command(BaseCommand):
         self.stdout.write(self._row("Skickas", "Typ", "Mottagare", "Läge", "Slutdatum", "Gäller"))
         for row in rows:
             what = row.milestone.title[:40] if row.milestone else _("Slutleverans")
+            if row.is_event:
+                what = events.text(row.kind, row.params)[:60]
             notes = []
             if row.state == Reminder.State.PLANNED and row.planned_at <= now:
                 notes.append("väntar på nästa svep")

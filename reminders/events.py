@@ -33,7 +33,7 @@ from notifications.signals import notify
 
 from assignments.models import Assignment, Delivery, User
 
-from .messages import Message
+from .messages import Entry, Message
 from .models import EVENT_KINDS, Reminder
 from .preferences import preferences
 
@@ -218,12 +218,14 @@ def compose_event(reminder: Reminder) -> Message:
             "language": language,
             "params": params,
         }
+        # A mail of its own (dispatch.BUNDLED_KINDS): the message's one entry is this event.
         return Message(
             subject,
             render_to_string("reminders/event.txt", context),
             render_to_string("reminders/event.html", context),
             context["link"],
             None,
+            [Entry(reminder, subject, context["link"], "")],
         )
 
 

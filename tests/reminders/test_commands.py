@@ -20,11 +20,15 @@ def test_reminders_preview_lists_what_is_planned(seed004, capsys):
         for line in lines
     ), out
     assert any(line.endswith("Slutleverans") for line in lines), out
-    # an event's e-mail not sent yet says what it tells
-    assert any(
-        "Fastställt, arbetet kan börja" in line and "Uppdraget är fastställt" in line
-        for line in lines
-    ), out
+
+
+def test_reminders_preview_says_what_an_event_not_sent_yet_tells(db, capsys):
+    call_command("load_demo", "--draft", "--seed-only", verbosity=0)
+    call_command("reminders_preview", "RS 2024-05699")
+    lines = capsys.readouterr().out.splitlines()
+    waiting = [line for line in lines if "Väntar på fastställelse: Hälso- och" in line]
+    assert len(waiting) == 2, lines  # to each commissioner
+    assert all("Anders Kullbratt" in line or "Per Albertsson" in line for line in waiting)
 
 
 def test_reminders_preview_flags_what_the_sweep_has_not_taken_and_app_only_people(seed004, capsys):

@@ -24,7 +24,7 @@ DNR = "RS 2024-05699"
 @pytest.fixture
 def draft(clock):
     """RS 2024-05699 registered as a draft, its process started on 1 Oct 2025."""
-    call_command("load_demo", "--draft", verbosity=0)
+    call_command("load_demo", "--draft", "--seed-only", verbosity=0)
     return Assignment.objects.get(registration_number=DNR, state="draft")
 
 

@@ -52,7 +52,9 @@ def test_the_stored_verb_is_in_the_recipients_language(demo):
     per.language = "en"
     per.save()
     services.submit_delivery(assignment=demo, actor=person("jan.strang"), summary="Förslag")
-    notice = Notification.objects.get(recipient=per, data__event="decision_requested")
+    notice = Notification.objects.get(
+        recipient=per, data__event="decision_requested", target_object_id=str(demo.pk)
+    )
     assert notice.verb.startswith("Awaiting your decision")
 
 

@@ -26,7 +26,7 @@ from reminders.tasks import send_reminders
 from tests.reminders.conftest import free_port
 from tests.reminders.test_dispatch import listed
 
-from .conftest import registered_as_written
+from .conftest import registered_as_written, told_at_once
 
 ROOT = Path(__file__).resolve().parents[2]
 CET = dt.timezone(dt.timedelta(hours=1))
@@ -205,6 +205,7 @@ def workers(tmp_path, smtp):
 @pytest.fixture
 def demo(clock):
     call_command("load_demo", "--seed-only", verbosity=0)
+    told_at_once()  # the adoption's events
     registered_as_written()  # every deadline of its tidplan one to remind of
 
 

@@ -329,10 +329,26 @@ class TaskSerializer(serializers.Serializer):
 
 class NotificationSerializer(serializers.ModelSerializer):
     web_url = serializers.SerializerMethodField()
+    text = serializers.CharField(
+        read_only=True, help_text=_("Vad notisen säger, på läsarens språk (verb: som den skrevs).")
+    )
+    detail = serializers.CharField(
+        read_only=True, help_text=_("Vad den tillägger: vem, en kommentar, ett datum.")
+    )
 
     class Meta:
         model = Notification
-        fields = ["id", "verb", "description", "level", "unread", "timestamp", "web_url"]
+        fields = [
+            "id",
+            "verb",
+            "text",
+            "detail",
+            "description",
+            "level",
+            "unread",
+            "timestamp",
+            "web_url",
+        ]
         read_only_fields = fields
 
     def get_web_url(self, notification) -> str:

@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from reminders import notices as reading
 from reminders import selectors as notices
 from workflow import selectors as process
 
@@ -53,3 +54,8 @@ class MyNotifications(ListView):
         if "unread" in wanted.validated_data:
             queryset = queryset.filter(unread=wanted.validated_data["unread"])
         return queryset
+
+    def paginate_queryset(self, queryset):
+        """The page's notifications as the notification centre reads them: in the reader's
+        language now (reminders.notices), not the one they were written in."""
+        return reading.readable(super().paginate_queryset(queryset))

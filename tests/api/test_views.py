@@ -156,9 +156,15 @@ def test_my_notifications_are_mine_and_filter_by_unread(demo, api_as, people):
     services.submit_delivery(assignment=demo, actor=people["jan.strang"], summary="Rapport.")
     per = api_as("per.albertsson")
     notes = per.get("/api/me/notifications/").json()["results"]
-    assert notes and all(n["unread"] for n in notes)
+    assert notes[0]["text"] == f"Väntar på ditt beslut: {demo.title} (RS 2024-05699)"
+    assert notes[0]["detail"] and notes[0]["unread"]
     assert notes[0]["web_url"].startswith("http://testserver/")
-    assert per.get("/api/me/notifications/?unread=false").json()["results"] == []
+    unread = per.get("/api/me/notifications/?unread=true").json()["results"]
+    read = per.get("/api/me/notifications/?unread=false").json()["results"]
+    assert unread and all(n["unread"] for n in unread)
+    # what asked him to adopt it, read once it was adopted
+    assert [n["text"] for n in read] == [f"Väntar på fastställelse: {demo.title} (RS 2024-05699)"]
+    assert len(unread) + len(read) == len(notes)
     assert api_as("ann-charlotte.jarnstrom").get("/api/me/notifications/").json()["count"] == 0
 
 

@@ -64,6 +64,7 @@ def _navigation(request) -> list[dict]:
         ),
         ("uppdrag:assignment:archive", _("Avslutade uppgifter"), "archive", True),
         ("portfolio", _("Portfölj"), "view_list", _may_see_portfolio(request)),
+        ("report", _("Återrapportering"), "assessment", _may_see_portfolio(request)),
         ("workflow:new", _("Nytt uppdrag"), "note_add", _may_register(request)),
         ("group_list", _("Grupper"), "groups", True),
         ("notification_list", _("Notiser"), "notifications", True),

@@ -72,7 +72,8 @@ def markup(text: str) -> str:
     return escape(winansi(text)).replace("\n", "<br/>")
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+def styles() -> dict[str, ParagraphStyle]:
+    """The house styles of our PDFs (the uppdragshandling, the återrapportering)."""
     sample = getSampleStyleSheet()
     body = ParagraphStyle(
         "UppdragBody",
@@ -124,12 +125,12 @@ def _table(block: content.Table, styles, width: float) -> Table:
 
 
 def _story(document: content.ExportedDocument, width: float) -> list:
-    styles = _styles()
+    house = styles()
     story: list = []
     pending_heading = None
     for block in document.blocks:
         if isinstance(block, content.Heading):
-            style = styles["title"] if block.level == 0 else styles["heading"]
+            style = house["title"] if block.level == 0 else house["heading"]
             flowable = Paragraph(markup(block.text), style)
             if block.level == 0:
                 story.append(flowable)
@@ -138,18 +139,18 @@ def _story(document: content.ExportedDocument, width: float) -> list:
             continue
         if isinstance(block, content.Text):
             flowable = Paragraph(
-                markup(block.text), styles["strong"] if block.emphasis else styles["body"]
+                markup(block.text), house["strong"] if block.emphasis else house["body"]
             )
         elif isinstance(block, content.Field):
             flowable = Paragraph(
                 f"<b>{markup(block.label)}</b>{escape(block.separator)}{markup(block.value)}",
-                styles["body"],
+                house["body"],
             )
         elif isinstance(block, content.Bullets):
             # An en dash, not "•": Helvetica's bullet sits at a WinAnsi code that text
             # extraction (and so the importer, a screen reader, copy and paste) cannot read.
             flowable = ListFlowable(
-                [ListItem(Paragraph(markup(item), styles["body"])) for item in block.items],
+                [ListItem(Paragraph(markup(item), house["body"])) for item in block.items],
                 bulletType="bullet",
                 start=BULLET,
                 leftIndent=14,
@@ -157,7 +158,7 @@ def _story(document: content.ExportedDocument, width: float) -> list:
             )
         else:
             # moved whole to the next page when it fits there; a longer one repeats its header
-            flowable = KeepTogether([_table(block, styles, width)])
+            flowable = KeepTogether([_table(block, house, width)])
         if pending_heading is not None:
             story.append(KeepTogether([pending_heading, flowable]))
             pending_heading = None

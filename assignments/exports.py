@@ -8,7 +8,8 @@ a string cell, which is never evaluated, and the ones that look like formulas ar
 quote-prefixed so that Excel keeps them text when someone edits the cell. Numbers and dates are
 not text and are written as they are, so a negative number keeps its sign.
 
-Every export goes through csv_response() or xlsx_response().
+Every export goes through csv_response(), xlsx_response() or, for a workbook of several
+sheets (the återrapportering), xlsx_workbook().
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
 
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -62,17 +65,36 @@ def _xlsx_cell(sheet, value: Any) -> WriteOnlyCell:
     return cell
 
 
+@dataclass
+class Sheet:
+    """One sheet of a workbook: its title, its header row and its rows."""
+
+    title: str
+    header: Sequence[Any]
+    rows: Iterable[Sequence[Any]]
+    widths: Sequence[int] = ()  # column widths in characters, for a sheet people read
+
+
+def xlsx_workbook(sheets: Iterable[Sheet]) -> bytes:
+    """An Excel workbook of the sheets, each with its header row frozen: text as string cells
+    (never a formula), dates and numbers as they are, so a date is a date cell."""
+    workbook = Workbook(write_only=True)
+    for spec in sheets:
+        sheet = workbook.create_sheet(spec.title[:31])  # Excel's limit for a sheet's name
+        sheet.freeze_panes = "A2"
+        for number, width in enumerate(spec.widths, start=1):
+            sheet.column_dimensions[get_column_letter(number)].width = width
+        sheet.append([_xlsx_cell(sheet, v) for v in spec.header])
+        for row in spec.rows:
+            sheet.append([_xlsx_cell(sheet, v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def xlsx_response(
     filename: str, sheet_title: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]
 ) -> HttpResponse:
     """An Excel workbook download of header and rows on one sheet, named filename.xlsx."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title)
-    sheet.append([_xlsx_cell(sheet, v) for v in header])
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _attachment(
-        HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE), f"{filename}.xlsx"
-    )
+    content = xlsx_workbook([Sheet(sheet_title, header, rows)])
+    return _attachment(HttpResponse(content, content_type=XLSX_CONTENT_TYPE), f"{filename}.xlsx")

@@ -131,6 +131,13 @@ class User(AbstractUser):
         default=True,
         help_text=_("Få en sammanfattning varje arbetsdag kl. 07.00."),
     )
+    # The återrapportering of the previous month, mailed to each commissioner (assignments/
+    # report.py, reminders.services.plan_monthly_reports).
+    wants_monthly_report = models.BooleanField(
+        _("månadsrapport"),
+        default=True,
+        help_text=_("Få återrapporteringen för förra månaden den första arbetsdagen i månaden."),
+    )
     # What single sign-on matches the person by when OIDC_MATCH_CLAIM names a claim other than
     # the e-mail address (assignments/sso.py).
     employee_id = models.CharField(

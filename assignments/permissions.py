@@ -210,6 +210,15 @@ def may_see_portfolio(user) -> bool:
     return cache
 
 
+def may_report_on_commissioner(user, commissioner) -> bool:
+    """The återrapportering of a commissioner: a commissioner reports on themselves, a
+    registrar or the regional director on anyone. Whoever asks, the report holds only the
+    assignments they may read (visible_assignments)."""
+    if not may_see_portfolio(user):
+        return False
+    return is_registrar(user) or is_regional_director(user) or commissioner.pk == user.pk
+
+
 # -- registering an assignment ("Nytt uppdrag", its import, the admin) ----------------------
 
 

@@ -65,6 +65,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("", home.home, name="home"),
     path("portfolj/", pages.portfolio, name="portfolio"),
+    path("aterrapportering/", pages.report, name="report"),
     path("grupper/", pages.group_list, name="group_list"),
     path("grupper/<int:pk>/", pages.group_detail, name="group_detail"),
     path("installningar/", notices.user_settings, name="user_settings"),

@@ -50,6 +50,8 @@ class EmailChannel:
             name = "deadline.ics" if len(reminders) == 1 else "deadlines.ics"
             ics.add_header("Content-Disposition", "attachment", filename=name)
             mail.attach(ics)
+        for attachment in message.attachments:
+            mail.attach(attachment.filename, attachment.content, attachment.mimetype)
         return mail
 
 

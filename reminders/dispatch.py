@@ -49,7 +49,7 @@ from django.utils import timezone
 from . import services
 from .channels import EmailChannel, InAppChannel
 from .messages import compose_bundle
-from .models import Reminder
+from .models import EMAIL_ONLY_KINDS, Reminder
 
 log = logging.getLogger(__name__)
 
@@ -225,10 +225,10 @@ def send(pks: Sequence[int], token: str, now: dt.datetime | None = None) -> dict
             return outcome
         message = compose_bundle(live)
         for reminder, entry in zip(live, message.entries, strict=True):
-            if reminder.in_app_at is None and reminder.kind != Reminder.Kind.DIGEST:
+            if reminder.in_app_at is None and reminder.kind not in EMAIL_ONLY_KINDS:
                 # In the app whatever becomes of the e-mail (no address, a refused address,
                 # a server down for hours), once: the mark commits with the row's next state.
-                # The digest is e-mail only: the app's start page already is that summary.
+                # The digest and the monthly report are e-mail only (EMAIL_ONLY_KINDS).
                 InAppChannel().deliver(reminder, entry)
                 reminder.in_app_at = now
         _fault("before_send")

@@ -40,6 +40,13 @@ class Entry:
 
 
 @dataclass
+class Attachment:
+    filename: str
+    content: bytes
+    mimetype: str
+
+
+@dataclass
 class Message:
     subject: str
     text: str
@@ -47,6 +54,7 @@ class Message:
     link: str
     ics: bytes | None
     entries: list[Entry] = field(default_factory=list)  # in the order of the reminders given
+    attachments: list[Attachment] = field(default_factory=list)  # besides the .ics
 
 
 def date_text(day: dt.date, today: dt.date | None = None) -> str:
@@ -190,6 +198,10 @@ def compose(reminder: Reminder) -> Message:
         from .events import compose_event
 
         return compose_event(reminder)
+    if reminder.kind == Reminder.Kind.MONTHLY_REPORT:
+        from .monthly_report import compose_monthly_report
+
+        return compose_monthly_report(reminder)
     language = _language(reminder)
     today = timezone.localdate()
     with translation.override(language):

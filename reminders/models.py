@@ -105,6 +105,8 @@ class Reminder(models.Model):
         ESCALATION = "escalation", _("Eskalering")
         DECISION_WAITING = "decision_waiting", _("Väntar på beslut")
         DIGEST = "digest", _("Daglig sammanfattning")
+        # The previous month's återrapportering, to each commissioner (reminders.monthly_report)
+        MONTHLY_REPORT = "monthly_report", _("Månadens återrapportering")
         # The moments of the process a person is told about at once (reminders.events): the
         # outbox carries their e-mail, each kind can be turned off (NotificationPreference).
         ADOPTION_WAITING = "adoption_waiting", _("Väntar på fastställelse")
@@ -224,6 +226,11 @@ def message_id_of(reminders: Sequence[Reminder]) -> str:
     pks = sorted(reminder.pk for reminder in reminders)
     digest = hashlib.sha256(",".join(map(str, pks)).encode()).hexdigest()[:16]
     return f"<reminders-{pks[0]}.{len(pks)}.{digest}@{settings.MESSAGE_ID_DOMAIN}>"
+
+
+# The kinds that are an e-mail only: a summary, never an entry of the notification centre (the
+# app's start page and report page already show what they hold).
+EMAIL_ONLY_KINDS = frozenset({Reminder.Kind.DIGEST, Reminder.Kind.MONTHLY_REPORT})
 
 
 # The kinds of event a person is told about, in the order of the process; each can be turned

@@ -370,6 +370,8 @@ def is_still_due(reminder: Reminder) -> bool:
         return False
     if reminder.kind == Reminder.Kind.DIGEST:
         return reminder.recipient.wants_digest
+    if reminder.kind == Reminder.Kind.MONTHLY_REPORT:
+        return reminder.recipient.wants_monthly_report
     if reminder.is_event:
         from .events import still_wanted
 
@@ -409,6 +411,33 @@ def plan_digests(day: dt.date) -> int:
             due_version=day.isoformat(),
             sequence=0,
             defaults={"planned_at": at_hour(day, 7), "due_date": day},
+        )
+        created += was_created
+    return created
+
+
+def plan_monthly_reports(day: dt.date) -> int:
+    """One row per commissioner who wants the monthly report and has something in it: the
+    återrapportering of the month before `day`'s, sent at 07:00 on the first working day of
+    `day`'s month (1 January is a holiday: the 2nd, or the Monday after)."""
+    from assignments.report import commissioners_with_reports, previous_month
+
+    start, end = previous_month(day)
+    first = day.replace(day=1)
+    send_on = first if calendar.is_working_day(first) else calendar.next_working_day(first)
+    created = 0
+    for person in commissioners_with_reports(start, end):
+        _row, was_created = Reminder.objects.get_or_create(
+            subject_key="monthly_report",
+            kind=Reminder.Kind.MONTHLY_REPORT,
+            recipient=person,
+            due_version=f"{start:%Y-%m}",
+            sequence=0,
+            defaults={
+                "planned_at": at_hour(send_on, 7),
+                "due_date": end,
+                "params": {"start": start.isoformat(), "end": end.isoformat()},
+            },
         )
         created += was_created
     return created

@@ -23,3 +23,10 @@ def send_daily_digest() -> int:
     planned = services.plan_digests(timezone.localdate())
     dispatch.sweep()
     return planned
+
+
+@shared_task(name="reminders.monthly_report", ignore_result=True)
+def send_monthly_reports() -> int:
+    planned = services.plan_monthly_reports(timezone.localdate())
+    dispatch.sweep()
+    return planned

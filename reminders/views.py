@@ -85,13 +85,14 @@ def notification_mark_all_read(request):
 
 # -- the person's own settings -----------------------------------------------------------------
 
-SETTINGS_FIELDS = ["language", "wants_digest"]
+SETTINGS_FIELDS = ["language", "wants_digest", "wants_monthly_report"]
 
 
 @login_required
 def user_settings(request):
-    """Language, the daily digest, and which events the person is told about in the app and by
-    e-mail (reminders of their own deadlines and escalations always): each change audited."""
+    """Language, the daily digest, the monthly report, and which events the person is told
+    about in the app and by e-mail (reminders of their own deadlines and escalations always):
+    each change audited."""
     user = request.user
     choices = preferences.choices_of(user)
     if request.method == "POST":

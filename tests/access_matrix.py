@@ -209,6 +209,9 @@ OUR_PAGES = {
     "": Row(get=logged_in()),
     # registrars, the regional director and commissioners (per.albertsson commissions seed 004)
     "portfolj/": Row(get=only(DECISION_MAKER, REGISTRAR, SUPERUSER)),
+    # the återrapportering: as the portfolio (a commissioner sees their own report at first);
+    # what it lists is filtered by visible_assignments (tests/assignments/test_report.py)
+    "aterrapportering/": Row(get=only(DECISION_MAKER, REGISTRAR, SUPERUSER)),
     "grupper/": Row(get=logged_in()),
     # the group catalogue is open to everyone logged in; its assignment lists are filtered
     "grupper/<int:pk>/": Row(get=logged_in()),

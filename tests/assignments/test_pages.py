@@ -153,8 +153,8 @@ def test_settings_change_language_and_digest_with_an_audit_entry(client, db):
     person.refresh_from_db()
     assert person.language == "en" and person.wants_digest is False
     entry = AuditEntry.objects.get(action="settings_changed")
-    assert entry.before == {"language": "", "wants_digest": True}
-    assert entry.after == {"language": "en", "wants_digest": False}
+    assert entry.before == {"language": "", "wants_digest": True, "wants_monthly_report": True}
+    assert entry.after == {"language": "en", "wants_digest": False, "wants_monthly_report": False}
     bad = client.post(reverse("user_settings"), {"language": "xx", "wants_digest": "on"})
     assert bad.status_code == 400
     person.refresh_from_db()

@@ -116,6 +116,8 @@ def still_wanted(reminder: Reminder) -> bool:
         return False
     if reminder.kind == Kind.ADOPTION_WAITING:
         return reminder.assignment.state == Assignment.State.DRAFT
+    if reminder.kind in NEWS_WHILE_OPEN and not reminder.assignment.is_open:
+        return False  # cancelled or superseded since (settle_closing, asked again)
     if reminder.kind == Kind.DECISION_REQUESTED:
         delivery = reminder.delivery
         person = reminder.recipient_id
@@ -251,6 +253,22 @@ def settle_adoption(*, assignment: Assignment) -> int:
     _withdraw(Reminder.objects.filter(kind=Kind.ADOPTION_WAITING, assignment=assignment))
     notices = Notification.objects.filter(_about(assignment), data__event=Kind.ADOPTION_WAITING)
     return notices.mark_all_as_read()
+
+
+# What is no longer news once an assignment closes undecided (cancelled, superseded): nothing
+# waits to be adopted, started, handled or decided in it. Its decision (DECIDED) is news still.
+NEWS_WHILE_OPEN = (
+    Kind.ADOPTION_WAITING,
+    Kind.ADOPTED,
+    Kind.TASK_DELEGATED,
+    Kind.DECISION_REQUESTED,
+)
+
+
+def settle_closing(*, assignment: Assignment) -> int:
+    """The assignment closes without a decision: its e-mails of what waited for someone, not
+    sent yet, are withdrawn (the notices in the app stay, as its history). Returns how many."""
+    return _withdraw(Reminder.objects.filter(kind__in=NEWS_WHILE_OPEN, assignment=assignment))
 
 
 def settle_decision(*, delivery: Delivery, people: Iterable[int] | None = None) -> int:

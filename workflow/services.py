@@ -519,6 +519,9 @@ def record_decision(*, assignment: Assignment) -> Decision:
 
 
 def _close_open_work(assignment: Assignment, actor, reason: str) -> None:
+    """Cancel what is open of an assignment that closes undecided: its process, its open
+    milestones, the e-mails of what waited in it (events.settle_closing)."""
+    events.settle_closing(assignment=assignment)
     process = current_process(assignment)
     if process is not None and process.status not in ("DONE", "CANCELED"):
         from .flows import AssignmentFlow

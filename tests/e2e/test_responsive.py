@@ -24,13 +24,14 @@ from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from assignments.models import Delivery, Group, Milestone, OrgUnit, User
+from assignments.models import Assignment, Delivery, Group, Milestone, OrgUnit, User
 from reminders.models import Reminder, ReminderPolicy
 from workflow import services
 from workflow.flows import AssignmentFlow
 from workflow.models import AssignmentProcess
 
 from .conftest import AXE, ROOT, WCAG_TAGS, Console, login
+from .test_register import imported_docx
 
 SCREENSHOTS = ROOT / "var" / "screenshots" / "responsive"
 VIEWPORTS = {"phone": (390, 844), "laptop": (1366, 768)}
@@ -281,7 +282,18 @@ def check_menu(page, viewport: str, shot: Path | None = None) -> list[str]:
     return problems
 
 
-def test_every_page_fits_a_phone_and_a_laptop_for_every_role(site, browser):
+def _uploaded_for_review(page, site, tmp_path) -> str:
+    """An uppdragshandling uploaded as the registrar does it: the review page's path."""
+    page.goto(site.url("/uppdrag/nytt/"))
+    page.set_input_files("#id_document", str(imported_docx(tmp_path)))
+    page.click("#import-submit")
+    page.wait_for_selector("#source-heading")
+    path = page.url.removeprefix(site.base)
+    assert path.startswith("/uppdrag/nytt/granska/"), path
+    return path
+
+
+def test_every_page_fits_a_phone_and_a_laptop_for_every_role(site, browser, tmp_path):
     assignment = site.assignment
     process = AssignmentProcess.of(assignment).first()
     group = Group.objects.filter(is_archived=False).order_by("name").first()
@@ -297,6 +309,7 @@ def test_every_page_fits_a_phone_and_a_laptop_for_every_role(site, browser):
         f"{FLOW}/archive/",
         f"/uppdrag/{pk}/",
         f"/uppdrag/{pk}/audit/",
+        f"/uppdrag/{pk}/versioner/",  # seed 004 supersedes an earlier version
         f"{FLOW}/{process.pk}/",
     ]
     # the same for everyone logged in (the menu aside): walked by the first role only
@@ -307,9 +320,14 @@ def test_every_page_fits_a_phone_and_a_laptop_for_every_role(site, browser):
         "/accounts/password_change/",
         "/accounts/password_change/done/",
     ]
+    draft = Assignment.objects.filter(state=Assignment.State.DRAFT).order_by("pk").first()
     registry = [
         "/portfolj/",
         "/portfolj/?state=adopted&sort=title",
+        "/aterrapportering/",
+        f"/aterrapportering/?scope=group:{group.pk}&period=ytd",
+        "/uppdrag/nytt/",
+        f"/uppdrag/{draft.pk}/redigera/",
         f"{FLOW}/",
         f"{FLOW}/flows/",
         f"{FLOW}/tasks/",
@@ -384,7 +402,9 @@ def test_every_page_fits_a_phone_and_a_laptop_for_every_role(site, browser):
     walk = Walk()
     contexts = []
 
-    def walk_as(role: str, username: str | None, paths) -> None:
+    def walk_as(role: str, username: str | None, paths, prepare=None) -> None:
+        """`prepare(page)`, once logged in, gives more paths: pages that exist only in the
+        person's session (an upload waiting for review)."""
         context = browser.new_context(
             locale="sv-SE", timezone_id="Europe/Stockholm", reduced_motion="reduce"
         )
@@ -393,6 +413,8 @@ def test_every_page_fits_a_phone_and_a_laptop_for_every_role(site, browser):
         console = Console(context.new_page())
         if username:
             login(console.page, site, username)
+        if prepare:
+            paths = [*paths, *prepare(console.page)]
         for viewport, (width, height) in VIEWPORTS.items():
             console.page.set_viewport_size({"width": width, "height": height})
             for path in paths:
@@ -410,10 +432,15 @@ def test_every_page_fits_a_phone_and_a_laptop_for_every_role(site, browser):
             "decision-maker",
             per.username,
             own
-            + ["/portfolj/", f"/uppdrag/{pk}/beslut/"]
+            + ["/portfolj/", "/aterrapportering/", f"/uppdrag/{pk}/beslut/"]
             + _task_pages(process, "approve", "detail", "execute", owner=per),
         )
-        walk_as("registrar", "registrator", own + registry + registrar_admin())
+        walk_as(
+            "registrar",
+            "registrator",
+            own + registry + registrar_admin(),
+            prepare=lambda page: [_uploaded_for_review(page, site, tmp_path)],
+        )
         walk_as("superuser", "admin", [f"{FLOW}/", *superuser_admin()])
     finally:
         for context in contexts:

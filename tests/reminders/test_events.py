@@ -289,3 +289,28 @@ def test_a_person_who_has_left_or_caused_it_is_not_told(draft):
     )
     assert told == 0
     assert not outbox(Kind.ADOPTED, draft).filter(due_version="audit:left").exists()
+
+
+def test_cancelled_before_the_sweep_its_start_is_news_no_more(draft, smtp):
+    assignment = adopted(draft)
+    assert outbox(Kind.ADOPTED, assignment).filter(state=Reminder.State.PLANNED).exists()
+    services.cancel_assignment(
+        assignment=assignment, actor=person("per.albertsson"), reason="Prioriterades bort."
+    )
+    assert set(outbox(Kind.ADOPTED, assignment).values_list("state", flat=True)) == {
+        Reminder.State.CANCELLED
+    }
+    send_due()
+    assert not mails(smtp, "jan.strang", "Uppdraget är fastställt")
+    assert told_in_app(Kind.ADOPTED, assignment)  # what happened stays in the app's history
+
+
+def test_an_event_claimed_before_the_assignment_closed_is_asked_again_at_send_time(draft, smtp):
+    assignment = adopted(draft)
+    bundles = dispatch.claim_due(timezone.now())  # a worker has them, then it is cancelled
+    services.cancel_assignment(
+        assignment=assignment, actor=person("per.albertsson"), reason="Prioriterades bort."
+    )
+    outcomes = [dispatch.send(b.pks, b.token) for b in bundles]
+    assert {o for outcome in outcomes for o in outcome.values()} == {"cancelled"}
+    assert not smtp.inbox.messages

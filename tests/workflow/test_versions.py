@@ -104,7 +104,10 @@ def test_the_old_version_goes_on_until_the_new_one_is_adopted(adopted, people):
     adopted.refresh_from_db()
     assert adopted.state == Assignment.State.ADOPTED
     assert _open_task_names(adopted) == ["work"]
-    assert not Reminder.objects.filter(assignment=new).exists()  # a draft is not reminded
+    # a draft is not reminded of deadlines; its other commissioner is asked to adopt it
+    assert set(Reminder.objects.filter(assignment=new).values_list("kind", "recipient")) == {
+        (Reminder.Kind.ADOPTION_WAITING, people.per_albertsson.pk)
+    }
     assert (
         Reminder.objects.filter(assignment=adopted, state=Reminder.State.PLANNED).count() == planned
     )

@@ -1,16 +1,13 @@
 """Personal API tokens, written once: issue one (shown once), revoke one, find the person a
 presented token belongs to.
 
-A token is 256 random bits. What is stored is its SHA-256: for a secret that random a fast hash
-is as good as a slow one (nothing to guess from a dictionary), and it lets the token be looked up
-through a unique index instead of compared against every row.
+A token is a secret made and kept as assignments.tokens says: 256 random bits, stored only as
+its SHA-256, looked up through a unique index.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from assignments import audit
 from assignments.models import User
+from assignments.tokens import digest_of, new_secret
 
 from .models import PersonalToken
 
@@ -28,10 +26,6 @@ SHOWN_PREFIX = 12  # "upd_" and 8 characters of the token: enough to tell tokens
 MAX_ACTIVE_TOKENS = 25
 # last_used_at is a write: at most one per token in this interval, not one per request.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
-
-
-def digest_of(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def active_tokens_of(user: User):
@@ -52,7 +46,7 @@ def issue_token(*, user: User, name: str) -> tuple[PersonalToken, str]:
                 _("Du har redan %(count)d aktiva nycklar. Återkalla någon först.")
                 % {"count": MAX_ACTIVE_TOKENS}
             )
-        secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        secret = new_secret(TOKEN_PREFIX)
         token = PersonalToken.objects.create(
             user=user, name=name[:100], prefix=secret[:SHOWN_PREFIX], digest=digest_of(secret)
         )

@@ -10,6 +10,7 @@ from assignments import logins, sso
 from assignments import views as pages
 from reminders import views as notices
 from workflow.flows import AssignmentFlow
+from workflow.views import calendar as calendar_pages
 from workflow.views import home
 from workflow.viewsets import AssignmentFlowViewset
 
@@ -75,6 +76,10 @@ urlpatterns = [
         api_pages.revoke_token,
         name="api_token_revoke",
     ),
+    # the calendar feed's address (workflow/views/calendar.py): renewed on "Inställningar",
+    # read without a login by the person's calendar program
+    path("installningar/kalender/", calendar_pages.renew, name="calendar_feed_renew"),
+    path("kalender/<str:token>.ics", calendar_pages.feed, name="calendar_feed"),
     path("sprak/", pages.set_language, name="language"),
     path("notiser/", notices.notification_list, name="notification_list"),
     path("notiser/<int:pk>/", notices.notification_open, name="notification_open"),

@@ -141,25 +141,45 @@ def subject(reminder: Reminder) -> str:
     return _subject(reminder, timezone.localdate())
 
 
+def event_uid(subject_key: str) -> str:
+    """The UID of a deadline's calendar event: the same in every reminder's .ics and in the
+    person's calendar feed (workflow.calendar_feed), so a calendar knows it as one event."""
+    return f"{subject_key.replace(':', '-')}@{settings.MESSAGE_ID_DOMAIN}"
+
+
+def deadline_event(
+    *, subject_key: str, revision: int, due: dt.date, summary: str, link: str, stamp: dt.datetime
+) -> icalendar.Event:
+    """A deadline as an all-day event on its registered date: one event per deadline (its UID),
+    whose SEQUENCE is the deadline's due revision (reminders.services), which rises each time
+    the due date moves, so a calendar replaces the event it already has."""
+    event = icalendar.Event()
+    event.add("uid", event_uid(subject_key))
+    event.add("sequence", revision)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", due)
+    event.add("dtend", due + dt.timedelta(days=1))
+    event.add("summary", summary)
+    event.add("url", link)
+    return event
+
+
 def _event(entry: Entry) -> icalendar.Event | None:
-    """The deadline as an all-day event on its registered date: one event per deadline (its
-    UID), whose SEQUENCE rises each time the due date moves, so a calendar replaces the event
-    it already has."""
+    """The reminder's deadline as its calendar event (deadline_event), or None."""
     reminder = entry.reminder
     if not reminder.due_date or reminder.kind in (
         Reminder.Kind.DIGEST,
         Reminder.Kind.DECISION_WAITING,
     ):
         return None
-    event = icalendar.Event()
-    event.add("uid", f"{reminder.subject_key.replace(':', '-')}@{settings.MESSAGE_ID_DOMAIN}")
-    event.add("sequence", reminder.due_revision)
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", reminder.due_date)
-    event.add("dtend", reminder.due_date + dt.timedelta(days=1))
-    event.add("summary", entry.subject)
-    event.add("url", entry.link)
-    return event
+    return deadline_event(
+        subject_key=reminder.subject_key,
+        revision=reminder.due_revision,
+        due=reminder.due_date,
+        summary=entry.subject,
+        link=entry.link,
+        stamp=timezone.now(),
+    )
 
 
 def _calendar(entries: Sequence[Entry]) -> bytes | None:

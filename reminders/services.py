@@ -11,7 +11,7 @@ waits for; this module imports only the registry (assignments)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -183,6 +183,17 @@ def _due_revision(rows: list[Reminder], due_version: str) -> int:
     return latest.due_revision + (latest.due_version != due_version)
 
 
+def current_due_revisions(deadlines: Mapping[str, dt.date]) -> dict[str, int]:
+    """The due revision each deadline (subject key: its due date now) has: the SEQUENCE of its
+    calendar event, by the rule that planned its reminders (_due_revision). One query."""
+    rows: dict[str, list[Reminder]] = {key: [] for key in deadlines}
+    for row in Reminder.objects.filter(
+        subject_key__in=list(deadlines), kind__in=DEADLINE_KINDS
+    ).only("pk", "subject_key", "due_version", "due_revision"):
+        rows[row.subject_key].append(row)
+    return {key: _due_revision(rows[key], due.isoformat()) for key, due in deadlines.items()}
+
+
 def _sync(*, subject_key: str, kinds, wanted: list[Wanted], links: dict) -> tuple[int, int]:
     """Make the planned rows of subject_key (of these kinds) exactly `wanted`."""
     keys = {(w.kind, w.recipient_id, w.due_version, w.sequence): w for w in wanted}
@@ -274,6 +285,14 @@ def plan_for_delivery_deadline(assignment: Assignment) -> tuple[int, int]:
     )
 
 
+def decision_reminder_day(delivery: Delivery, policy: ReminderPolicy | None = None) -> dt.date:
+    """The working day a submitted delivery's decision-makers are reminded of it (the policy's
+    wait after the submission): the day its decision is expected."""
+    policy = policy or ReminderPolicy.for_subject(DELIVERY_SUBJECT)
+    submitted = timezone.localtime(delivery.submitted_at).date()
+    return calendar.add_working_days(submitted, policy.decision_wait_working_days)
+
+
 def plan_decision_waiting(delivery: Delivery, *, waiting_for: Iterable[int]) -> tuple[int, int]:
     """Remind the people a submitted delivery waits for: `waiting_for`, given by the workflow,
     is each decision-maker who has not answered, or the stand-in holding their approval task."""
@@ -284,11 +303,7 @@ def plan_decision_waiting(delivery: Delivery, *, waiting_for: Iterable[int]) -> 
         and assignment.state == Assignment.State.DELIVERED
     ):
         policy = ReminderPolicy.for_subject(DELIVERY_SUBJECT)
-        submitted = timezone.localtime(delivery.submitted_at).date()
-        when = at_hour(
-            calendar.add_working_days(submitted, policy.decision_wait_working_days),
-            policy.send_hour,
-        )
+        when = at_hour(decision_reminder_day(delivery, policy), policy.send_hour)
         wanted = [
             Wanted(Reminder.Kind.DECISION_WAITING, pk, str(delivery.number), 0, when, None)
             for pk in _active(waiting_for)

@@ -298,6 +298,28 @@ API_TOKENS = {
     ),
 }
 
+# The calendar feed (workflow/views/calendar.py): its address is renewed by everyone logged in,
+# for themself (a POST, shown once); the feed itself takes no login, the secret in the address
+# is the key. An address nobody has, or one that was renewed, is a 404 for everyone.
+CALENDAR_FEED = {
+    "installningar/kalender/": Row(get=POST_ONLY, post=logged_in()),
+    "kalender/<str:token>.ics": Row(
+        get=everyone("notfound"),
+        params={"token": lambda w: "cal_finns-inte"},
+        cases=(
+            Case(
+                "the address of the person with no role",
+                everyone("ok"),
+                params={"token": lambda w: w.calendar_secret},
+            ),
+            Case(
+                "Per's renewed address",
+                everyone("notfound"),
+                params={"token": lambda w: w.renewed_calendar_secret},
+            ),
+        ),
+    ),
+}
 
 # -- the assignment's own pages (workflow/urls.py) ------------------------------------------------
 
@@ -1152,6 +1174,7 @@ ROWS: dict[str, Row] = {
     **ACCOUNTS,
     **SINGLE_SIGN_ON,
     **API_TOKENS,
+    **CALENDAR_FEED,
     **ASSIGNMENT_PAGES,
     **API,
     **DOCUMENTS,

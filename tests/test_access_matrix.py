@@ -211,6 +211,13 @@ class World:
         from api.tokens import issue_token
 
         self.api_token, _secret = issue_token(user=per, name="Diariet")
+        from workflow.calendar_tokens import renew_calendar_token
+
+        # a calendar address works for whoever holds it, without a login: the person with no
+        # role's (an empty calendar, nothing to leak); Per's first address, renewed, is dead
+        _token, self.calendar_secret = renew_calendar_token(user=self.users[table.NO_ROLE])
+        _token, self.renewed_calendar_secret = renew_calendar_token(user=per)
+        renew_calendar_token(user=per)
 
     # -- what the table's rows ask for --
 

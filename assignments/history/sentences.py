@@ -300,6 +300,16 @@ def _api_token_revoked(entry, lookup, words):
     }
 
 
+@sentence("calendar_feed.created")
+def _calendar_feed_created(entry, lookup, words):
+    return _("%(actor)s skapade en adress för att prenumerera på sin kalender") % words
+
+
+@sentence("calendar_feed.renewed")
+def _calendar_feed_renewed(entry, lookup, words):
+    return _("%(actor)s förnyade adressen till sin kalender; den gamla slutade fungera") % words
+
+
 @sentence("notifications.choice_changed")
 def _notification_choice_changed(entry, lookup, words):
     """A person's choice of how they are told about one kind of event (reminders'

@@ -18,10 +18,8 @@ from django.views.decorators.http import require_POST
 from assignments import audit, links
 from assignments.forms import SettingsForm
 
-from . import notices, preferences
+from . import notices, preferences, selectors
 from .forms import NotificationChoicesForm
-
-from . import selectors
 
 PAGE_SIZE = 30
 

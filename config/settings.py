@@ -6,6 +6,7 @@ generated once into a file under var/ that git ignores.
 """
 
 import datetime as dt
+import ipaddress
 import secrets
 from pathlib import Path
 
@@ -75,9 +76,12 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's JS and CSS, served from our own origin
     "axes",  # login lockout, see "Logins" below
+    "django_prometheus",  # /metrics, see "Health and metrics" below
 ]
 
 MIDDLEWARE = [
+    # first and (but for axes) last: the requests' counts and latencies of /metrics
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -89,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "viewflow.middleware.SiteMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into our lockout page
 ]
 
@@ -429,6 +434,36 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+
+# -- Health and metrics (issue 20; README "Health and metrics") -----------------------------------
+# /healthz answers 503 when the last reminder sweep finished longer ago than this (beat sends
+# one a minute), or when the oldest reminder due and not sent has waited longer than this (a
+# burst under EMAIL_RATE_LIMIT takes its size divided by the rate: keep this above that).
+HEALTH_SWEEP_MAX_AGE = dt.timedelta(minutes=env.int("HEALTH_SWEEP_MAX_MINUTES", default=5))
+HEALTH_OUTBOX_MAX_DELAY = dt.timedelta(
+    minutes=env.int("HEALTH_OUTBOX_MAX_DELAY_MINUTES", default=30)
+)
+# Seconds to connect to the broker's Redis and for its answer to PING.
+HEALTH_REDIS_TIMEOUT = env.float("HEALTH_REDIS_TIMEOUT", default=0.5)
+# /metrics: a scraper sends "Authorization: Bearer <METRICS_TOKEN>", or asks from one of these
+# networks (the client's address as TRUSTED_PROXY_COUNT reads it). With DEBUG on (`make run`)
+# this machine may; in production nobody, until one of the two is set.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+try:
+    METRICS_ALLOWED_NETWORKS = [
+        ipaddress.ip_network(network, strict=False)
+        for network in env.list(
+            "METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"] if DEBUG else []
+        )
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"METRICS_ALLOWED_NETWORKS lists networks, e.g. 10.0.0.0/8,127.0.0.1: {error}"
+    ) from error
+# Asked over plain http inside the network (a load balancer, docker-compose's healthcheck,
+# Prometheus): not redirected to https.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+# -- end of Health and metrics ---------------------------------------------------------------------
 
 DJANGO_NOTIFICATIONS_CONFIG = {"USE_JSONFIELD": True, "SOFT_DELETE": True}
 

@@ -8,6 +8,7 @@ from viewflow.urls import Application, Site
 from api import pages as api_pages
 from assignments import logins, sso
 from assignments import views as pages
+from config import health
 from reminders import views as notices
 from workflow.flows import AssignmentFlow
 from workflow.views import calendar as calendar_pages
@@ -86,4 +87,7 @@ urlpatterns = [
     path("notiser/<int:pk>/last/", notices.notification_mark_read, name="notification_read"),
     path("notiser/alla-lasta/", notices.notification_mark_all_read, name="notification_read_all"),
     path("favicon.ico", favicon),
+    # for operations, outside the logins (config/health.py)
+    path("healthz", health.healthz, name="healthz"),
+    path("metrics", health.metrics, name="metrics"),
 ]

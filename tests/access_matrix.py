@@ -46,6 +46,7 @@ away      403, 404 or a redirect not to login: nothing of the object is shown
 method    405 (the route does not take this method)
 unauthorized  401 naming Bearer: the API's answer to a caller with no token or session
 forbidden 403 (the API: a person who may read the assignment but not do this)
+health    200 or 503 with a JSON body (/healthz: healthy or not, for anyone)
 download  200 with Content-Disposition: attachment and X-Content-Type-Options: nosniff
 any       anything but a 5xx or the login page (used with `frozen`: what counts is that nothing
           changed)
@@ -102,6 +103,7 @@ OUTCOMES = [
     "any",
     "unauthorized",
     "forbidden",
+    "health",
 ]
 
 
@@ -249,6 +251,12 @@ OUR_PAGES = {
 SITE = {
     # browsers ask for it on pages that name no icon (the admin, a chart opened on its own)
     "favicon.ico": Row(get=everyone("redirect")),
+    # for operations (config/health.py): /healthz answers anyone, logged in or not (in this
+    # world no sweep has run, so 503); /metrics is for a scraper with METRICS_TOKEN or from
+    # METRICS_ALLOWED_NETWORKS, which in production is nobody until set: a login opens nothing
+    # (tests/test_health.py reads it with the token and from an allowed network)
+    "healthz": Row(get=everyone("health"), post=everyone("method")),
+    "metrics": Row(get=everyone("denied"), post=everyone("method")),
 }
 
 ACCOUNTS = {

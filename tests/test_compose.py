@@ -5,6 +5,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,3 +59,43 @@ def test_web_worker_and_beat_share_the_key_and_the_proxy_settings():
         assert environment["SECRET_KEY"] == "x"
         assert environment["SECURE_PROXY_SSL_HEADER"] == "HTTP_X_FORWARDED_PROTO,https"
         assert environment["SECURE_SSL_REDIRECT"] == "false"
+
+
+def test_web_worker_and_beat_have_health_checks():
+    result = _config({"SECRET_KEY": "x", "POSTGRES_PASSWORD": "y"})
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+    assert services["web"]["healthcheck"]["test"][1:] == [
+        "python",
+        "config/probe.py",
+        "http://127.0.0.1:8000/healthz",
+    ]
+    # the container's own worker, by its name ($$: a "$" the shell reads, not compose)
+    assert "inspect ping -d celery@$$HOSTNAME" in services["worker"]["healthcheck"]["test"][1]
+    assert services["beat"]["healthcheck"]["test"][1:] == [
+        "python",
+        "manage.py",
+        "healthcheck",
+        "sweep",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_web_probe_passes_on_200_and_fails_on_503(live_server, settings, monkeypatch):
+    """config/probe.py as docker-compose runs it, against a real server: healthy once a sweep
+    is recorded, not before; it names a host that ALLOWED_HOSTS accepts."""
+    from django.core.cache import cache
+
+    from config import probe
+    from reminders import health
+
+    cache.clear()  # no sweep recorded by an earlier test
+
+    settings.CELERY_BROKER_URL = "filesystem://"
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(ROOT)}
+    monkeypatch.setenv("ALLOWED_HOSTS", ".localhost,example.org")
+    url = f"{live_server.url}/healthz"
+    assert probe.host_header() == "localhost"
+    assert probe.main(url) == 1  # no sweep yet
+    health.record_sweep(duration=0.1)
+    assert probe.main(url) == 0

@@ -223,3 +223,28 @@ def test_the_logout_form_may_lead_to_the_providers_end_session_endpoint():
     assert evaluated_under({}, form_action, SETTINGS, base=env) == (
         "[\"'self'\", 'https://login.microsoftonline.com']"
     )
+
+
+def test_metrics_are_open_to_this_machine_with_debug_on_and_to_nobody_in_production():
+    networks = "','.join(str(n) for n in settings.METRICS_ALLOWED_NETWORKS)"
+    assert evaluated_under({"DEBUG": "true"}, networks, SETTINGS) == "127.0.0.0/8,::1/128"
+    production = production_environ(DEBUG="false", SECRET_KEY=strong_key())
+    assert evaluated_under({}, networks, SETTINGS, base=production) == ""
+    assert (
+        evaluated_under(
+            {"METRICS_ALLOWED_NETWORKS": "10.0.0.0/8,192.168.1.5"},
+            networks,
+            SETTINGS,
+            base=production,
+        )
+        == "10.0.0.0/8,192.168.1.5/32"
+    )
+
+
+def test_a_misspelt_metrics_network_refuses_to_start():
+    env = production_environ(
+        DEBUG="false", SECRET_KEY=strong_key(), METRICS_ALLOWED_NETWORKS="10.0.0.0/33"
+    )
+    result = manage(env, "check")
+    assert result.returncode != 0
+    assert "METRICS_ALLOWED_NETWORKS lists networks" in result.stderr

@@ -1,3 +1,6 @@
+import json
+from unittest.mock import ANY
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -88,3 +91,31 @@ def test_information_readers_digest_says_what_they_follow(seed004, smtp, clock):
     assert "Uppdrag du får för kännedom" in body
     assert "RS 2024-05699" in body
     assert "Försenat" not in body
+
+
+def test_healthcheck_prints_each_checks_state_and_fails_when_one_fails(settings, capsys):
+    from reminders import health
+
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    health.record_sweep(duration=0.1)
+    call_command("healthcheck", "sweep", "outbox")
+    assert json.loads(capsys.readouterr().out) == {
+        "sweep": {
+            "state": "ok",
+            "age_seconds": 0,
+            "max_age_seconds": 300,
+            "duration_seconds": 0.1,
+            "ms": ANY,
+        },
+        "outbox": {
+            "state": "ok",
+            "backlog": 0,
+            "oldest_due_age_seconds": None,
+            "max_age_seconds": 1800,
+            "ms": ANY,
+        },
+    }
+    with pytest.raises(CommandError, match="fel i broker"):
+        call_command("healthcheck")
+    with pytest.raises(CommandError, match="okänd kontroll: beat"):
+        call_command("healthcheck", "beat")

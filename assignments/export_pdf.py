@@ -106,16 +106,20 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _table(block: content.Table, styles, width: float) -> Table:
-    data = [[Paragraph(markup(h), styles["cell_head"]) for h in block.header]]
-    data += [[Paragraph(markup(cell), styles["cell"]) for cell in row] for row in block.rows]
-    table = Table(data, colWidths=[width * 0.7, width * 0.3], repeatRows=1, hAlign="LEFT")
+def grid_table(header, rows, widths, styles) -> Table:
+    """A table in the house style: a grey grid, a shaded header repeated on each page, each
+    cell a paragraph (it wraps), text escaped for reportlab's markup."""
+    data = [[Paragraph(markup(h), styles["cell_head"]) for h in header]]
+    data += [[Paragraph(markup(cell), styles["cell"]) for cell in row] for row in rows]
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
                 ("TOPPADDING", (0, 0), (-1, -1), 3),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
             ]
@@ -158,7 +162,8 @@ def _story(document: content.ExportedDocument, width: float) -> list:
             )
         else:
             # moved whole to the next page when it fits there; a longer one repeats its header
-            flowable = KeepTogether([_table(block, house, width)])
+            widths = [width * 0.7, width * 0.3]
+            flowable = KeepTogether([grid_table(block.header, block.rows, widths, house)])
         if pending_heading is not None:
             story.append(KeepTogether([pending_heading, flowable]))
             pending_heading = None

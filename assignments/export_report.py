@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
 
 from . import exports
-from .export_pdf import FOOTER_Y, MARGIN, markup, styles, winansi
+from .export_pdf import FOOTER_Y, MARGIN, grid_table, markup, styles, winansi
 from .report import Report
 
 PDF_CONTENT_TYPE = "application/pdf"
@@ -180,23 +180,9 @@ def _text(value) -> str:
 
 
 def _table(header, rows, widths, house) -> Table:
-    data = [[Paragraph(markup(_text(h)), house["cell_head"]) for h in header]]
-    data += [[Paragraph(markup(_text(cell)), house["cell"]) for cell in row] for row in rows]
-    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
+    return grid_table(
+        [_text(h) for h in header], [[_text(c) for c in r] for r in rows], widths, house
     )
-    return table
 
 
 def _columns(width: float, *shares: float) -> list[float]:

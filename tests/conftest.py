@@ -24,10 +24,11 @@ def password():
 
 @pytest.fixture
 def demo(db):
-    """The demo data of `load_demo`: seed 004 as a live assignment, seed 002 groups."""
+    """The demo data of `load_demo`: seed 004 as a live assignment, seed 002 groups, the demo
+    people (not the generated assignments: a second a test; test_load_demo tests those)."""
     from django.core.management import call_command
 
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--seed-only", verbosity=0)
     from assignments.models import Assignment
 
     return Assignment.objects.get(

@@ -30,7 +30,7 @@ WRITTEN_ACTION = r'action=\s*"([^"]+)"(?:\s+if\s[^\n]*?\selse\s+"([^"]+)")?'
 
 @pytest.fixture
 def draft(db):
-    call_command("load_demo", "--draft", verbosity=0)
+    call_command("load_demo", "--draft", "--seed-only", verbosity=0)
     return Assignment.objects.get(registration_number="RS 2024-05699", state="draft")
 
 

@@ -107,7 +107,7 @@ def test_a_stand_in_holding_a_task_reads_the_assignment_and_the_filter_agrees(db
 
     from workflow import services
 
-    call_command("load_demo", "--draft", verbosity=0)
+    call_command("load_demo", "--draft", "--seed-only", verbosity=0)
     seed004 = Assignment.objects.get(registration_number="RS 2024-05699", state="draft")
     people = SimpleNamespace(**{u.username.replace(".", "_"): u for u in User.objects.all()})
     services.adopt_assignment(assignment=seed004, actor=people.anders_kullbratt)

@@ -203,7 +203,8 @@ def test_org_units_from_seeds_000_001_004(demo):
         assert name in names
 
 
-def test_generated_assignments_cover_the_other_states(demo):
+def test_generated_assignments_cover_the_other_states(db):
+    call_command("load_demo", verbosity=0)
     states = set(Assignment.objects.values_list("state", flat=True))
     assert {"draft", "adopted", "delivered", "decided", "cancelled", "superseded"} <= states
     decided = Assignment.objects.get(state="decided")

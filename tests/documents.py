@@ -36,6 +36,12 @@ def pdf(text: str = "Slutrapport") -> bytes:
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    return pdf_file(objects)
+
+
+def pdf_file(objects: list[bytes]) -> bytes:
+    """A PDF file of these objects (numbered from 1, the first the catalogue), with its
+    cross-reference table and trailer."""
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n%\xe5\xe4\xf6\n")
     offsets = []

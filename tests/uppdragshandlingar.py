@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 
 from assignments.importer.sections import heading_of
+from tests import documents
 
 # Copies of shared/seeds/004_d47a9a34d9c1e760.txt (the real uppdragshandling) and of seeds 002
 # and 003 (a group catalogue and a minutes extract: documents that are no uppdragshandling),
@@ -154,17 +155,4 @@ def pdf_bytes(text: str, *, bullet: str = "•", footer: str = "Västra Götalan
             f"/Contents {5 + 2 * i} 0 R /Resources << /Font << /F1 3 0 R >> >> >>".encode()
         )
         objects.append(b"<< /Length %d >>\nstream\n%sendstream" % (len(stream), stream))
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe5\xe4\xf6\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    )
-    return out.getvalue()
+    return documents.pdf_file(objects)

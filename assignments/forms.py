@@ -82,6 +82,13 @@ class SettingsForm(forms.ModelForm):
             ),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The monthly report goes to commissioners only: nobody else is offered the choice,
+        # and their stored choice stays as it is (a field left out is not saved).
+        if not self.instance.commissioned_assignments.exists():
+            del self.fields["wants_monthly_report"]
+
 
 # -- the återrapportering --------------------------------------------------------------------
 

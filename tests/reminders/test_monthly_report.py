@@ -116,9 +116,10 @@ def test_turning_it_off_after_it_was_planned_stops_the_mail(october, smtp, clock
 
 
 def test_the_settings_page_turns_the_monthly_report_off(client, people_):
-    from tests.factories import UserFactory
+    from tests.factories import AssignmentFactory, UserFactory
 
     user = UserFactory()
+    AssignmentFactory().commissioners.add(user)
     client.force_login(user)
     page = client.get("/installningar/").content.decode()
     assert 'name="wants_monthly_report"' in page
@@ -126,3 +127,16 @@ def test_the_settings_page_turns_the_monthly_report_off(client, people_):
     assert response.status_code == 302
     user.refresh_from_db()
     assert (user.wants_digest, user.wants_monthly_report) == (True, False)
+
+
+def test_only_a_commissioner_is_offered_the_monthly_report_and_others_keep_their_choice(client, db):
+    from tests.factories import UserFactory
+
+    user = UserFactory()  # commissions nothing
+    client.force_login(user)
+    page = client.get("/installningar/").content.decode()
+    assert 'name="wants_monthly_report"' not in page and 'name="wants_digest"' in page
+    response = client.post("/installningar/", {"language": "sv"})  # the digest turned off
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.wants_digest, user.wants_monthly_report) == (False, True)

@@ -285,10 +285,16 @@ def plan_for_delivery_deadline(assignment: Assignment) -> tuple[int, int]:
     )
 
 
+def decision_policy() -> ReminderPolicy:
+    """The policy that says how long a submitted delivery waits before its decision-makers
+    are reminded (the final delivery's)."""
+    return ReminderPolicy.for_subject(DELIVERY_SUBJECT)
+
+
 def decision_reminder_day(delivery: Delivery, policy: ReminderPolicy | None = None) -> dt.date:
     """The working day a submitted delivery's decision-makers are reminded of it (the policy's
     wait after the submission): the day its decision is expected."""
-    policy = policy or ReminderPolicy.for_subject(DELIVERY_SUBJECT)
+    policy = policy or decision_policy()
     submitted = timezone.localtime(delivery.submitted_at).date()
     return calendar.add_working_days(submitted, policy.decision_wait_working_days)
 

@@ -194,19 +194,20 @@ def _delivery_item(assignment: Assignment, revision: int) -> Item:
     )
 
 
-def _decision_item(person: User, task: Task, assignment: Assignment, delivery: Delivery) -> Item:
+def _decision_item(
+    task: Task, assignment: Assignment, delivery: Delivery, *, stand_in_for, policy
+) -> Item:
+    """`stand_in_for`: the decision-maker the person answers for, None when it is their own."""
     dnr = assignment.registration_number
     link = decision_url(assignment.pk)
     on_behalf = None
-    decision_maker_id = task_rules.decision_maker_of(task)
-    if decision_maker_id and decision_maker_id != person.pk:
-        decision_maker = User.objects.filter(pk=decision_maker_id).first()
-        on_behalf = _("Du är ersättare för %(person)s.") % {"person": decision_maker}
+    if stand_in_for is not None:
+        on_behalf = _("Du är ersättare för %(person)s.") % {"person": stand_in_for}
     return Item(
         # one event per approval task: a resubmitted delivery is a new decision
         subject_key=f"approval:{task.pk}",
         revision=0,
-        day=reminders.decision_reminder_day(delivery),
+        day=reminders.decision_reminder_day(delivery, policy),
         summary=_("Väntar på ditt beslut: slutleverans (%(dnr)s)") % {"dnr": dnr},
         description=_lines(
             assignment.title,
@@ -225,6 +226,23 @@ def _decision_item(person: User, task: Task, assignment: Assignment, delivery: D
     )
 
 
+def _decision_items(person: User) -> list[Item]:
+    """The decisions waiting for the person, with the decision-makers they stand in for and
+    the reminder policy read once for all of them."""
+    waiting = decisions_waiting_for(person)
+    if not waiting:
+        return []
+    makers = {task: task_rules.decision_maker_of(task) for task, _a, _d in waiting}
+    others = User.objects.in_bulk({pk for pk in makers.values() if pk and pk != person.pk})
+    policy = reminders.decision_policy()
+    return [
+        _decision_item(
+            task, assignment, delivery, stand_in_for=others.get(makers[task]), policy=policy
+        )
+        for task, assignment, delivery in waiting
+    ]
+
+
 def items_for(person: User) -> list[Item]:
     """Everything of the person's feed, in the active language, by day."""
     milestones = milestones_for(person)
@@ -235,7 +253,7 @@ def items_for(person: User) -> list[Item]:
     )
     items = [_milestone_item(m, revisions[reminders.milestone_key(m)]) for m in milestones]
     items += [_delivery_item(a, revisions[reminders.deadline_key(a)]) for a in deliveries]
-    items += [_decision_item(person, *waiting) for waiting in decisions_waiting_for(person)]
+    items += _decision_items(person)
     return sorted(items, key=lambda item: (item.day, item.subject_key))
 
 

@@ -302,6 +302,30 @@ def test_a_decision_handed_to_a_stand_in_moves_to_the_stand_ins_feed(world):
     assert "Du är ersättare för Per Albertsson." in str(event["DESCRIPTION"])
 
 
+def test_the_feeds_queries_grow_by_one_a_decision_waiting(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    kim = UserFactory(username="kim", first_name="Kim", last_name="Berg")
+    address = subscribe(kim)
+    counts = []
+    for assignment in (world.assignment, world.other):
+        services.submit_delivery(assignment=assignment, actor=assignment.assignee, summary="Ok")
+        (task,) = services.open_tasks(assignment)
+        services.reassign_task(task=task, actor=world.per, new_owner=kim, reason="Semester")
+        fetch(address)  # the change noted on the address
+        with CaptureQueriesContext(connection) as queries:
+            found = events(fetch(address))
+        counts.append(len(queries))
+    assert len(found) == 2
+    assert all(
+        "Du är ersättare för Per Albertsson." in str(e["DESCRIPTION"]) for e in found.values()
+    )
+    # one query more a decision: the person's standing on its assignment, asked through the
+    # one rule (workflow.permissions.standing); the names and the policy are read once
+    assert counts[1] - counts[0] == 1, counts
+
+
 @pytest.mark.parametrize("status", ["done", "cancelled"])
 def test_done_and_cancelled_milestones_leave_the_feed(world, status):
     address = subscribe(world.jan)

@@ -22,8 +22,6 @@ from . import exports
 from .export_pdf import FOOTER_Y, MARGIN, grid_table, markup, styles, winansi
 from .report import Report
 
-PDF_CONTENT_TYPE = "application/pdf"
-
 
 def _people(people) -> str:
     return ", ".join(str(p) for p in people)

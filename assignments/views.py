@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.http import require_POST
 
-from . import audit, export_report, exports, links, permissions, selectors
+from . import audit, documents, export_pdf, export_report, exports, links, permissions, selectors
 from . import report as reports
 from .forms import PortfolioFilter, ReportForm
 from .models import Group
@@ -103,12 +103,6 @@ def portfolio(request):
 # -- the återrapportering ---------------------------------------------------------------------
 
 
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @transaction.non_atomic_requests  # reads only
 @login_required
 def report(request):
@@ -127,14 +121,14 @@ def report(request):
             built = reports.build(request.user, data["scope"], data["start"], data["end"], today)
             fmt = request.GET.get("format")
             if fmt == "xlsx":
-                return _download(
-                    export_report.xlsx(built), exports.XLSX_CONTENT_TYPE, f"{built.filename}.xlsx"
+                return documents.generated_download(
+                    export_report.xlsx(built), f"{built.filename}.xlsx", exports.XLSX_CONTENT_TYPE
                 )
             if fmt == "pdf":
-                return _download(
+                return documents.generated_download(
                     export_report.pdf(built),
-                    export_report.PDF_CONTENT_TYPE,
                     f"{built.filename}.pdf",
+                    export_pdf.CONTENT_TYPE,
                 )
         else:
             status = 400

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from assignments import export_report, exports
+from assignments import export_pdf, export_report, exports
 from assignments import report as reports
 
 from .messages import Attachment, Entry, Message
@@ -66,9 +66,7 @@ def compose_monthly_report(reminder: Reminder) -> Message:
         text = render_to_string("reminders/monthly_report.txt", context)
         html = render_to_string("reminders/monthly_report.html", context)
         attachments = [
-            Attachment(
-                f"{built.filename}.pdf", export_report.pdf(built), export_report.PDF_CONTENT_TYPE
-            ),
+            Attachment(f"{built.filename}.pdf", export_report.pdf(built), export_pdf.CONTENT_TYPE),
             Attachment(
                 f"{built.filename}.xlsx", export_report.xlsx(built), exports.XLSX_CONTENT_TYPE
             ),

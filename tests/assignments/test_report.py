@@ -151,7 +151,10 @@ def test_the_report_opens_in_excel_with_a_sheet_each_for_assignments_deviations_
     assert response["Content-Disposition"] == (
         'attachment; filename="aterrapportering-2025-01-01-2025-12-31.xlsx"'
     )
-    book = load_workbook(io.BytesIO(response.content))
+    # as private as the assignments in it: kept by no cache, never sniffed into a page
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    book = load_workbook(io.BytesIO(downloaded(response)))
     assert book.sheetnames == ["Uppdrag", "Milstolpar", "Avvikelser", "Beslut"]
     assert all(book[name].freeze_panes == "A2" for name in book.sheetnames)
     rows = list(book["Uppdrag"].iter_rows(values_only=True))
@@ -187,7 +190,7 @@ def test_the_report_as_pdf_is_a_board_appendix(seed004, client):
     response = _get(client, anders, scope=f"commissioner:{anders.pk}", period="2025", format="pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    with pdfplumber.open(io.BytesIO(response.content)) as pdf:
+    with pdfplumber.open(io.BytesIO(downloaded(response))) as pdf:
         pages = [page.extract_text() for page in pdf.pages]
         assert all(
             (page.width, page.height) == pytest.approx((595.27, 841.89), abs=1)
@@ -293,7 +296,7 @@ def test_a_unit_report_leaves_out_what_the_reader_may_not_read(seed004, client):
     response = _get(client, other, scope=f"unit:{unit.pk}", period="2025", format="xlsx")
     numbers = [
         row[0]
-        for row in load_workbook(io.BytesIO(response.content))["Uppdrag"].iter_rows(
+        for row in load_workbook(io.BytesIO(downloaded(response)))["Uppdrag"].iter_rows(
             min_row=2, values_only=True
         )
     ]
@@ -376,3 +379,8 @@ def test_the_report_reads_each_kind_once_however_many_assignments(db):
         assignment.commissioners.add(commissioner)
         MilestoneFactory.create_batch(3, assignment=assignment)
     assert queries() == one
+
+
+def downloaded(response) -> bytes:
+    """A download's bytes (a FileResponse streams them)."""
+    return b"".join(response.streaming_content)

@@ -1,22 +1,30 @@
 """The people admin. A registrar manages people (names, e-mail, title, unit, language, active);
 privileges (superuser, staff, groups, permissions) and other people's passwords are a
-superuser's alone, so the Registrator group cannot raise anyone, herself included."""
+superuser's alone, so the Registrator group cannot raise anyone, herself included. The ways into
+an account of someone who decides, commissions or administers (e-mail, user name, employee id)
+are a superuser's too (assignments/identity.py): read-only on the form, refused in a POST."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from . import audit
+from . import audit, identity
 from .admin_audit import AuditedAdminMixin
 from .contacts import is_contact, link_contact
 from .models import User
-from .permissions import may_manage_person, may_set_password
+from .permissions import (
+    may_change_identity,
+    may_change_identity_fields,
+    may_manage_person,
+    may_set_password,
+)
 
 # Shown to and changed by superusers only. The password field only links to the password
 # form, which is theirs too.
@@ -25,6 +33,8 @@ POSITION_FIELDSET = (
     _("Befattning och inställningar"),
     {"fields": ("title", "org_unit", "employee_id", "language", "wants_digest")},
 )
+# The ways into an account the change form edits (the password has its own form).
+IDENTITY_FORM_FIELDS = ("username", "email", "employee_id")
 
 
 def _without(fieldsets, names) -> tuple:
@@ -49,6 +59,16 @@ class PersonCreationForm(forms.ModelForm):
             person.save()
             self.save_m2m()
         return person
+
+
+def _refused(request, message: str):
+    """A refusal on the admin's page, with its reason: 403, nothing saved."""
+    return TemplateResponse(
+        request,
+        "admin/assignments/user/refused.html",
+        {"title": _("Inte tillåtet"), "message": message},
+        status=403,
+    )
 
 
 @admin.register(User)
@@ -97,7 +117,10 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
         readonly = super().get_readonly_fields(request, obj)
         if request.user.is_superuser:
             return readonly
-        return (*readonly, "is_staff")
+        readonly = (*readonly, "is_staff")
+        if obj is not None and not may_change_identity(request.user, obj):
+            readonly = (*readonly, *IDENTITY_FORM_FIELDS)
+        return readonly
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None and not request.user.is_superuser:
@@ -107,11 +130,36 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and may_manage_person(request.user, obj)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """A POST that carries a way into the account its sender may not change (the form
+        shows them read-only, so no browser sends them) is refused whole, not half saved."""
+        if request.method == "POST":
+            person = self.get_object(request, unquote(object_id))
+            if person is not None and self._forged_identity(request, person):
+                return _refused(request, identity.refusal(person))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @staticmethod
+    def _forged_identity(request, person) -> list[str]:
+        posted = {
+            name: request.POST[name].strip()
+            for name in identity.IDENTITY_FIELDS
+            if name in request.POST
+        }
+        changed = [name for name, value in posted.items() if value != getattr(person, name)]
+        return [] if may_change_identity_fields(request.user, person, changed) else changed
+
+    def save_model(self, request, obj, form, change):
+        """The save asks the identity rule once more, on whatever way the values came in."""
+        if change:
+            identity.check_identity_change(person=obj, actor=request.user)
+        super().save_model(request, obj, form, change)
+
     @method_decorator(sensitive_post_parameters())
     def user_change_password(self, request, id, form_url=""):
         person = self.get_object(request, unquote(id))
         if person is not None and not may_set_password(request.user, person):
-            raise PermissionDenied(_("Bara en administratör kan byta någon annans lösenord."))
+            return _refused(request, _("Bara en administratör kan byta någon annans lösenord."))
         with transaction.atomic():
             response = super().user_change_password(request, id, form_url)
             if person is not None and request.method == "POST":

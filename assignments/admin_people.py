@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.response import TemplateResponse
@@ -35,6 +36,7 @@ POSITION_FIELDSET = (
 )
 # The ways into an account the change form edits (the password has its own form).
 IDENTITY_FORM_FIELDS = ("username", "email", "employee_id")
+REASON_FIELDSET = (_("Ändringen"), {"fields": ("change_reason",)})
 
 
 def _without(fieldsets, names) -> tuple:
@@ -61,6 +63,30 @@ class PersonCreationForm(forms.ModelForm):
         return person
 
 
+class PersonChangeForm(UserChangeForm):
+    """Django's change form, and why an account's way in changes (kept in the audit trail)."""
+
+    change_reason = forms.CharField(
+        label=_("Motivering"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Sparas i granskningsloggen. Krävs när e-postadress, användarnamn eller "
+            "anställnings-id ändras."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        changed = set(self.changed_data) & set(IDENTITY_FORM_FIELDS)
+        if changed and not (cleaned.get("change_reason") or "").strip():
+            self.add_error(
+                "change_reason",
+                _("Ange varför e-postadress, användarnamn eller anställnings-id ändras."),
+            )
+        return cleaned
+
+
 def _refused(request, message: str):
     """A refusal on the admin's page, with its reason: 403, nothing saved."""
     return TemplateResponse(
@@ -73,6 +99,7 @@ def _refused(request, message: str):
 
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
+    form = PersonChangeForm
     list_display = ("username", "first_name", "last_name", "title", "org_unit", "is_active")
     search_fields = ("username", "first_name", "last_name", "email", "title", "employee_id")
     autocomplete_fields = ("org_unit",)
@@ -107,11 +134,13 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
         )
 
     def get_fieldsets(self, request, obj=None):
-        if request.user.is_superuser:
-            return super().get_fieldsets(request, obj)
         if obj is None:
+            if request.user.is_superuser:
+                return super().get_fieldsets(request, obj)
             return ((None, {"classes": ("wide",), "fields": PersonCreationForm.Meta.fields}),)
-        return _without(self.fieldsets, SUPERUSER_FIELDS)
+        if request.user.is_superuser:
+            return (*super().get_fieldsets(request, obj), REASON_FIELDSET)
+        return (*_without(self.fieldsets, SUPERUSER_FIELDS), REASON_FIELDSET)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
@@ -150,10 +179,18 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
         return [] if may_change_identity_fields(request.user, person, changed) else changed
 
     def save_model(self, request, obj, form, change):
-        """The save asks the identity rule once more, on whatever way the values came in."""
-        if change:
-            identity.check_identity_change(person=obj, actor=request.user)
+        """The save asks the identity rule once more (on whatever way the values came in), and
+        a new e-mail address is audited with its reason and told to the old one."""
+        if not change:
+            return super().save_model(request, obj, form, change)
+        changes = identity.check_identity_change(person=obj, actor=request.user)
         super().save_model(request, obj, form, change)
+        identity.record_identity_change(
+            person=obj,
+            actor=request.user,
+            changes=changes,
+            reason=(form.cleaned_data.get("change_reason") or "").strip(),
+        )
 
     @method_decorator(sensitive_post_parameters())
     def user_change_password(self, request, id, form_url=""):

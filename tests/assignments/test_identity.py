@@ -12,8 +12,10 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
-from assignments import identity
+from api import tokens
+from assignments import history, identity
 from assignments.models import AuditEntry, User
 from assignments.permissions import (
     REGIONAL_DIRECTOR_GROUP,
@@ -185,7 +187,7 @@ def test_the_save_asks_the_rule_again_whatever_the_form_let_through(demo, regist
     per = User.objects.get(username="per.albertsson")
     per.email = RUTS_OWN_ADDRESS
     with pytest.raises(PermissionDenied):
-        identity.save_person(person=per, actor=registrar)
+        identity.save_person(person=per, actor=registrar, reason="Rättelse")
     assert User.objects.get(pk=per.pk).email == "per.albertsson@example.org"
 
 
@@ -200,6 +202,112 @@ def test_the_registrar_may_not_set_a_decision_makers_password(demo, registrar_cl
 
 
 # -- an e-mail change: told to the old address, sessions and tokens end ----------------------
+
+
+def test_a_registrar_changes_an_ordinary_persons_address_which_is_told_and_ends_the_rest(
+    demo, registrar, registrar_client, django_capture_on_commit_callbacks
+):
+    jan = User.objects.get(username="jan.strang")
+    _token, secret = tokens.issue_token(user=jan, name="Diariet")
+    jans_browser = Client()
+    jans_browser.force_login(jan)
+    assert get_user(jans_browser).pk == jan.pk
+
+    page = registrar_client.get(change_url(jan))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = registrar_client.post(
+            change_url(jan),
+            admin_form_data(page, email="jan.strang@nya.example", change_reason="Ny förvaltning"),
+        )
+    assert response.status_code == 302
+    jan.refresh_from_db()
+    assert jan.email == "jan.strang@nya.example"
+
+    [notice] = mail.outbox
+    assert notice.to == ["jan.strang@example.org"]  # the old address
+    assert notice.subject == "Din e-postadress i Uppdrag är ändrad"
+    assert "från jan.strang@example.org till jan.strang@nya.example" in notice.body
+    assert "Ändringen gjordes av Rut Registrator." in notice.body
+    assert "utloggad överallt" in notice.body and "API-nycklar" in notice.body
+
+    entry = AuditEntry.objects.get(action="person.email_changed", object_id=str(jan.pk))
+    assert entry.actor == registrar
+    assert (entry.before, entry.after) == (
+        {"email": "jan.strang@example.org"},
+        {"email": "jan.strang@nya.example"},
+    )
+    assert entry.reason == "Ny förvaltning"
+
+    assert get_user(jans_browser).is_anonymous  # his session ended
+    assert tokens.token_for(secret) is None  # and his token
+    assert not tokens.active_tokens_of(jan).exists()
+
+
+def test_an_address_changes_only_with_a_reason(demo, registrar_client):
+    jan = User.objects.get(username="jan.strang")
+    page = registrar_client.get(change_url(jan))
+    response = registrar_client.post(
+        change_url(jan), admin_form_data(page, email="jan.strang@nya.example")
+    )
+    assert response.status_code == 200
+    assert "Ange varför e-postadress, användarnamn eller anställnings-id ändras." in (
+        response.content.decode()
+    )
+    jan.refresh_from_db()
+    assert jan.email == "jan.strang@example.org"
+    assert mail.outbox == []
+
+
+def test_the_notice_is_in_english_for_a_person_who_chose_english(
+    demo, root_client, django_capture_on_commit_callbacks
+):
+    per = User.objects.get(username="per.albertsson")
+    per.language = "en"
+    per.save(update_fields=["language"])
+    page = root_client.get(change_url(per))
+    with django_capture_on_commit_callbacks(execute=True):
+        root_client.post(
+            change_url(per),
+            admin_form_data(page, email="per@nya.example", change_reason="Ny adress"),
+        )
+    [notice] = mail.outbox
+    assert notice.to == ["per.albertsson@example.org"]
+    assert notice.subject == "Your e-mail address in Uppdrag has changed"
+    assert "from per.albertsson@example.org to per@nya.example" in notice.body
+
+
+def test_a_superuser_changes_a_decision_makers_ways_in_and_the_same_follows(
+    demo, root_client, django_capture_on_commit_callbacks
+):
+    per = User.objects.get(username="per.albertsson")
+    _token, secret = tokens.issue_token(user=per, name="Diariet")
+    pers_browser = Client()
+    pers_browser.force_login(per)
+    page = root_client.get(change_url(per))
+    assert 'name="email"' in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = root_client.post(
+            change_url(per),
+            admin_form_data(
+                page,
+                email="per.albertsson@nya.example",
+                username="per.a",
+                employee_id="E-4711",
+                change_reason="Ny förvaltning, nytt konto i katalogen",
+            ),
+        )
+    assert response.status_code == 302
+    per.refresh_from_db()
+    assert (per.email, per.username, per.employee_id) == (
+        "per.albertsson@nya.example",
+        "per.a",
+        "E-4711",
+    )
+    assert [m.to for m in mail.outbox] == [["per.albertsson@example.org"]]
+    assert get_user(pers_browser).is_anonymous
+    assert tokens.token_for(secret) is None
+    entry = AuditEntry.objects.get(action="person.email_changed", object_id=str(per.pk))
+    assert entry.reason == "Ny förvaltning, nytt konto i katalogen"
 
 
 def test_a_change_of_address_on_any_path_ends_the_sessions(demo):
@@ -229,6 +337,20 @@ def test_a_sessions_hash_still_follows_the_password_and_the_secret_key_fallbacks
     per.set_password("ett-nytt-lösenord-2026")
     per.save(update_fields=["password"])
     assert get_user(browser).is_anonymous
+
+
+def test_the_history_tells_the_change_of_address(demo, registrar):
+    jan = User.objects.get(username="jan.strang")
+    jan.email = "jan.strang@nya.example"
+    identity.save_person(person=jan, actor=registrar, reason="Ny förvaltning")
+    entry = AuditEntry.objects.select_related("actor").get(action="person.email_changed")
+    with translation.override("sv"):
+        [line] = history.describe([entry])
+    assert line.text == (
+        "Rut Registrator ändrade e-postadressen för Jan Sträng från jan.strang@example.org till "
+        "jan.strang@nya.example; den gamla adressen fick besked, inloggningarna och "
+        "API-nycklarna upphörde: ”Ny förvaltning”"
+    )
 
 
 # -- single sign-on: linking is the person's own act, and never rewrites the address ----------

@@ -4,12 +4,17 @@ through the API, with exactly that person's rights.
 Only a hash of a token is kept: the token itself is shown once, when it is created, and a copy
 of the database lets nobody in. A token is revoked, never deleted, so the audit trail can always
 say which token it was.
+
+A token works while its person has the e-mail address it was issued under: a change of address
+ends the person's tokens as it ends their sessions (assignments/identity.py), on whatever path
+the address changed, with nothing for that path to remember.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +23,8 @@ from assignments.models import NoDeleteQuerySet, PublicRecord
 
 class PersonalTokenQuerySet(NoDeleteQuerySet):
     def active(self):
-        return self.filter(revoked_at__isnull=True)
+        """Not revoked, and its person has the address it was issued under still."""
+        return self.filter(revoked_at__isnull=True, email_at_issue=F("user__email"))
 
 
 class PersonalToken(PublicRecord):
@@ -37,6 +43,8 @@ class PersonalToken(PublicRecord):
     created_at = models.DateTimeField(_("skapad"), default=timezone.now)
     last_used_at = models.DateTimeField(_("senast använd"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True)
+    # The person's e-mail address when the token was issued (see the module's docstring).
+    email_at_issue = models.EmailField(_("e-postadress när den skapades"), blank=True)
 
     objects = PersonalTokenQuerySet.as_manager()
 
@@ -51,4 +59,4 @@ class PersonalToken(PublicRecord):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and self.email_at_issue == self.user.email

@@ -2,7 +2,8 @@
 presented token belongs to.
 
 A token is a secret made and kept as assignments.tokens says: 256 random bits, stored only as
-its SHA-256, looked up through a unique index.
+its SHA-256, looked up through a unique index. It works while its person has the e-mail address
+it was issued under (api/models.py): a change of address ends it.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def issue_token(*, user: User, name: str) -> tuple[PersonalToken, str]:
         raise ValidationError({"name": _("Ge nyckeln ett namn, till exempel systemets.")})
     with transaction.atomic():
         # the person's row serialises two requests that would both pass the limit
-        User.objects.select_for_update().filter(pk=user.pk).first()
+        person = User.objects.select_for_update().get(pk=user.pk)
         if active_tokens_of(user).count() >= MAX_ACTIVE_TOKENS:
             raise ValidationError(
                 _("Du har redan %(count)d aktiva nycklar. Återkalla någon först.")
@@ -48,7 +49,11 @@ def issue_token(*, user: User, name: str) -> tuple[PersonalToken, str]:
             )
         secret = new_secret(TOKEN_PREFIX)
         token = PersonalToken.objects.create(
-            user=user, name=name[:100], prefix=secret[:SHOWN_PREFIX], digest=digest_of(secret)
+            user=user,
+            name=name[:100],
+            prefix=secret[:SHOWN_PREFIX],
+            digest=digest_of(secret),
+            email_at_issue=person.email,  # it works while the person has this address
         )
         audit.record(
             actor=user,

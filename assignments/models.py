@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from . import documents
@@ -171,6 +172,25 @@ class User(AbstractUser):
 
     def delete(self, *args, **kwargs):
         raise RecordDeletionError(_("Personer tas inte bort; gör kontot inaktivt i stället."))
+
+    # A session is the person's while the account has the password and the e-mail address it
+    # was started with: Django's session hash covers the password, ours the address too, so a
+    # change of address ends every session of the person, whatever path changed it
+    # (assignments/identity.py). The documented hooks that django.contrib.auth.get_user() asks.
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash()
+
+    def get_session_auth_fallback_hash(self):
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret)
+
+    def _session_hash(self, secret=None) -> str:
+        return salted_hmac(
+            "assignments.User.get_session_auth_hash",
+            f"{self.password}\0{self.email}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 def source_upload_to(instance: Assignment, filename: str) -> str:

@@ -6,11 +6,14 @@ also answer `user.has_perm("assignments.view_assignment", assignment)` and frien
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
+
 import rules
 from django.db.models import Q
 from viewflow.workflow import STATUS
 
-from .models import Approval, Assignment, Distribution, Milestone
+from .models import Approval, Assignment, Distribution, Milestone, User
 
 REGISTRAR_GROUP = "Registrator"
 REGIONAL_DIRECTOR_GROUP = "Regiondirektör"
@@ -264,9 +267,60 @@ def may_manage_person(user, person) -> bool:
     return person.pk == user.pk or not (person.is_staff or person.is_superuser)
 
 
+# An account that holds authority over the record (it decides, commissions, stands in or
+# administers): its e-mail address, user name, employee id and password are a superuser's to
+# change (may_change_identity). One relation a line; a chosen stand-in (D4's StandIn) is one
+# more: its active rows.
+AUTHORITY = (
+    Q(is_superuser=True),
+    Q(is_staff=True),
+    Q(groups__name__in=(REGISTRAR_GROUP, REGIONAL_DIRECTOR_GROUP)),
+    Q(commissioned_assignments__isnull=False),
+    Q(deciding_assignments__isnull=False),
+)
+
+
+def holds_authority(person) -> bool:
+    """Whether the account decides, commissions, stands in or administers (AUTHORITY), as
+    stored: one query, remembered on the instance."""
+    if person is None or person.pk is None:
+        return False
+    cache = getattr(person, "_uppdrag_holds_authority", None)
+    if cache is None:
+        cache = User.objects.filter(pk=person.pk).filter(reduce(operator.or_, AUTHORITY)).exists()
+        person._uppdrag_holds_authority = cache
+    return cache
+
+
+def may_change_identity(user, person) -> bool:
+    """Identity belongs to its person (DOMAIN.md): e-mail address, user name, employee id and
+    password are the ways into an account, and "Glömt lösenordet?" sends a new password to
+    whatever address the account has. So a superuser changes anyone's, a person their own
+    (their password, single sign-on linking their employee id), a registrar only those of a
+    person who holds no authority (holds_authority). The one rule for every path that saves
+    them (assignments.identity)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or person is None or person.pk == user.pk:
+        return True
+    return is_registrar(user) and may_manage_person(user, person) and not holds_authority(person)
+
+
 def may_set_password(user, person) -> bool:
-    """Only a superuser sets another person's password; everyone else chooses their own."""
+    """A password is identity (may_change_identity), and more: nobody but its person and a
+    superuser sets one, so that nobody else ever knows it."""
+    if not may_change_identity(user, person):
+        return False
     return bool(getattr(user, "is_superuser", False)) or person.pk == user.pk
+
+
+def may_change_identity_fields(user, person, names) -> bool:
+    """Whether the user may change these of the person's identity fields (identity.
+    IDENTITY_FIELDS): the password by may_set_password, the others by may_change_identity."""
+    names = set(names)
+    if "password" in names and not may_set_password(user, person):
+        return False
+    return not names - {"password"} or may_change_identity(user, person)
 
 
 # What the Registrator group holds in Django's permission tables, which the admin reads: the

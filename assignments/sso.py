@@ -13,7 +13,9 @@ the ID token checked against the provider's keys. Who the person is, decided her
 - two accounts with the same address or id are refused rather than one guessed at;
 - logging out ends the provider's session too (its end_session endpoint).
 
-The registry is the record of people's names and units: a login never rewrites them.
+The registry is the record of people's names, units and addresses: a login never rewrites them.
+The one way into an account it writes, the employee id of an account found by its address, is
+written through assignments.identity as the person's own act.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from mozilla_django_oidc.views import (
     OIDCLogoutView,
 )
 
-from . import audit
+from . import audit, identity
 from .models import User
 
 logger = logging.getLogger(__name__)
@@ -99,7 +101,7 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
         if matches_by_email() or user.employee_id or not user.is_active:
             return user
         user.employee_id = _claim(claims, settings.OIDC_MATCH_CLAIM)
-        user.save(update_fields=["employee_id"])
+        identity.save_person(person=user, actor=user, update_fields=["employee_id"])
         audit.record(
             actor=user,
             action="person.linked_by_sign_in",

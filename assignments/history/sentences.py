@@ -272,6 +272,19 @@ def _password_changed(entry, lookup, words):
     return _("%(actor)s bytte lösenord för %(object)s") % {**words, "object": entry.object_repr}
 
 
+@sentence("person.email_changed")
+def _email_changed(entry, lookup, words):
+    return _(
+        "%(actor)s ändrade e-postadressen för %(object)s från %(old)s till %(new)s; den gamla "
+        "adressen fick besked, inloggningarna och API-nycklarna upphörde"
+    ) % {
+        **words,
+        "object": entry.object_repr,
+        "old": _before(entry, "email") or "–",
+        "new": _after(entry, "email") or "–",
+    }
+
+
 @sentence("settings_changed")
 def _settings_changed(entry, lookup, words):
     return _("%(actor)s ändrade sina inställningar") % words

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from api import tokens
 from api.models import PersonalToken
-from assignments.models import AuditEntry
+from assignments.models import AuditEntry, User
 
 
 def bearer(secret: str) -> APIClient:
@@ -176,3 +176,29 @@ def test_the_token_section_is_in_english_for_those_who_chose_english(client, peo
     client.force_login(jan)
     page = client.get("/installningar/").content.decode()
     assert "API tokens" in page and "Create API token" in page and "API-nyckel" not in page
+
+
+# -- a token is bound to its person's e-mail address (assignments/identity.py) ------------------
+
+
+def test_a_change_of_e_mail_address_on_any_path_ends_the_persons_tokens(people, demo):
+    jan = people["jan.strang"]
+    token, secret = tokens.issue_token(user=jan, name="Diariet")
+    assert bearer(secret).get("/api/me/tasks/").status_code == 200
+    User.objects.filter(pk=jan.pk).update(email="jan.strang@nya.example")
+    assert bearer(secret).get("/api/me/tasks/").status_code == 401
+    assert not tokens.active_tokens_of(jan).exists()
+    token.refresh_from_db()
+    assert not token.is_active
+
+
+def test_a_token_issued_after_the_change_works(people, demo):
+    jan = people["jan.strang"]
+    _old, old_secret = tokens.issue_token(user=jan, name="Diariet")
+    jan.email = "jan.strang@nya.example"
+    jan.save(update_fields=["email"])
+    new, new_secret = tokens.issue_token(user=jan, name="Diariet")
+    assert bearer(new_secret).get("/api/me/tasks/").status_code == 200
+    assert bearer(old_secret).get("/api/me/tasks/").status_code == 401
+    assert list(tokens.active_tokens_of(jan)) == [new]
+    assert new.email_at_issue == "jan.strang@nya.example"

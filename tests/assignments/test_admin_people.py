@@ -98,6 +98,7 @@ def test_registrar_manages_names_email_title_unit_language_and_active(registrar_
         title="Strateg",
         org_unit=unit.pk,
         language="en",
+        change_reason="Har bytt namn",  # a new e-mail address is told why (test_identity.py)
     )
     data.pop("is_active")
     response = registrar_client.post(change_url(jan), data)

@@ -24,7 +24,7 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple | set):
         return [_jsonable(v) for v in value]
     if isinstance(value, FieldFile):
-        # Its name only: asking a private document for its URL raises (documents.py).
+        # Its name only: asking a private document for its URL raises (assignments/storage.py).
         return value.name or ""
     return value
 

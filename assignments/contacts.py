@@ -16,8 +16,8 @@ from django.db.models.functions import Concat, Lower
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import audit
-from .models import (
+from assignments import audit
+from assignments.models import (
     Approval,
     Assignment,
     Distribution,

@@ -298,7 +298,7 @@ def may_change_identity(user, person) -> bool:
     whatever address the account has. So a superuser changes anyone's, a person their own
     (their password, single sign-on linking their employee id), a registrar only those of a
     person who holds no authority (holds_authority). The one rule for every path that saves
-    them (assignments.identity)."""
+    them (people.identity)."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser or person is None or person.pk == user.pk:

@@ -441,7 +441,7 @@ def plan_monthly_reports(day: dt.date) -> int:
     """One row per commissioner who wants the monthly report and has something in it: the
     återrapportering of the month before `day`'s, sent at 07:00 on the first working day of
     `day`'s month (1 January is a holiday: the 2nd, or the Monday after)."""
-    from assignments.report import commissioners_with_reports, previous_month
+    from reports.report import commissioners_with_reports, previous_month
 
     start, end = previous_month(day)
     first = day.replace(day=1)

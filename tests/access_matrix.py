@@ -284,7 +284,7 @@ ACCOUNTS = {
     "accounts/reset/done/": Row(get=everyone("ok")),
 }
 
-# Single sign-on (assignments/sso.py) is off here, as in `make run`: its addresses are 404 for
+# Single sign-on (people/sso.py) is off here, as in `make run`: its addresses are 404 for
 # everyone. tests/assignments/test_sso.py drives them with it on, against a real provider.
 SINGLE_SIGN_ON = {
     "oidc/authenticate/": Row(get=everyone("notfound")),

@@ -1,5 +1,5 @@
-"""The import graph of our apps (assignments/, workflow/, reminders/, api/): no module of one app
-imports, through any chain, a module that imports it back from another app.
+"""The import graph of our apps (every top-level package but tests/ and bench/): no module of
+one app imports, through any chain, a module that imports it back from another app.
 
 The graph is read from the source with `ast`: every import statement, at module level and
 inside functions (an import inside a function is still a dependency, only a later one).
@@ -11,17 +11,22 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("assignments", "workflow", "reminders", "api")
+APPS = ("assignments", "people", "documents", "reports", "reminders", "workflow", "api", "config")
 
-# The apps depend on each other in layers (STYLE.md): the registry is the base, reminders tell
-# people about its deadlines, the process moves both. Replanning is an explicit call from the
-# process's services (no post_save signals), which is what keeps reminders from asking workflow.
+# The apps depend on each other in layers, each only on those below it: the record is the base;
+# people and sign-in, documents in and out, and the reports read it; reminders tell people about
+# its deadlines; the process moves all of them; the API and the site's configuration sit on top.
 LAYERS = {
     "assignments": set(),
-    "reminders": {"assignments"},
-    "workflow": {"assignments", "reminders"},
+    "people": {"assignments"},
+    "documents": {"assignments"},
+    "reports": {"assignments", "documents"},
+    "reminders": {"assignments", "documents", "reports"},
+    "workflow": {"assignments", "documents", "people", "reminders"},
     # the REST API: reads the registry and the process, acts through the process's services
-    "api": {"assignments", "reminders", "workflow"},
+    "api": {"assignments", "people", "reminders", "workflow"},
+    # settings, urls, the 404/500 handlers and the health checks: the site as a whole
+    "config": {"api", "assignments", "people", "reminders", "reports", "workflow"},
 }
 
 

@@ -1,5 +1,5 @@
 """Registering an imported uppdragshandling: the draft the registry saves from it
-(assignments/importer/drafts.py) goes straight into its process, as a draft registered in the
+(documents/importer/drafts.py) goes straight into its process, as a draft registered in the
 admin does (workflow/admin.py), in one transaction.
 
 Deadlines that passed before the registration are the parse's warnings; a draft has no
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from assignments.importer.drafts import create_draft, match_people
-from assignments.importer.result import ParsedDocument
 from assignments.models import Assignment
+from documents.importer.drafts import create_draft, match_people
+from documents.importer.result import ParsedDocument
 from reminders import services as reminders
 
 from .services import start_process

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow import STATUS
 from viewflow.workflow.models import Task
 
-from assignments import audit, documents, links, permissions, versions
+from assignments import audit, links, permissions, storage, versions
 from assignments.models import (
     Approval,
     Assignment,
@@ -317,7 +317,7 @@ def submit_delivery(*, assignment: Assignment, actor, summary: str, document=Non
             assignment=assignment, number=number, summary=summary.strip(), submitted_by=actor
         )
         if document:
-            documents.validate_document(document)
+            storage.validate_document(document)
             delivery.document = document
             delivery.document_name = PurePath(document.name).name
         delivery.save()

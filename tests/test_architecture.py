@@ -14,8 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 APPS = ("assignments", "workflow", "reminders", "api")
 
 # The apps depend on each other in layers (STYLE.md): the registry is the base, reminders tell
-# people about its deadlines, the process moves both. Replanning is an explicit call from the
-# process's services (no post_save signals), which is what keeps reminders from asking workflow.
+# people about its deadlines, the process moves both. Reminders follow the record through the
+# registry's own signal (assignments.signals.recorded, sent by every audit entry), so the
+# registry never imports reminders and reminders never asks workflow.
 LAYERS = {
     "assignments": set(),
     "reminders": {"assignments"},

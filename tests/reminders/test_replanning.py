@@ -1,6 +1,6 @@
 """Every path that changes a deadline, its people or the process replans the reminders, in the
-same transaction: the workflow services and the registrar's admin (an explicit call on each
-path, no signals)."""
+same transaction: the workflow services, the registrar's admin, contact linking (each writes an
+audit entry, and reminders/receivers.py replans what the entry names)."""
 
 import datetime as dt
 
@@ -287,7 +287,7 @@ def test_linking_a_contact_in_the_admin_hands_its_reminders_to_the_account(
     assert not contact.is_active  # the link was made
     assert not planned(seed004, recipient=contact).exists()
     compilation_rows = planned(seed004, milestone=compilation, recipient=account)
-    assert {r.kind for r in compilation_rows} == {"before_due", "due_day", "overdue"}
+    assert {r.kind for r in compilation_rows} == {"before_due", "due_day", "overdue", "escalation"}
     # a commissioner now: every open deadline escalates to the account as to the others
     per = User.objects.get(username="per.albertsson")
     assert (

@@ -10,7 +10,8 @@ the writer returns, its planned reminders are right, and no writer has to rememb
 How much is planned again follows from what the entry names, which keeps the many entries of
 one write cheap: a milestone's entry replans that milestone (its own deadline, its own people);
 any other entry of an assignment replans all of it (services.replan_assignment, which is one
-query for an assignment nobody is reminded about: a draft, a closed one). An entry about a
+query for an assignment nobody is reminded about: a draft, a closed one); an entry about a
+person who is inactive now replans the assignments that still plan to remind them. An entry about a
 reminder itself (the outbox's admin cancels or retries a row) is the outbox's, not a change of
 the record, and replans nothing: planning it again would undo the registrar's cancel.
 
@@ -21,13 +22,27 @@ that some path left planned still goes out only to a current person about a dead
 
 from __future__ import annotations
 
-from assignments.models import Assignment, AuditEntry, Milestone
+from assignments.models import Assignment, AuditEntry, Milestone, User
 
+from .models import Reminder
 from .services import plan_for_milestone, replan_assignment
+
+
+def _replan_for_person(person_id: str) -> None:
+    """A person made inactive (who has left: never deleted) is told nothing more: the
+    assignments that still plan a reminder to them plan again, without them."""
+    if User.objects.filter(pk=person_id, is_active=True).exists():
+        return
+    pending = Reminder.objects.filter(recipient_id=person_id, state=Reminder.State.PLANNED)
+    for assignment in Assignment.objects.filter(pk__in=pending.values("assignment_id")):
+        replan_assignment(assignment)
 
 
 def replan_after_change(sender, *, entry: AuditEntry, **kwargs) -> None:
     """Plan again the reminders of what the audit entry says changed."""
+    if entry.object_type == User._meta.label and entry.assignment_id is None:
+        _replan_for_person(entry.object_id)
+        return
     if entry.assignment_id is None or entry.object_type.startswith("reminders."):
         return
     if entry.object_type == Milestone._meta.label:

@@ -341,18 +341,16 @@ def _has_answered(delivery: Delivery, person_id: int) -> bool:
 
 def replan_assignment(assignment: Assignment) -> None:
     """Everything of one assignment: its milestones, its deadline, its waiting delivery."""
-    if assignment.state not in (*Assignment.WORKING_STATES, Assignment.State.DELIVERED):
-        # A draft or a closed assignment wants no deadline nor decision reminder: what the
-        # planning below would conclude, in one query (an import audits every row it saves).
+    if assignment.state in Assignment.WORKING_STATES:
+        for milestone in assignment.milestones.select_related("assignment"):
+            plan_for_milestone(milestone)
+        plan_for_delivery_deadline(assignment)
+    else:
+        # A draft, a delivered or a closed assignment wants no deadline reminder: what planning
+        # each deadline would conclude, in one query (an import audits every row it saves).
         Reminder.objects.filter(
-            assignment=assignment,
-            state=Reminder.State.PLANNED,
-            kind__in=[*DEADLINE_KINDS, Reminder.Kind.DECISION_WAITING],
+            assignment=assignment, state=Reminder.State.PLANNED, kind__in=DEADLINE_KINDS
         ).update(state=Reminder.State.CANCELLED)
-        return
-    for milestone in assignment.milestones.select_related("assignment"):
-        plan_for_milestone(milestone)
-    plan_for_delivery_deadline(assignment)
     for delivery in assignment.deliveries.all():
         plan_decision_waiting(delivery, waiting_for=_planned_recipients(delivery))
 

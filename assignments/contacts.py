@@ -122,6 +122,14 @@ def link_contact(*, contact: User, account: User, actor) -> int:
     if Approval.objects.filter(decision_maker=contact).exists():
         # an answer is the record of an act by whoever held the account; a contact never acted
         raise ValidationError(_("Kontakten står som beslutsfattare i ett registrerat svar."))
+    if Assignment.objects.filter(
+        decision_makers=contact, state=Assignment.State.DELIVERED
+    ).exists():
+        # its approval task, open in the process, names the contact: moving only the record
+        # would leave a task nobody can answer. Who decides is changed through the process.
+        raise ValidationError(
+            _("Kontakten är beslutsfattare för en slutleverans som väntar på beslut.")
+        )
     # assignment → the places of it that now name the account, for its own audit entry (which
     # also replans its reminders: the contact's go to the account)
     places: dict[int, list[str]] = defaultdict(list)

@@ -295,3 +295,23 @@ def test_linking_a_contact_in_the_admin_hands_its_reminders_to_the_account(
         == planned(seed004, kind="escalation", recipient=per).count()
         > 0
     )
+
+
+def test_a_contact_who_decides_a_waiting_delivery_is_not_linked(registrar_client, seed004):
+    """Its approval task names the contact: the link would move the record and leave a task
+    nobody can answer (nor remind of). Who decides is changed through the process first."""
+    contact = new_contact("Lena Lind")
+    seed004.decision_makers.add(contact)
+    workflow.submit_delivery(
+        assignment=seed004, actor=User.objects.get(username="jan.strang"), summary="Förslag"
+    )
+    account = User.objects.create_user("llind", "lena.lind@example.se", "x", first_name="Lena")
+    response = registrar_client.post(
+        reverse("admin:assignments_user_changelist"),
+        {"action": "link_contact_to_account", "_selected_action": [contact.pk, account.pk]},
+        follow=True,
+    )
+    assert "väntar på beslut" in response.content.decode()
+    contact.refresh_from_db()
+    assert contact.is_active
+    assert set(seed004.decision_makers.all()) >= {contact}

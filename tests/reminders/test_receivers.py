@@ -375,7 +375,7 @@ def _api_approved_and_returned(w: World) -> None:
 class Writer:
     name: str
     write: Callable[[World], None]
-    # the audit actions the writer writes (all of them: the test checks it)
+    # the audit actions the writer writes, and so covers (the test checks that it writes them)
     actions: frozenset[str]
 
 
@@ -471,7 +471,7 @@ def test_after_each_writer_the_planned_reminders_are_right(seed004, writer):
     first = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
     writer.write(World(seed004))
     written = set(AuditEntry.objects.filter(pk__gt=first).values_list("action", flat=True))
-    assert written == writer.actions, "the writer's actions, as listed"
+    assert writer.actions <= written, "a writer covers only the actions it writes"
     assert violations() == []
 
 

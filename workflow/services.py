@@ -524,23 +524,25 @@ def _close_open_work(assignment: Assignment, actor, reason: str) -> None:
 
         AssignmentFlow.instance.cancel(process)
     for milestone in assignment.milestones.exclude(status__in=Milestone.CLOSED_STATUSES):
+        from_status = milestone.status
+        milestone.status = Milestone.Status.CANCELLED
+        milestone.save(update_fields=["status"])
         MilestoneUpdate.objects.create(
             milestone=milestone,
             author=actor,
-            from_status=milestone.status,
+            from_status=from_status,
             to_status=Milestone.Status.CANCELLED,
             comment=reason,
         )
+        # after the save: the entry replans the milestone's reminders from the database
         audit.record(
             actor=actor,
             action="milestone.status_changed",
             obj=milestone,
-            before={"status": milestone.status},
+            before={"status": from_status},
             after={"status": Milestone.Status.CANCELLED},
             reason=reason,
         )
-        milestone.status = Milestone.Status.CANCELLED
-        milestone.save(update_fields=["status"])
 
 
 def cancel_assignment(*, assignment: Assignment, actor, reason: str) -> Assignment:

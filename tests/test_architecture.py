@@ -16,6 +16,8 @@ APPS = ("assignments", "people", "documents", "reports", "reminders", "workflow"
 # The apps depend on each other in layers, each only on those below it: the record is the base;
 # people and sign-in, documents in and out, and the reports read it; reminders tell people about
 # its deadlines; the process moves all of them; the API and the site's configuration sit on top.
+# Reminders follow the record through the record's own signal (assignments.signals.recorded,
+# sent by every audit entry), so the record never imports reminders.
 LAYERS = {
     "assignments": set(),
     "people": {"assignments"},

@@ -1,9 +1,7 @@
 """The registry's assignments and their tidplan in the admin, registered by the workflow app
-because every save there may move the process or its deadlines: registering a draft starts its
-process, and a change of the final delivery date, the assignee, the commissioners or
-decision-makers, or a milestone's dates or responsible person replans its reminders. Both are
-explicit calls at the end of the save, in the admin's transaction (assignments/admin.py says
-what the registrar may change at all).
+because a save there may move the process: registering a draft starts its process, an explicit
+call at the end of the save, in the admin's transaction. The reminders follow each save's audit
+entries (reminders/receivers.py); assignments/admin.py says what the registrar may change.
 """
 
 from django import forms
@@ -20,7 +18,6 @@ from assignments.models import (
     Milestone,
     WorkingGroupMember,
 )
-from reminders import services as reminders
 
 from .services import start_process
 
@@ -206,8 +203,6 @@ class AssignmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
             # A registered draft goes straight into its process: the adopt task reaches a
             # commissioner's inbox.
             start_process(assignment=assignment, actor=request.user)
-        # The form, its many-to-many fields and the tidplan inline are saved by now.
-        reminders.replan_assignment(assignment)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -256,7 +251,3 @@ class MilestoneAdmin(AuditedAdminMixin, admin.ModelAdmin):
         if is_draft(obj.assignment):
             return ("assignment", "status")
         return ("assignment", "start", "due", "status")
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        reminders.plan_for_milestone(form.instance)

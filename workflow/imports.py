@@ -13,7 +13,6 @@ from django.db import transaction
 from assignments.models import Assignment
 from documents.importer.drafts import create_draft, match_people
 from documents.importer.result import ParsedDocument
-from reminders import services as reminders
 
 from .services import start_process
 
@@ -28,7 +27,6 @@ def register_imported_draft(
             document, data=data, filename=filename, actor=actor, matches=match_people(document)
         )
         start_process(assignment=assignment, actor=actor)
-        reminders.replan_assignment(assignment)
         return assignment
 
 
@@ -44,5 +42,4 @@ def register_draft(
         assignment = save_draft(data=data, actor=actor, assignment=assignment, source=source)
         if new:
             start_process(assignment=assignment, actor=actor)
-        reminders.replan_assignment(assignment)
         return assignment

@@ -3,8 +3,8 @@ supersede, reassign.
 
 One path for every caller: the assignment page and viewflow's task views both call these.
 Each service locks the row it changes first (so two decision-makers answering at the same
-moment are serialised), changes the registry, drives the viewflow task, writes the audit, and
-replans the reminders of what it changed (reminders.services), in the same transaction.
+moment are serialised), changes the registry, drives the viewflow task and writes the audit,
+in one transaction; each audit entry replans the reminders it concerns (reminders/receivers.py).
 """
 
 from __future__ import annotations
@@ -59,8 +59,6 @@ def set_assignment_state(*, assignment: Assignment, actor, state: str, reason: s
         after={"state": state},
         reason=reason,
     )
-    # Deadlines are reminded only while the work goes on: adopted, back from a return.
-    reminders.replan_assignment(assignment)
 
 
 def current_process(assignment: Assignment) -> AssignmentProcess | None:
@@ -237,7 +235,6 @@ def change_milestone_status(
         from_status = milestone.status
         milestone.status = to_status
         milestone.save(update_fields=["status"])
-        reminders.plan_for_milestone(milestone)
         update = MilestoneUpdate.objects.create(
             milestone=milestone,
             author=actor,
@@ -282,7 +279,6 @@ def move_milestone_due(*, milestone: Milestone, actor, new_due: dt.date, reason:
             raise ValidationError({"new_due": _("Det nya datumet är samma som det gamla.")})
         milestone.due = new_due
         milestone.save(update_fields=["due"])
-        reminders.plan_for_milestone(milestone)
         audit.record(
             actor=actor,
             action="milestone.due_moved",
@@ -528,23 +524,25 @@ def _close_open_work(assignment: Assignment, actor, reason: str) -> None:
 
         AssignmentFlow.instance.cancel(process)
     for milestone in assignment.milestones.exclude(status__in=Milestone.CLOSED_STATUSES):
+        from_status = milestone.status
+        milestone.status = Milestone.Status.CANCELLED
+        milestone.save(update_fields=["status"])
         MilestoneUpdate.objects.create(
             milestone=milestone,
             author=actor,
-            from_status=milestone.status,
+            from_status=from_status,
             to_status=Milestone.Status.CANCELLED,
             comment=reason,
         )
+        # after the save: the entry replans the milestone's reminders from the database
         audit.record(
             actor=actor,
             action="milestone.status_changed",
             obj=milestone,
-            before={"status": milestone.status},
+            before={"status": from_status},
             after={"status": Milestone.Status.CANCELLED},
             reason=reason,
         )
-        milestone.status = Milestone.Status.CANCELLED
-        milestone.save(update_fields=["status"])
 
 
 def cancel_assignment(*, assignment: Assignment, actor, reason: str) -> Assignment:
@@ -613,7 +611,6 @@ def supersede_assignment(
             new.commissioners.set(old.commissioners.all())
         if not new.decision_makers.exists():
             new.decision_makers.set(old.decision_makers.all())
-        reminders.replan_assignment(new)
         _record_superseded(old=old, new=new, actor=actor, note=note)
         audit.record(
             actor=actor, action="assignment.supersedes", obj=new, after={"supersedes": old.pk}

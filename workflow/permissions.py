@@ -12,7 +12,7 @@ offers as a stand-in (ställföreträdare) without a query per person.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, QuerySet
 from viewflow.workflow import STATUS
@@ -43,6 +43,9 @@ class Standing:
     commissions: bool = False
     is_regional_director: bool = False
     is_registrar: bool = False
+    # the assignment these facts are about, so a rule that needs another person's standing on
+    # it (a stand-in's decision-maker) does not read it again
+    assignment: Assignment | None = field(default=None, compare=False, repr=False)
 
     @property
     def delivers(self) -> bool:
@@ -127,6 +130,7 @@ def standings(assignment: Assignment, people: QuerySet[User]) -> list[tuple[User
                 commissions=p.commissions,
                 is_regional_director=p.in_director_group,
                 is_registrar=p.is_superuser or p.in_registrar_group,
+                assignment=assignment,
             ),
         )
         for p in people
@@ -150,25 +154,54 @@ def decision_maker_of(task) -> int | None:
 
 
 def stand_in_of(task) -> int | None:
-    """The stand-in the approval task was handed to, by its decision-maker or a registrar."""
+    """The stand-in (ersättare) the task's decision-maker chose, if any."""
     return task.data.get("stand_in")
 
 
-def may_hold_approval(person: Standing, *, decision_maker_id, stand_in_id=None) -> bool:
-    """The rule, once: who may hold or answer the approval of decision-maker `decision_maker_id`.
+def may_decide_in_person(person: Standing) -> bool:
+    """May this decision-maker answer (or choose a stand-in) at all: one of record, active, and
+    not delivering the assignment themselves (nobody decides their own delivery). A
+    decision-maker the document also lists in its working group still decides (seed 004 names
+    Anders Kullbratt there, as "beslutsfattare")."""
+    return person.is_active and person.decides and not person.delivers
 
-    The decision-maker, or the stand-in recorded on the task. Never the assignee or the project
-    lead, whatever the task says (nobody decides their own delivery), and never anyone else of
-    the working side unless the document itself names them a decision-maker (seed 004 puts
-    decision-maker Anders Kullbratt in its working group too).
+
+def may_stand_in(person: Standing) -> bool:
+    """May this person be chosen as a stand-in on the assignment: active, never another
+    decision-maker of the same delivery (N-of-M means N different people), never on the
+    delivering side (assignee, project lead, working group, "för genomförande")."""
+    return person.is_active and not person.decides and not person.is_working_side
+
+
+def may_hold_approval(
+    person: Standing, *, decision_maker_id, stand_in_id=None, decision_maker: Standing | None = None
+) -> bool:
+    """The rule, once (DOMAIN.md "Each decision-maker answers for themselves"): who may hold or
+    answer the approval of decision-maker `decision_maker_id`.
+
+    The decision-maker in person (may_decide_in_person), or the stand-in recorded on the task,
+    which only that decision-maker records (may_hand_to), while the person may be one
+    (may_stand_in) and the decision-maker could still answer themselves (`decision_maker`,
+    their Standing, asked at answer time as well as at hand-on time).
     """
-    if not person.is_active or person.pk not in (decision_maker_id, stand_in_id):
+    if person.pk is None:
         return False
-    if person.delivers:
+    if person.pk == decision_maker_id:
+        return may_decide_in_person(person)
+    if person.pk != stand_in_id or decision_maker is None:
         return False
-    if person.decides:
-        return True
-    return person.pk == stand_in_id and not person.works
+    return (
+        decision_maker.pk == decision_maker_id
+        and may_decide_in_person(decision_maker)
+        and may_stand_in(person)
+    )
+
+
+def _decision_maker_standing(task, person: Standing) -> Standing:
+    """The Standing of the task's decision-maker on the assignment (one query)."""
+    assignment = person.assignment or task.process.artifact
+    found = standings(assignment, User.objects.filter(pk=decision_maker_of(task)))
+    return found[0][1] if found else NOBODY
 
 
 def may_hold(task, person: Standing) -> bool:
@@ -176,8 +209,13 @@ def may_hold(task, person: Standing) -> bool:
     they may adopt, the work only if they are on the working side."""
     name = task.flow_task.name
     if name == APPROVE:
+        decision_maker_id, stand_in_id = decision_maker_of(task), stand_in_of(task)
+        is_stand_in = person.pk is not None and person.pk == stand_in_id != decision_maker_id
         return may_hold_approval(
-            person, decision_maker_id=decision_maker_of(task), stand_in_id=stand_in_of(task)
+            person,
+            decision_maker_id=decision_maker_id,
+            stand_in_id=stand_in_id,
+            decision_maker=_decision_maker_standing(task, person) if is_stand_in else None,
         )
     if not person.is_active:
         return False
@@ -216,25 +254,24 @@ def may_answer(task, person: Standing) -> bool:
 
 
 def may_hand_on(task, actor: Standing) -> bool:
-    """May the actor reassign this task at all? An approval task: its own decision-maker, or a
-    registrar; the adoption and the work: the assignee or a commissioner."""
+    """May the actor reassign this task at all? An approval task: only its own decision-maker,
+    while they may decide in person (never a registrar, never for another decision-maker); the
+    adoption and the work: the assignee or a commissioner."""
     if not actor.is_active:
         return False
     if task.flow_task.name == APPROVE:
-        return (actor.pk == decision_maker_of(task) and actor.decides) or actor.is_registrar
+        return actor.pk == decision_maker_of(task) and may_decide_in_person(actor)
     return actor.is_assignee or actor.commissions
 
 
 def may_hand_to(task, actor: Standing, person: Standing) -> bool:
     """May the actor hand this task to the person? An approval goes from its decision-maker to
-    a stand-in who may hold it (or back to the decision-maker), and from a registrar only to a
-    decision-maker of record; other tasks go to someone who may hold them."""
+    a stand-in (may_stand_in), or back to the decision-maker; other tasks go to someone who
+    may hold them."""
     if not may_hand_on(task, actor):
         return False
     if task.flow_task.name != APPROVE:
         return may_hold(task, person)
-    decision_maker_id = decision_maker_of(task)
-    if actor.pk != decision_maker_id and not person.decides:
-        return False
-    stand_in_id = None if person.pk == decision_maker_id else person.pk
-    return may_hold_approval(person, decision_maker_id=decision_maker_id, stand_in_id=stand_in_id)
+    if person.pk == actor.pk:
+        return True
+    return may_stand_in(person)

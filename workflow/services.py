@@ -352,8 +352,11 @@ def answerable_task(*, assignment: Assignment, actor) -> tuple[Task, User]:
     decision-maker; else the refusal in Swedish. Asked at answer time, whoever the task's owner
     is by now, and by the pages before they read the form."""
     me = task_rules.standing(actor, assignment)
+    delivery = latest_delivery(assignment)
+    # Who answered on this delivery once is never counted again, for anyone (N-of-M).
+    answered = delivery is not None and delivery.approvals.filter(acted_by=actor.pk).exists()
     for task in open_tasks(assignment).order_by("pk"):
-        if task_rules.may_answer(task, me):
+        if not answered and task_rules.may_answer(task, me):
             return task, User.objects.get(pk=task_rules.decision_maker_of(task))
     if me.delivers:
         raise PermissionDenied(
@@ -691,9 +694,10 @@ def reassign_task(*, task: Task, actor, new_owner, reason: str) -> Task:
     """Hand an open task to someone else, e.g. a stand-in (ställföreträdare) during an absence.
 
     Who may hand what to whom is workflow.permissions': an approval task only by its own
-    decision-maker (to a stand-in off the working side) or by a registrar (to a decision-maker
-    of record); the adoption and the work by the assignee or a commissioner, to someone who may
-    do them. The stand-in is recorded on the task, so the answer can be checked against it.
+    decision-maker, to a stand-in who is neither another decision-maker nor on the delivering
+    side, nor the stand-in of another decision-maker of the assignment (N different people);
+    the adoption and the work by the assignee or a commissioner, to someone who may do them.
+    The stand-in is recorded on the task, so the answer can be checked against it.
     """
     with transaction.atomic():
         process = AssignmentProcess.objects.get(pk=task.process_id)
@@ -708,6 +712,10 @@ def reassign_task(*, task: Task, actor, new_owner, reason: str) -> Task:
             raise ValidationError(_("Uppgiften kan inte delegeras nu."))
         if not task_rules.may_hand_to(task, me, task_rules.standing(new_owner, assignment)):
             raise ValidationError({"new_owner": _refusal(task, me)})
+        if is_approval and _stands_in_for_another(assignment, task, new_owner):
+            raise ValidationError(
+                {"new_owner": _("Personen är redan ställföreträdare för en annan beslutsfattare.")}
+            )
         before = task.owner_id
         after = {"task": task.pk, "owner": new_owner.pk}
         if is_approval:
@@ -747,17 +755,94 @@ def reassign_task(*, task: Task, actor, new_owner, reason: str) -> Task:
         return task
 
 
+# Who commissioned, who carries out and who decides are part of the decision's record once the
+# final delivery is in: they change only before (the admin and change_decision_makers ask this).
+PARTIES_MAY_CHANGE = (
+    Assignment.State.DRAFT,
+    Assignment.State.ADOPTED,
+    Assignment.State.IN_PROGRESS,
+)
+
+
+def change_decision_makers(
+    *, assignment: Assignment, actor, decision_makers, reason: str
+) -> Assignment:
+    """A registrar changes who decides (the decision-makers of record), with a reason: the way
+    on when a decision-maker cannot act at all, since nobody hands one decision-maker's
+    approval to another (DOMAIN.md).
+
+    Only while no delivery waits for a decision: the approval tasks of a submitted delivery
+    are the decision-makers of record at submission, one task each, and viewflow adds no
+    task to a running split through its public API. A delivery that waits is returned first
+    (or its decision-maker chooses a stand-in).
+    """
+    with transaction.atomic():
+        assignment = _lock(assignment)
+        if not permissions.is_registrar(actor):
+            raise PermissionDenied(_("Bara registrator kan ändra vilka som beslutar."))
+        if not (reason or "").strip():
+            raise ValidationError({"reason": _("Ange varför beslutsfattarna ändras.")})
+        if assignment.state not in PARTIES_MAY_CHANGE:
+            raise ValidationError(
+                _(
+                    "Beslutsfattarna kan bara ändras innan slutleveransen har lämnats "
+                    "(nu: %(state)s)."
+                )
+                % {"state": assignment.state_label}
+            )
+        people = list(decision_makers)
+        if not people:
+            raise ValidationError({"decision_makers": _("Ange minst en beslutsfattare.")})
+        before = sorted(assignment.decision_makers.values_list("pk", flat=True))
+        after = sorted({p.pk for p in people})
+        if before == after:
+            return assignment
+        assignment.decision_makers.set(people)
+        audit.record(
+            actor=actor,
+            action="assignment.decision_makers_changed",
+            obj=assignment,
+            before={"decision_makers": before},
+            after={"decision_makers": after},
+            reason=reason.strip(),
+        )
+        return assignment
+
+
+def _stands_in_for_another(assignment: Assignment, task: Task, person) -> bool:
+    """Whether the person holds, or answered, another decision-maker's approval of the
+    assignment's current delivery: one stand-in for two would count one person twice."""
+    others = [
+        t
+        for t in open_tasks(assignment)
+        if t.pk != task.pk
+        and t.flow_task.name == task_rules.APPROVE
+        and task_rules.stand_in_of(t) == person.pk
+    ]
+    delivery = latest_delivery(assignment)
+    return bool(others) or (
+        delivery is not None and delivery.approvals.filter(acted_by=person).exists()
+    )
+
+
 def _refuse_unless_may_hand_on(task: Task, me: task_rules.Standing) -> None:
     if task_rules.may_hand_on(task, me):
         return
-    if task.flow_task.name == task_rules.APPROVE:
+    if task.flow_task.name != task_rules.APPROVE:
+        raise PermissionDenied(_("Bara uppdragstagaren eller en uppdragsgivare kan delegera."))
+    if me.pk == task_rules.decision_maker_of(task) and me.delivers:
         raise PermissionDenied(
             _(
-                "Bara beslutsfattaren själv kan delegera sitt beslut, "
-                "eller registrator till en annan beslutsfattare."
+                "Ingen beslutar om sin egen leverans: en beslutsfattare som är uppdragstagare "
+                "eller projektledare kan varken svara eller välja ställföreträdare."
             )
         )
-    raise PermissionDenied(_("Bara uppdragstagaren eller en uppdragsgivare kan delegera."))
+    raise PermissionDenied(
+        _(
+            "Bara beslutsfattaren själv kan välja en ställföreträdare för sitt beslut. Kan en "
+            "beslutsfattare inte delta ändrar registrator vilka som beslutar."
+        )
+    )
 
 
 def task_to_hand_on(*, assignment: Assignment, actor, task_id) -> Task:
@@ -778,12 +863,10 @@ def task_to_hand_on(*, assignment: Assignment, actor, task_id) -> Task:
 def _refusal(task: Task, actor: task_rules.Standing) -> str:
     """Why the chosen person cannot take the task, in the words of the rule."""
     name = task.flow_task.name
-    if name == task_rules.APPROVE and actor.pk != task_rules.decision_maker_of(task):
-        return _("Registrator kan bara lämna beslutet till en av uppdragets beslutsfattare.")
     if name == task_rules.APPROVE:
         return _(
-            "Ställföreträdaren måste vara aktiv och får inte vara uppdragstagare, projektledare "
-            "eller arbeta med uppdraget."
+            "Ställföreträdaren måste vara aktiv och får varken vara en av uppdragets "
+            "beslutsfattare, uppdragstagare, projektledare eller arbeta med uppdraget."
         )
     if name == task_rules.ADOPT:
         return _("Bara en uppdragsgivare eller regiondirektören kan fastställa uppdraget.")

@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from viewflow.workflow.models import Task
 
-from assignments.models import Approval, Assignment
+from assignments.models import Approval, Assignment, AuditEntry
+from tests.admin_forms import admin_form_data
 from tests.factories import UserFactory
 from workflow import selectors, services
 
@@ -137,8 +138,8 @@ def test_a_decision_maker_who_leads_the_project_cannot_choose_a_stand_in(
     assert response.status_code == 403
     task.refresh_from_db()
     assert task.owner == per and "stand_in" not in task.data
-    client.force_login(kim)
-    assert client.post(url("approve", led_by_per), {"decided_on": DECIDED_ON}).status_code == 403
+    client.force_login(kim)  # holds nothing, sees nothing
+    assert client.post(url("approve", led_by_per), {"decided_on": DECIDED_ON}).status_code == 404
     services.approve_delivery(
         delivery=led_by_per.deliveries.get(), decided_by=people.anders_kullbratt
     )
@@ -160,3 +161,60 @@ def test_a_stand_in_chosen_before_the_decision_maker_joined_the_delivering_side_
     client.force_login(kim)
     assert client.post(url("approve", delivered), {"decided_on": DECIDED_ON}).status_code == 403
     assert not answers(delivered).exists()
+
+
+# -- when a decision-maker cannot act, the registrar changes who decides ---------------------
+
+
+def test_the_registrar_changes_who_decides_with_a_reason_audited(seed004, people, kim):
+    registrar, per, anders = people.registrator, people.per_albertsson, people.anders_kullbratt
+    with pytest.raises(PermissionDenied):
+        services.change_decision_makers(
+            assignment=seed004, actor=per, decision_makers=[anders], reason="Slutat"
+        )
+    with pytest.raises(ValidationError):
+        services.change_decision_makers(
+            assignment=seed004, actor=registrar, decision_makers=[anders, kim], reason=" "
+        )
+    services.change_decision_makers(
+        assignment=seed004, actor=registrar, decision_makers=[anders, kim], reason="Per har slutat"
+    )
+    assert set(seed004.decision_makers.all()) == {anders, kim}
+    entry = AuditEntry.objects.get(assignment=seed004, action="assignment.decision_makers_changed")
+    assert (entry.actor, entry.reason) == (registrar, "Per har slutat")
+    assert entry.before == {"decision_makers": sorted([anders.pk, per.pk])}
+    assert entry.after == {"decision_makers": sorted([anders.pk, kim.pk])}
+    deliver(seed004, people)
+    assert {t.data["decision_maker"] for t in services.open_tasks(seed004)} == {anders.pk, kim.pk}
+
+
+def test_who_decides_is_fixed_while_a_delivery_waits_for_a_decision(seed004, people, kim):
+    delivered = deliver(seed004, people)
+    with pytest.raises(ValidationError):
+        services.change_decision_makers(
+            assignment=delivered,
+            actor=people.registrator,
+            decision_makers=[kim],
+            reason="Per har slutat",
+        )
+    assert kim not in delivered.decision_makers.all()
+
+
+def test_the_admin_changes_who_decides_through_the_service_with_a_reason(client, seed004, people):
+    services.adopt_assignment(assignment=seed004, actor=people.anders_kullbratt)
+    anders = people.anders_kullbratt
+    client.force_login(people.registrator)
+    page_url = reverse("admin:assignments_assignment_change", args=[seed004.pk])
+    page = client.get(page_url)
+    refused = client.post(page_url, admin_form_data(page, decision_makers=[str(anders.pk)]))
+    assert refused.status_code == 200
+    assert "Ange varför beslutsfattarna ändras." in refused.content.decode()
+    assert seed004.decision_makers.count() == 2
+    changed = client.post(
+        page_url,
+        admin_form_data(page, decision_makers=[str(anders.pk)], change_reason="Per har slutat"),
+    )
+    assert changed.status_code == 302
+    assert list(seed004.decision_makers.all()) == [anders]
+    entry = AuditEntry.objects.get(assignment=seed004, action="assignment.decision_makers_changed")
+    assert entry.reason == "Per har slutat"

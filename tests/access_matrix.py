@@ -729,7 +729,6 @@ NODE_SCENES = {
     "approve": "seed",  # per.albertsson's open approval task
     "collect": "decided",
     "check": "decided",
-    "record_decision": "decided",
     "end": "decided",
 }
 NODE_OWNERS = {"work": ASSIGNEE, "approve": DECISION_MAKER}
@@ -794,7 +793,6 @@ NODE_ACTIONS = {
     "approve": ("undo/", "revive/", "cancel/"),
     "collect": ("undo/", "revive/", "cancel/"),  # Join
     "check": ("undo/", "revive/", "cancel/"),  # If
-    "record_decision": ("undo/", "revive/", "cancel/"),  # Function
     "end": ("undo/", "revive/"),  # End
 }
 

@@ -88,14 +88,9 @@ class AssignmentFlow(flow.Flow):
     check = (
         flow.If(this.is_approved_by_all)
         .Annotation(title=_("Godkänd av alla?"))
-        .Then(this.record_decision)
+        # approved by all: approve_delivery recorded the decision with the last approval
+        .Then(this.end)
         .Else(this.work)
-    )
-
-    record_decision = (
-        flow.Function(this.record_decision_now)
-        .Annotation(title=_("Beslutet registreras"))
-        .Next(this.end)
     )
 
     end = flow.End().Annotation(title=_("Processen avslutad"))
@@ -145,8 +140,3 @@ class AssignmentFlow(flow.Flow):
     def is_approved_by_all(self, activation) -> bool:
         delivery = latest_delivery(activation.process.artifact)
         return bool(delivery) and delivery.status == Delivery.Status.APPROVED
-
-    def record_decision_now(self, activation):
-        from . import services
-
-        services.record_decision(assignment=activation.process.artifact)

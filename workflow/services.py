@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import PurePath
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -36,31 +37,13 @@ from reminders import services as reminders
 from reminders.models import Reminder
 
 from . import permissions as task_rules
+from .lifecycle import lifecycle
 from .models import AssignmentProcess
 from .selectors import open_tasks
 
 
 def _lock(assignment: Assignment) -> Assignment:
     return Assignment.objects.select_for_update().get(pk=assignment.pk)
-
-
-def set_assignment_state(*, assignment: Assignment, actor, state: str, reason: str = "") -> None:
-    """Record a lifecycle change of an assignment (callers hold the row lock)."""
-    before = assignment.state
-    if before == state:
-        return
-    assignment.state = state
-    assignment.save(update_fields=["state", "updated_at"])
-    audit.record(
-        actor=actor,
-        action="assignment.state_changed",
-        obj=assignment,
-        before={"state": before},
-        after={"state": state},
-        reason=reason,
-    )
-    # Deadlines are reminded only while the work goes on: adopted, back from a return.
-    reminders.replan_assignment(assignment)
 
 
 def current_process(assignment: Assignment) -> AssignmentProcess | None:
@@ -113,15 +96,14 @@ def _execute(task: Task, actor) -> None:
 def start_process(*, assignment: Assignment, actor=None) -> AssignmentProcess:
     """Start the process of a registered assignment: its adoption waits in the queue of every
     commissioner, who are each told."""
-    from .flows import AssignmentFlow
-
     with transaction.atomic():
         assignment = _lock(assignment)
         if current_process(assignment) is not None:
             raise ValidationError(_("Uppdraget har redan en process."))
         if not assignment.commissioners.exists():
             raise ValidationError(_("Uppdraget saknar uppdragsgivare."))
-        process = AssignmentFlow.register.run(assignment=assignment, actor=actor)
+        flow = apps.get_app_config("workflow").flow
+        process = flow.register.run(assignment=assignment, actor=actor)
         entry = audit.record(actor=actor, action="process.started", obj=assignment)
         if assignment.state == Assignment.State.DRAFT:
             events.notify_event(
@@ -173,9 +155,7 @@ def adopt_assignment(*, assignment: Assignment, actor, reason: str = "") -> Assi
         if assignment.supersedes_id:
             # A new version takes effect when it is adopted: the one it replaces ends here.
             _replace_earlier_version(new=assignment, actor=actor)
-        set_assignment_state(
-            assignment=assignment, actor=actor, state=Assignment.State.ADOPTED, reason=reason
-        )
+        lifecycle(assignment, actor=actor, reason=reason).adopt()
         if task.owner_id not in (None, actor.pk):
             # Taken from the queue by another commissioner: the task names who adopted.
             task.flow_task.activation_class(task).reassign(user=actor)
@@ -254,12 +234,7 @@ def change_milestone_status(
             reason=comment.strip(),
         )
         if assignment.state == Assignment.State.ADOPTED:
-            set_assignment_state(
-                assignment=assignment,
-                actor=actor,
-                state=Assignment.State.IN_PROGRESS,
-                reason=_("Arbetet har startat."),
-            )
+            lifecycle(assignment, actor=actor, reason=_("Arbetet har startat.")).start_work()
         return update
 
 
@@ -321,7 +296,7 @@ def submit_delivery(*, assignment: Assignment, actor, summary: str, document=Non
             delivery.document = document
             delivery.document_name = PurePath(document.name).name
         delivery.save()
-        set_assignment_state(assignment=assignment, actor=actor, state=Assignment.State.DELIVERED)
+        lifecycle(assignment, actor=actor).deliver()
         entry = audit.record(
             actor=actor,
             action="delivery.submitted",
@@ -418,13 +393,16 @@ def approve_delivery(
                 "decision_maker", flat=True
             )
         )
-        if answered >= set(assignment.decision_makers.values_list("pk", flat=True)):
+        approved_by_all = answered >= set(assignment.decision_makers.values_list("pk", flat=True))
+        if approved_by_all:
             delivery.status = Delivery.Status.APPROVED
             delivery.save(update_fields=["status"])
-        _execute(task, decided_by)
+        _execute(task, decided_by)  # the last one: the join, "approved by all?", the end
         _plan_decision_waiting(delivery)
         # "Waiting for your decision" is read: by the one who answered, and the one answered for
         events.settle_decision(delivery=delivery, people=[decided_by.pk, decision_maker.pk])
+        if approved_by_all:
+            _record_decision(assignment=assignment, delivery=delivery, actor=decided_by)
         return approval
 
 
@@ -453,12 +431,7 @@ def return_delivery(*, delivery: Delivery, decided_by, comment: str) -> Approval
             after={"decision_maker": decision_maker.pk, "acted_by": decided_by.pk},
             reason=approval.comment,
         )
-        set_assignment_state(
-            assignment=assignment,
-            actor=decided_by,
-            state=Assignment.State.IN_PROGRESS,
-            reason=approval.comment,
-        )
+        lifecycle(assignment, actor=decided_by, reason=approval.comment).return_for_revision()
         _execute(task, decided_by)
         _plan_decision_waiting(delivery)
         # Nothing waits for a decision any more: every "waiting for your decision" is read.
@@ -476,12 +449,11 @@ def return_delivery(*, delivery: Delivery, decided_by, comment: str) -> Approval
         return approval
 
 
-def record_decision(*, assignment: Assignment) -> Decision:
-    """Record the decision once every decision-maker has approved (called by the flow)."""
-    delivery = latest_delivery(assignment)
+def _record_decision(*, assignment: Assignment, delivery: Delivery, actor) -> Decision:
+    """The decision, recorded with the last approval (approve_delivery): by then every
+    decision-maker of record has approved, and `actor` gave the last approval, in person or
+    as a stand-in."""
     approvals = list(delivery.approvals.filter(verdict=Approval.Verdict.APPROVED))
-    last = max(approvals, key=lambda a: (a.created_at, a.pk))
-    actor = last.acted_by or last.decision_maker  # who gave the last approval, stand-in or not
     references = sorted({a.paragraph_reference for a in approvals if a.paragraph_reference})
     decision = Decision.objects.create(
         assignment=assignment,
@@ -489,7 +461,7 @@ def record_decision(*, assignment: Assignment) -> Decision:
         decided_on=max(a.decided_on for a in approvals),
         paragraph_reference=", ".join(references),
     )
-    set_assignment_state(assignment=assignment, actor=actor, state=Assignment.State.DECIDED)
+    lifecycle(assignment, actor=actor).decide()
     entry = audit.record(
         actor=actor,
         action="decision.recorded",
@@ -527,9 +499,7 @@ def _close_open_work(assignment: Assignment, actor, reason: str) -> None:
     events.settle_closing(assignment=assignment)
     process = current_process(assignment)
     if process is not None and process.status not in ("DONE", "CANCELED"):
-        from .flows import AssignmentFlow
-
-        AssignmentFlow.instance.cancel(process)
+        process.flow_class.instance.cancel(process)
     for milestone in assignment.milestones.exclude(status__in=Milestone.CLOSED_STATUSES):
         MilestoneUpdate.objects.create(
             milestone=milestone,
@@ -561,12 +531,7 @@ def cancel_assignment(*, assignment: Assignment, actor, reason: str) -> Assignme
         if not assignment.is_open:
             raise ValidationError(_("Uppdraget är redan avslutat."))
         _close_open_work(assignment, actor, reason.strip())
-        set_assignment_state(
-            assignment=assignment,
-            actor=actor,
-            state=Assignment.State.CANCELLED,
-            reason=reason.strip(),
-        )
+        lifecycle(assignment, actor=actor, reason=reason.strip()).cancel()
         return assignment
 
 
@@ -574,9 +539,7 @@ def _close_as_superseded(*, old: Assignment, actor, note: str) -> None:
     """The old document ends as superseded (callers hold its lock): its process is cancelled,
     its open milestones too, its reminders with them; its history stays as it was."""
     _close_open_work(old, actor, note)
-    set_assignment_state(
-        assignment=old, actor=actor, state=Assignment.State.SUPERSEDED, reason=note
-    )
+    lifecycle(old, actor=actor, reason=note).supersede()
 
 
 def _record_superseded(*, old: Assignment, new: Assignment, actor, note: str) -> None:
@@ -798,6 +761,7 @@ def change_decision_makers(
         if before == after:
             return assignment
         assignment.decision_makers.set(people)
+        reminders.replan_assignment(assignment)  # they are told of what is overdue
         audit.record(
             actor=actor,
             action="assignment.decision_makers_changed",

@@ -23,7 +23,6 @@ from assignments import audit, permissions
 from assignments.models import Assignment
 from reminders import services as reminders
 
-from . import permissions as task_rules
 from .selectors import open_tasks
 
 State = Assignment.State
@@ -31,8 +30,8 @@ State = Assignment.State
 
 def _may_answer(lifecycle: AssignmentLifecycle, user) -> bool:
     """A decision-maker of record, or the stand-in they chose, who may answer now."""
-    me = task_rules.standing(user, lifecycle.assignment)
-    return any(task_rules.may_answer(task, me) for task in open_tasks(lifecycle.assignment))
+    me = permissions.standing(user, lifecycle.assignment)
+    return any(permissions.may_answer(task, me) for task in open_tasks(lifecycle.assignment))
 
 
 def _on_working_side(lifecycle: AssignmentLifecycle, user) -> bool:

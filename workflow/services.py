@@ -36,7 +36,6 @@ from reminders import events
 from reminders import services as reminders
 from reminders.models import Reminder
 
-from . import permissions as task_rules
 from .lifecycle import lifecycle
 from .models import AssignmentProcess
 from .selectors import open_tasks
@@ -66,7 +65,7 @@ def waiting_for(delivery: Delivery) -> list[int]:
     delegated = {
         task.data.get("decision_maker"): task.owner_id
         for task in open_tasks(delivery.assignment)
-        if task.owner_id and task.flow_task.name == task_rules.APPROVE
+        if task.owner_id and task.flow_task.name == permissions.APPROVE
     }
     return [
         delegated.get(pk, pk)
@@ -326,13 +325,13 @@ def answerable_task(*, assignment: Assignment, actor) -> tuple[Task, User]:
     """The open approval task actor may answer, their own or one delegated to them, with its
     decision-maker; else the refusal in Swedish. Asked at answer time, whoever the task's owner
     is by now, and by the pages before they read the form."""
-    me = task_rules.standing(actor, assignment)
+    me = permissions.standing(actor, assignment)
     delivery = latest_delivery(assignment)
     # Who answered on this delivery once is never counted again, for anyone (N-of-M).
     answered = delivery is not None and delivery.approvals.filter(acted_by=actor.pk).exists()
     for task in open_tasks(assignment).order_by("pk"):
-        if not answered and task_rules.may_answer(task, me):
-            return task, User.objects.get(pk=task_rules.decision_maker_of(task))
+        if not answered and permissions.may_answer(task, me):
+            return task, User.objects.get(pk=permissions.decision_maker_of(task))
     if me.delivers:
         raise PermissionDenied(
             _(
@@ -656,7 +655,7 @@ def _replace_earlier_version(*, new: Assignment, actor) -> None:
 def reassign_task(*, task: Task, actor, new_owner, reason: str) -> Task:
     """Hand an open task to someone else, e.g. a stand-in (ställföreträdare) during an absence.
 
-    Who may hand what to whom is workflow.permissions': an approval task only by its own
+    Who may hand what to whom is assignments.permissions': an approval task only by its own
     decision-maker, to a stand-in who is neither another decision-maker nor on the delivering
     side, nor the stand-in of another decision-maker of the assignment (N different people);
     the adoption and the work by the assignee or a commissioner, to someone who may do them.
@@ -666,14 +665,14 @@ def reassign_task(*, task: Task, actor, new_owner, reason: str) -> Task:
         process = AssignmentProcess.objects.get(pk=task.process_id)
         assignment = _lock(process.assignment)
         task = Task.objects.select_for_update().get(pk=task.pk)
-        me = task_rules.standing(actor, assignment)
-        is_approval = task.flow_task.name == task_rules.APPROVE
+        me = permissions.standing(actor, assignment)
+        is_approval = task.flow_task.name == permissions.APPROVE
         _refuse_unless_may_hand_on(task, me)
         if not (reason or "").strip():
             raise ValidationError({"reason": _("Ange varför uppgiften delegeras.")})
         if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
             raise ValidationError(_("Uppgiften kan inte delegeras nu."))
-        if not task_rules.may_hand_to(task, me, task_rules.standing(new_owner, assignment)):
+        if not permissions.may_hand_to(task, me, permissions.standing(new_owner, assignment)):
             raise ValidationError({"new_owner": _refusal(task, me)})
         if is_approval and _stands_in_for_another(assignment, task, new_owner):
             raise ValidationError(
@@ -682,7 +681,7 @@ def reassign_task(*, task: Task, actor, new_owner, reason: str) -> Task:
         before = task.owner_id
         after = {"task": task.pk, "owner": new_owner.pk}
         if is_approval:
-            decision_maker = task_rules.decision_maker_of(task)
+            decision_maker = permissions.decision_maker_of(task)
             data = {k: v for k, v in task.data.items() if k != "stand_in"}
             if new_owner.pk != decision_maker:
                 data["stand_in"] = new_owner.pk
@@ -780,8 +779,8 @@ def _stands_in_for_another(assignment: Assignment, task: Task, person) -> bool:
         t
         for t in open_tasks(assignment)
         if t.pk != task.pk
-        and t.flow_task.name == task_rules.APPROVE
-        and task_rules.stand_in_of(t) == person.pk
+        and t.flow_task.name == permissions.APPROVE
+        and permissions.stand_in_of(t) == person.pk
     ]
     delivery = latest_delivery(assignment)
     return bool(others) or (
@@ -789,12 +788,12 @@ def _stands_in_for_another(assignment: Assignment, task: Task, person) -> bool:
     )
 
 
-def _refuse_unless_may_hand_on(task: Task, me: task_rules.Standing) -> None:
-    if task_rules.may_hand_on(task, me):
+def _refuse_unless_may_hand_on(task: Task, me: permissions.Standing) -> None:
+    if permissions.may_hand_on(task, me):
         return
-    if task.flow_task.name != task_rules.APPROVE:
+    if task.flow_task.name != permissions.APPROVE:
         raise PermissionDenied(_("Bara uppdragstagaren eller en uppdragsgivare kan delegera."))
-    if me.pk == task_rules.decision_maker_of(task) and me.delivers:
+    if me.pk == permissions.decision_maker_of(task) and me.delivers:
         raise PermissionDenied(
             _(
                 "Ingen beslutar om sin egen leverans: en beslutsfattare som är uppdragstagare "
@@ -813,25 +812,25 @@ def task_to_hand_on(*, assignment: Assignment, actor, task_id) -> Task:
     """The open task `task_id` of the assignment, if actor may hand it on; else the refusal in
     Swedish. The pages ask it before they read the rest of the form, so only those who may hand
     a task on hear about bad input; reassign_task asks again inside its transaction."""
-    me = task_rules.standing(actor, assignment)
+    me = permissions.standing(actor, assignment)
     tasks = list(open_tasks(assignment))
     task = next((t for t in tasks if str(t.pk) == str(task_id)), None)
     if task is not None:
         _refuse_unless_may_hand_on(task, me)
         return task
-    if not any(task_rules.may_hand_on(t, me) for t in tasks):
+    if not any(permissions.may_hand_on(t, me) for t in tasks):
         raise PermissionDenied(_("Du har ingen uppgift i det här uppdraget att lämna över."))
     raise ValidationError(_("Uppgiften finns inte."))
 
 
-def _refusal(task: Task, actor: task_rules.Standing) -> str:
+def _refusal(task: Task, actor: permissions.Standing) -> str:
     """Why the chosen person cannot take the task, in the words of the rule."""
     name = task.flow_task.name
-    if name == task_rules.APPROVE:
+    if name == permissions.APPROVE:
         return _(
             "Ställföreträdaren måste vara aktiv och får varken vara en av uppdragets "
             "beslutsfattare, uppdragstagare, projektledare eller arbeta med uppdraget."
         )
-    if name == task_rules.ADOPT:
+    if name == permissions.ADOPT:
         return _("Bara en uppdragsgivare eller regiondirektören kan fastställa uppdraget.")
     return _("Uppgiften kan bara lämnas till någon som arbetar med uppdraget.")

@@ -323,7 +323,7 @@ def test_the_feeds_queries_grow_by_one_a_decision_waiting(world):
     )
     # two queries more a decision: the stand-in's standing on its assignment and their
     # decision-maker's (a stand-in answers only while that decision-maker could), asked through
-    # the one rule (workflow.permissions); the names and the policy are read once
+    # the one rule (assignments.permissions); the names and the policy are read once
     assert counts[1] - counts[0] == 2, counts
 
 

@@ -218,3 +218,19 @@ def test_the_admin_changes_who_decides_through_the_service_with_a_reason(client,
     assert list(seed004.decision_makers.all()) == [anders]
     entry = AuditEntry.objects.get(assignment=seed004, action="assignment.decision_makers_changed")
     assert entry.reason == "Per har slutat"
+
+
+def test_a_chosen_stand_in_holds_authority_while_they_hold_the_approval(seed004, people, kim):
+    """Identity is not the registrar's (assignments.identity): nor is a stand-in's, while the
+    approval they were handed waits."""
+    from assignments.permissions import holds_authority
+
+    delivered = deliver(seed004, people)
+    assert not holds_authority(kim)
+    services.reassign_task(
+        task=approval_task(delivered, people.per_albertsson),
+        actor=people.per_albertsson,
+        new_owner=kim,
+        reason="Semester",
+    )
+    assert holds_authority(UserFactory._meta.model.objects.get(pk=kim.pk))

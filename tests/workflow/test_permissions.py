@@ -1,11 +1,11 @@
-"""workflow.permissions: a person's Standing and the task rules that read it."""
+"""assignments.permissions, the task rules: a person's Standing and the task rules that read it."""
 
 import pytest
 
 from assignments import permissions as roles
+from assignments import permissions as task_rules
 from assignments.models import User
 from tests.factories import UserFactory
-from workflow import permissions as task_rules
 from workflow import services
 
 pytestmark = pytest.mark.django_db

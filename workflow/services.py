@@ -801,10 +801,7 @@ def _refuse_unless_may_hand_on(task: Task, me: permissions.Standing) -> None:
             )
         )
     raise PermissionDenied(
-        _(
-            "Bara beslutsfattaren själv kan välja en ställföreträdare för sitt beslut. Kan en "
-            "beslutsfattare inte delta ändrar registrator vilka som beslutar."
-        )
+        _("Bara beslutsfattaren själv kan välja en ställföreträdare för sitt beslut.")
     )
 
 

@@ -12,7 +12,7 @@ submission the work task, the last approval the approval tasks' join), inside th
 transaction and row lock, so the state and the process move together.
 
 A transition's permission is the rule of assignments.permissions that guards it; the services
-ask it (`lifecycle.adopt.has_perm(actor)`) before they move, with their own Swedish refusal.
+ask it (`lifecycle(...).may("adopt", actor)`) before they move, with their own Swedish refusal.
 """
 
 from __future__ import annotations
@@ -50,6 +50,12 @@ class AssignmentLifecycle:
         self.assignment = assignment
         self.actor = actor
         self.reason = reason
+
+    def may(self, name: str, user) -> bool:
+        """Whether user may take the transition `name` at all, in whichever state it starts
+        (its declared permission): what the services ask before they say why not."""
+        method = getattr(type(self), name)
+        return any(t.has_perm(self, user) for t in method.get_transitions())
 
     @state.getter()
     def _read_state(self):

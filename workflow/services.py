@@ -142,7 +142,7 @@ def adopt_assignment(*, assignment: Assignment, actor, reason: str = "") -> Assi
     """Adopt (fastställ) a draft: by a commissioner or the regional director."""
     with transaction.atomic():
         assignment = _lock(assignment)
-        if not permissions.can_adopt_assignment(actor, assignment):
+        if not lifecycle(assignment, actor=actor).may("adopt", actor):
             raise PermissionDenied(
                 _("Bara en uppdragsgivare eller regiondirektören kan fastställa.")
             )
@@ -275,7 +275,7 @@ def submit_delivery(*, assignment: Assignment, actor, summary: str, document=Non
     """The assignee submits the final delivery; one approval task per decision-maker opens."""
     with transaction.atomic():
         assignment = _lock(assignment)
-        if not permissions.can_submit_delivery(actor, assignment):
+        if not lifecycle(assignment, actor=actor).may("deliver", actor):
             raise PermissionDenied(_("Bara uppdragstagaren kan lämna slutleveransen."))
         if assignment.state not in Assignment.WORKING_STATES:
             raise ValidationError(_("Slutleverans kan bara lämnas medan uppdraget pågår."))
@@ -523,7 +523,7 @@ def cancel_assignment(*, assignment: Assignment, actor, reason: str) -> Assignme
     """A commissioner cancels an open assignment; the reason is required."""
     with transaction.atomic():
         assignment = _lock(assignment)
-        if not permissions.can_cancel_assignment(actor, assignment):
+        if not lifecycle(assignment, actor=actor).may("cancel", actor):
             raise PermissionDenied(_("Bara en uppdragsgivare kan avbryta uppdraget."))
         if not (reason or "").strip():
             raise ValidationError({"reason": _("Ange varför uppdraget avbryts.")})

@@ -3,6 +3,7 @@ recorded where the last approval is answered (services.approve_delivery), not by
 callback. tests/test_architecture.py checks that nothing else writes the state."""
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from viewflow import fsm
 from viewflow.workflow import flow
 
@@ -71,3 +72,17 @@ def test_the_last_approval_records_the_decision_and_ends_the_process(seed004, pe
         {"state": "decided"},
         people.anders_kullbratt,
     )
+
+
+def test_the_services_ask_the_transitions_permission_whatever_the_state(seed004, people):
+    """The permission is declared on the transition; a refusal for who you are comes before
+    one for the state the assignment is in."""
+    jan, anders = people.jan_strang, people.anders_kullbratt
+    draft = lifecycle(seed004, actor=jan)
+    assert draft.may("adopt", anders) and not draft.may("adopt", jan)
+    assert draft.may("deliver", jan) and not draft.may("deliver", anders)
+    assert draft.may("cancel", anders) and not draft.may("cancel", jan)
+    with pytest.raises(PermissionDenied):
+        services.submit_delivery(assignment=seed004, actor=anders, summary="Förslag")
+    with pytest.raises(ValidationError):
+        services.submit_delivery(assignment=seed004, actor=jan, summary="Förslag")

@@ -269,6 +269,15 @@ def _admin_parties_and_deadline(w: World) -> None:
     )
 
 
+def _decision_makers_changed(w: World) -> None:
+    workflow.change_decision_makers(
+        assignment=w.seed,
+        actor=w["registrator"],
+        decision_makers=[w["erica.sandberg"]],
+        reason="Anders är sjukskriven",
+    )
+
+
 def _admin_milestone_responsible(w: World) -> None:
     w.admin_change(w.milestone(), responsible=w["erica.sandberg"].pk)
 
@@ -412,6 +421,9 @@ WRITERS = [
     writer("new version", lambda w: w.new_version(), *NEW_VERSION),
     writer("admin: parties and deadline", _admin_parties_and_deadline, "admin.changed"),
     writer("admin: responsible", _admin_milestone_responsible, "admin.changed"),
+    writer(
+        "decision-makers changed", _decision_makers_changed, "assignment.decision_makers_changed"
+    ),
     writer(
         "admin: milestone of a draft",
         _admin_milestone_added_to_a_draft,

@@ -150,6 +150,8 @@ def test_commissioners_or_decision_makers_changed_in_the_admin_replan_the_escala
     url = reverse("admin:assignments_assignment_change", args=[seed004.pk])
     page = registrar_client.get(url)
     changes = {field: [str(anders.pk), str(director.pk)] for field in fields}
+    # who decides changes with a reason (workflow.services.change_decision_makers)
+    changes["change_reason"] = "Per har bytt tjänst"
     response = registrar_client.post(url, admin_form_data(page, **changes))
     assert response.status_code == 302, response.content.decode()[:3000]
     expected = {"anders.kullbratt", "regiondirektor"}

@@ -245,3 +245,53 @@ def test_the_versions_page_compares_the_old_and_the_new(client, adopted, people)
 def test_a_stranger_gets_404_on_the_versions_page(client, adopted, people):
     client.force_login(UserFactory(username="okand.person"))
     assert client.get(reverse("workflow:versions", args=[adopted.pk])).status_code == 404
+
+
+# -- editing the new version's draft (issue 25, reproduction 5) ----------------------------------
+
+
+def _edit_unchanged(client, draft):
+    from tests.registration_helpers import as_shown
+
+    url = reverse("workflow:edit", args=[draft.pk])
+    return client.post(url, as_shown(client.get(url).context["forms"]))
+
+
+def _adoption_waiting(draft):
+    return Reminder.objects.filter(assignment=draft, kind=Reminder.Kind.ADOPTION_WAITING)
+
+
+def test_the_new_versions_draft_saved_unchanged_is_saved_not_refused(client, adopted, people):
+    client.force_login(User.objects.get(username="registrator"))
+    _post(client, adopted)
+    new = Assignment.objects.get(supersedes=adopted)
+
+    response = _edit_unchanged(client, new)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response["Location"] == new.get_absolute_url()
+    new.refresh_from_db()
+    assert (new.state, new.supersedes_id) == (Assignment.State.DRAFT, adopted.pk)
+
+
+def test_the_commissioners_are_asked_to_adopt_a_new_version_once_it_is_saved(
+    client, adopted, people
+):
+    from notifications.models import Notification
+
+    from reminders import events
+
+    client.force_login(User.objects.get(username="registrator"))
+    _post(client, adopted)
+    new = Assignment.objects.get(supersedes=adopted)
+    # the unedited copy is nobody's to adopt yet
+    assert not _adoption_waiting(new).exists()
+    assert not Notification.objects.filter(data__event=Reminder.Kind.ADOPTION_WAITING).exists()
+
+    assert _edit_unchanged(client, new).status_code == 302
+
+    waiting = list(_adoption_waiting(new))
+    assert {r.recipient for r in waiting} == {people.anders_kullbratt, people.per_albertsson}
+    mail = events.compose_event(waiting[0]).text
+    assert "ersätter den fastställda uppdragshandlingen" in mail
+    assert adopted.document_date.isoformat() in mail

@@ -93,14 +93,23 @@ def save_draft(
         assignment.commissioners.set(commissioners)
         deciding = _distinct([person(row["name"]) for row in data["decision_makers"]])
         assignment.decision_makers.set(deciding or commissioners)
-        audit.record(
-            actor=actor,
-            action="assignment.registered" if new else "assignment.edited",
-            obj=assignment,
-            before=before,
-            after=audit.full_snapshot(assignment),
-            reason=assignment.source_document_name if source else "",
-        )
+        if new:
+            audit.record(
+                actor=actor,
+                action="assignment.registered",
+                obj=assignment,
+                after=audit.full_snapshot(assignment),
+                reason=assignment.source_document_name if source else "",
+            )
+        else:
+            audit.record_change(
+                actor=actor,
+                action="assignment.edited",
+                obj=assignment,
+                before=before,
+                after=audit.full_snapshot(assignment),
+                reason=assignment.source_document_name if source else "",
+            )
         _save_rows(assignment, data, person, actor)
         return assignment
 
@@ -126,8 +135,7 @@ def _save_row(model, assignment, row_id, values: dict, actor):
         obj.full_clean(exclude=["assignment"])
         obj.save()
         after = audit.full_snapshot(obj)
-        if after != before:
-            audit.record(actor=actor, action="row.edited", obj=obj, before=before, after=after)
+        audit.record_change(actor=actor, action="row.edited", obj=obj, before=before, after=after)
         return obj
     obj = model(assignment=assignment, **values)
     obj.full_clean(exclude=["assignment"], validate_unique=False)

@@ -235,3 +235,19 @@ def test_a_contact_linked_to_an_account_hands_over_its_places(registrar, client)
     assert listed.person == account
     assert not contact.is_active
     assert AuditEntry.objects.filter(action="contact.linked", object_id=str(contact.pk))
+
+
+def test_a_draft_saved_unchanged_writes_no_audit_entry(registrar, client):
+    from tests.registration_helpers import as_shown
+
+    client.post(NEW, page_data())
+    draft = Assignment.objects.get(registration_number="RS 2026-00042")
+    url = f"/uppdrag/{draft.pk}/redigera/"
+    entries = AuditEntry.objects.count()
+    response = client.post(url, as_shown(client.get(url).context["forms"]))
+    assert response.status_code == 302
+    assert AuditEntry.objects.count() == entries
+
+    client.post(url, as_shown(client.get(url).context["forms"], title="Ny rubrik"))
+    edited = AuditEntry.objects.get(action="assignment.edited")
+    assert (edited.before, edited.after) == ({"title": draft.title}, {"title": "Ny rubrik"})

@@ -8,9 +8,11 @@ name that matches no account becomes a contact when the draft is saved (contacts
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -95,18 +97,15 @@ class AssignmentForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_registration_number(self):
+        """The number, its spaces tidied, if the model's uniqueness rule allows it for this
+        draft (the rule is the model's constraint, asked here, never restated)."""
         number = " ".join(self.cleaned_data["registration_number"].split())
-        live = Assignment.objects.filter(registration_number=number).exclude(
-            state=Assignment.State.SUPERSEDED
-        )
-        if self.instance is not None:
-            live = live.exclude(pk=self.instance.pk)
-        if live.exists():
-            raise forms.ValidationError(
-                _("Det finns redan ett gällande uppdrag med diarienumret %(number)s."),
-                params={"number": number},
-                code="duplicate",
-            )
+        draft = copy.copy(self.instance) if self.instance is not None else Assignment()
+        draft.registration_number = number
+        try:
+            draft.validate_constraints()
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from error
         return number
 
     def clean(self):

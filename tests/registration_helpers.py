@@ -19,3 +19,17 @@ def as_shown(page_forms, **changes) -> dict[str, str]:
                 data[f"{prefix}-{i}-{key}"] = "" if value is None else str(value)
     data.update(changes)
     return data
+
+
+def save_unchanged(draft, actor, **changes):
+    """ "Ändra utkastet" saved by `actor` as the page shows the draft (with `changes`), through
+    the page's forms and workflow.imports.register_draft, as the page does."""
+    from assignments.registration_forms import RegistrationForms
+    from assignments.selectors import registration_values
+    from workflow.imports import register_draft
+
+    initial, rows = registration_values(draft)
+    shown = RegistrationForms(initial=initial, rows=rows, instance=draft)
+    posted = RegistrationForms(as_shown(shown, **changes), instance=draft)
+    assert posted.is_valid(), (posted.main.errors, [f.errors for f in posted.formsets.values()])
+    return register_draft(data=posted.cleaned(), actor=actor, assignment=draft)

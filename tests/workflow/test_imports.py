@@ -21,7 +21,11 @@ def seed_004():
 
 def register(actor=None):
     return register_imported_draft(
-        document=seed_004(), data=documents.SEED_004.read_bytes(), filename="004.txt", actor=actor
+        document=seed_004(),
+        data=documents.SEED_004.read_bytes(),
+        filename="004.txt",
+        actor=actor,
+        trusted=True,  # as the command
     )
 
 
@@ -52,7 +56,9 @@ def test_a_refused_import_leaves_nothing_behind(db):
     text = documents.synthetic_text().replace("RJL 2026/0412", "RS 2024-05699")
     document = read_document(text.encode(), "s.txt")
     with pytest.raises(ValidationError, match="redan ett gällande uppdrag"):
-        register_imported_draft(document=document, data=text.encode(), filename="s.txt")
+        register_imported_draft(
+            document=document, data=text.encode(), filename="s.txt", trusted=True
+        )
     assert (User.objects.count(), OrgUnit.objects.count()) == (people, units)
     assert Assignment.objects.count() == 1
 

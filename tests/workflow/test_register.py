@@ -102,11 +102,6 @@ def test_a_name_that_matches_no_account_becomes_a_contact(registrar, client):
             "milestones-1-due",
             "Slutdatum kan inte ligga före startdatum.",
         ),
-        (
-            {"registration_number": "RS 2024-05699"},
-            "registration_number",
-            "Det finns redan ett gällande uppdrag med diarienumret RS 2024-05699.",
-        ),
     ],
 )
 def test_bad_input_gives_a_swedish_field_error_keeps_the_text_and_saves_nothing(
@@ -121,6 +116,19 @@ def test_bad_input_gives_a_swedish_field_error_keeps_the_text_and_saves_nothing(
     assert "Läkemedelskommitténs ordförande" in html
     assert f'id="id_{field}-error"' in html
     assert before == (Assignment.objects.count(), User.objects.count(), AuditEntry.objects.count())
+
+
+def test_a_number_in_force_is_refused_on_its_field_by_the_models_rule(registrar, client, seed004):
+    from workflow.services import adopt_assignment
+
+    adopt_assignment(assignment=seed004, actor=User.objects.get(username="anders.kullbratt"))
+    before = (Assignment.objects.count(), AuditEntry.objects.count())
+    response = client.post(NEW, page_data(registration_number="RS 2024-05699"))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Det finns redan ett gällande uppdrag med det diarienumret." in html
+    assert 'id="id_registration_number-error"' in html
+    assert before == (Assignment.objects.count(), AuditEntry.objects.count())
 
 
 def test_a_past_milestone_must_be_answered_done_or_open(registrar, client):

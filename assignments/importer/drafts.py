@@ -1,7 +1,8 @@
 """An imported uppdragshandling saved as a draft: the assignment, its items, working group,
 relations, tidplan and distribution, people matched to accounts, and the source file kept on
-it. The registry's half of an import: starting the draft's process is workflow's
-(workflow/imports.py), in the same transaction.
+it, all through the one draft writer (registration.save_draft), so the command and the review
+page save the same record. The registry's half of an import: starting the draft's process is
+workflow's (workflow/imports.py), in the same transaction.
 
 A written name that matches no account becomes a person without a login (an account with no
 usable password and no e-mail, as a registrar creates one in the admin), kept as written, so
@@ -137,12 +138,9 @@ def refuse_in_force(document: ParsedDocument) -> Assignment | None:
 def draft_values(document: ParsedDocument) -> dict:
     """What the document says, in the draft writer's shape (registration.save_draft; the same
     the review page prefills): names as written."""
-    values = {
-        name: _value(getattr(document, PARSED_AS.get(name, name), None)) or None
-        if name in DATE_FIELDS
-        else _value(getattr(document, PARSED_AS.get(name, name), None))
-        for name in TEXT_FIELDS
-    }
+    values = {name: _value(getattr(document, PARSED_AS.get(name, name))) for name in TEXT_FIELDS}
+    for name in DATE_FIELDS:
+        values[name] = values[name] or None
     values["title"] = values["title"][:400]
     values["decision_makers_label"] = values["decision_makers_label"][:300]
     values["issuing_unit"] = _value(document.issuing_unit)
@@ -195,10 +193,10 @@ def create_draft(
     trusted: bool = False,
 ) -> Assignment:
     """Save the document as a draft assignment with everything it holds, through the one
-        draft writer (callers hold the transaction and start the process): what the document says,
-        or `reviewed`, the review page's values for it. ValidationError says what keeps it from
-        being saved; what the registrar should check is added to document.warnings. `trusted`: the
-    command line (registration.save_draft)."""
+    draft writer (callers hold the transaction and start the process): what the document
+    says, or `reviewed`, the review page's values for it. ValidationError says what keeps it
+    from being saved; what the registrar should check is added to document.warnings.
+    `trusted`: the command line (registration.save_draft)."""
     if reviewed is None:
         missing = missing_for_draft(document)
         if missing:

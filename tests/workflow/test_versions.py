@@ -203,6 +203,10 @@ def test_a_commissioner_makes_a_new_version_and_lands_on_the_draft(client, adopt
     new = Assignment.objects.get(supersedes=adopted)
     assert response.status_code == 302 and response["Location"] == new.get_absolute_url()
     draft_page = client.get(response["Location"]).content.decode()
+    # not sent for adoption until it is saved; then adopting it replaces the old one
+    assert 'id="not-sent-for-adoption"' in draft_page and 'id="adopt"' not in draft_page
+    assert _edit_unchanged(client, new).status_code == 302
+    draft_page = client.get(response["Location"]).content.decode()
     assert "När den här versionen fastställs ersätter den uppdragshandlingen daterad" in (
         draft_page
     )

@@ -75,6 +75,18 @@ def _the_record(assignment) -> dict:
             for name in ("registration_number", "document_date", "title", "delivery_due")
         },
         "issuing_unit": assignment.issuing_unit.name,
+        "people": [
+            str(assignment.assignee),
+            str(assignment.project_lead),
+            sorted(map(str, assignment.commissioners.all())),
+            sorted(map(str, assignment.decision_makers.all())),
+            list(assignment.working_group.order_by("position").values_list("person__username")),
+            list(
+                assignment.distribution.order_by("purpose", "position").values_list(
+                    "purpose", "person__username", "note"
+                )
+            ),
+        ],
         "supersedes": assignment.supersedes_id,
         "relations": list(
             assignment.relations.order_by("position").values_list(

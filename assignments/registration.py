@@ -224,10 +224,16 @@ def _save_row(model, assignment, row_id, values: dict, actor):
     return obj
 
 
-def _relation_links(row: dict) -> dict:
-    """What a relation points at: as given (a copy keeps its links), else what its text names
-    (a group written out in full, a registration number), on every path alike."""
+def _relation_links(assignment: Assignment, row: dict) -> dict:
+    """What a relation points at: as given (a copy keeps its links); for a new row, or a saved
+    one whose text changed, what its text names (a group written out in full, a registration
+    number), on every path alike; a saved row whose text is as it was keeps its links (one
+    set in the admin, say, for a group its text names otherwise)."""
     text = row["text"]
+    if row.get("row_id") and not any(key.startswith("target_") for key in row):
+        saved = AssignmentRelation.objects.filter(assignment=assignment, pk=row["row_id"]).first()
+        if saved is not None and saved.text == text:
+            return {}
     links = {
         "target_group": row["target_group"] if "target_group" in row else group_named_in(text),
         "target_reference": row.get("target_reference", reference_in(text)),
@@ -255,7 +261,7 @@ def _save_rows(assignment: Assignment, data: dict, person, actor) -> None:
         _save_row(WorkingGroupMember, assignment, row.get("row_id"), values, actor)
     for position, row in enumerate(data["relations"], start=1):
         values = {"kind": row["kind"], "text": row["text"], "position": position}
-        values.update(_relation_links(row))
+        values.update(_relation_links(assignment, row))
         _save_row(AssignmentRelation, assignment, row.get("row_id"), values, actor)
     for position, row in enumerate(data["milestones"], start=1):
         values = {

@@ -28,6 +28,21 @@ def _person_input(**attrs):
     return forms.TextInput(attrs={"list": PEOPLE_LIST, "autocomplete": "off", **attrs})
 
 
+# The fields whose rules the model states (Assignment.clean), asked by the form.
+MODEL_CHECKED = ("title", "document_date", "delivery_due")
+
+
+def model_errors_on(form: forms.Form, obj) -> None:
+    """The model's own rules (obj.clean()) asked of what the form holds: each error on its
+    field, unless the form already found that field wrong. The rule stays the model's."""
+    try:
+        obj.clean()
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            if name in form.fields and name not in form.errors:
+                form.add_error(name, messages)
+
+
 class AssignmentForm(forms.Form):
     """The header, the parties and the texts of the document."""
 
@@ -110,11 +125,8 @@ class AssignmentForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        due, date = cleaned.get("delivery_due"), cleaned.get("document_date")
-        if due and date and due < date:
-            self.add_error(
-                "delivery_due", _("Slutleveransen kan inte ligga före uppdragets datum.")
-            )
+        draft = Assignment(**{name: cleaned.get(name) for name in MODEL_CHECKED})
+        model_errors_on(self, draft)
         return cleaned
 
 
@@ -182,8 +194,9 @@ class MilestoneRowForm(RowForm):
         start, due = cleaned.get("start"), cleaned.get("due")
         if due is None and "due" not in self.errors:
             self.add_error("due", _("Ange slutdatum eller en tidplan som går att läsa."))
-        if start and due and due < start:
-            self.add_error("due", _("Slutdatum kan inte ligga före startdatum."))
+        model_errors_on(
+            self, Milestone(title=cleaned.get("title") or "", start=start or due, due=due)
+        )
         if due and due < timezone.localdate() and not cleaned.get("status"):
             self.add_error(
                 "status",

@@ -259,3 +259,26 @@ def test_a_draft_saved_unchanged_writes_no_audit_entry(registrar, client):
     client.post(url, as_shown(client.get(url).context["forms"], title="Ny rubrik"))
     edited = AuditEntry.objects.get(action="assignment.edited")
     assert (edited.before, edited.after) == ({"title": draft.title}, {"title": "Ny rubrik"})
+
+
+def test_a_relations_links_stay_when_its_text_does_and_follow_a_new_text(
+    registrar, client, seed004
+):
+    from tests.registration_helpers import as_shown
+
+    within = seed004.relations.get(kind="within")  # the demo links a group its text misspells
+    group = within.target_group
+    assert group is not None and group.name not in within.text
+    url = f"/uppdrag/{seed004.pk}/redigera/"
+    assert client.post(url, as_shown(client.get(url).context["forms"])).status_code == 302
+    within.refresh_from_db()
+    assert within.target_group == group
+
+    shown = client.get(url).context["forms"]
+    index = next(
+        i for i, row in enumerate(shown.formsets["relations"].initial) if row["row_id"] == within.pk
+    )
+    text = f"Uppdraget sker inom ramen för {group.name} (dnr RS 2023-00100)."
+    assert client.post(url, as_shown(shown, **{f"relations-{index}-text": text})).status_code == 302
+    within.refresh_from_db()
+    assert (within.target_group, within.target_reference) == (group, "RS 2023-00100")

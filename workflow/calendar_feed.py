@@ -41,7 +41,8 @@ from assignments.links import process_url
 from assignments.models import Assignment, Delivery, Milestone, User
 from assignments.permissions import OPEN_TASK_STATUSES
 from reminders import services as reminders
-from reminders.messages import deadline_event, decision_url
+from reminders.messages import deadline_event
+from reminders.parts import decision_url
 
 from . import calendar_tokens
 from .models import CalendarFeedToken

@@ -46,7 +46,7 @@ from django.db.models import Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import services
+from . import deadlines, services
 from .channels import EmailChannel, InAppChannel
 from .messages import compose_bundle
 from .models import EMAIL_ONLY_KINDS, Reminder
@@ -265,5 +265,5 @@ def send(pks: Sequence[int], token: str, now: dt.datetime | None = None) -> dict
             reminder.save()
             outcome[reminder.pk] = "sent"
         for reminder in live:
-            services.plan_follow_up(reminder)
+            deadlines.plan_follow_up(reminder)
     return outcome

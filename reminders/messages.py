@@ -113,7 +113,7 @@ def deadline_event(
     *, subject_key: str, revision: int, due: dt.date, summary: str, link: str, stamp: dt.datetime
 ) -> icalendar.Event:
     """A deadline as an all-day event on its registered date: one event per deadline (its UID),
-    whose SEQUENCE is the deadline's due revision (reminders.services), which rises each time
+    whose SEQUENCE is the deadline's due revision (reminders.planning), which rises each time
     the due date moves, so a calendar replaces the event it already has."""
     event = icalendar.Event()
     event.add("uid", event_uid(subject_key))

@@ -307,7 +307,7 @@ def test_a_bundle_of_one_is_the_reminders_own_message(seed004, clock):
 def test_a_bundle_over_several_assignments_is_written_in_the_recipients_language(
     seed004, clock, people_
 ):
-    from reminders.services import plan_for_milestone
+    from reminders.deadlines import plan_for_milestone
     from tests.factories import AssignmentFactory, MilestoneFactory
 
     jan = people_("jan.strang")

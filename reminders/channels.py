@@ -16,8 +16,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from notifications.signals import notify
 
-from .messages import Entry, Message
 from .models import Reminder, message_id_of
+from .parts import Entry, Message
 
 
 class EmailChannel:

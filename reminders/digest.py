@@ -14,7 +14,7 @@ from assignments.models import Assignment, Delivery, Distribution, Milestone, Us
 from assignments.selectors import milestones_of
 
 from . import calendar
-from .messages import date_text, decision_url
+from .parts import date_text, decision_url
 
 HORIZON_WORKING_DAYS = 15
 

@@ -46,13 +46,15 @@ from django.db.models import Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import services
+from . import deadlines, services
 from .channels import EmailChannel, InAppChannel
 from .messages import compose_bundle
 from .models import EMAIL_ONLY_KINDS, Reminder
 
 log = logging.getLogger(__name__)
 
+# The Celery task that sends one bundle (reminders.tasks.send_reminders), by its name.
+SEND_TASK = "reminders.send"
 LEASE = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 6
 BATCH = 5000
@@ -181,11 +183,14 @@ def enqueue_send_tasks(bundles: Sequence[Bundle], queue: str | None = None) -> N
     """One send task per bundle, published through one producer in batches (kombu's
     Producer.batch(): on Redis, pipelines of PUBLISH_BATCH instead of a round trip each, half
     the time for a burst), so the workers start on the first ones while the rest are written.
-    If publishing fails part-way, the rows not sent stay claimed until their lease ends."""
+    If publishing fails part-way, the rows not sent stay claimed until their lease ends.
+
+    The task is addressed by its name, as beat addresses the sweep: reminders.tasks imports
+    this module, never the other way round. Where the task is registered (a worker, or any
+    process that imported reminders.tasks) its own apply_async runs, eager mode included."""
     from celery import current_app
 
-    from .tasks import send_reminders
-
+    send_reminders = current_app.signature(SEND_TASK)
     options = {"queue": queue} if queue else {}
     with current_app.producer_or_acquire() as producer, producer.batch(max_size=PUBLISH_BATCH):
         for bundle in bundles:
@@ -260,5 +265,5 @@ def send(pks: Sequence[int], token: str, now: dt.datetime | None = None) -> dict
             reminder.save()
             outcome[reminder.pk] = "sent"
         for reminder in live:
-            services.plan_follow_up(reminder)
+            deadlines.plan_follow_up(reminder)
     return outcome

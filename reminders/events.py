@@ -33,8 +33,8 @@ from notifications.signals import notify
 
 from assignments.models import Assignment, Delivery, User
 
-from .messages import Entry, Message
 from .models import EVENT_KINDS, Reminder
+from .parts import Entry, Message
 from .preferences import preferences
 
 Kind = Reminder.Kind

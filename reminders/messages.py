@@ -2,7 +2,9 @@
 
 One reminder is one mail (`compose`); the reminders of one person that go out together are one
 mail listing each of them (`compose_bundle`), with one calendar event per deadline. Each
-reminder is also an `Entry`: what the app shows as its notification and what a bundle lists.
+reminder is also an `Entry` (reminders.parts): what the app shows as its notification and what
+a bundle lists. `compose` hands an event of the process to reminders.events and a monthly report
+to reminders.monthly_report; those build on reminders.parts and never import this module.
 
 Swedish by default, the recipient's own language when they have chosen one. A date is the
 deadline as registered (the milestone's or the assignment's due date), with the year when it is
@@ -13,13 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import icalendar
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -27,41 +28,7 @@ from assignments.links import process_url
 
 from . import calendar
 from .models import Reminder
-
-
-@dataclass
-class Entry:
-    """One reminder as a line: its notification in the app, and an item of a bundled mail."""
-
-    reminder: Reminder
-    subject: str
-    link: str
-    due: str  # the deadline as registered, "" when the reminder has none
-
-
-@dataclass
-class Attachment:
-    filename: str
-    content: bytes
-    mimetype: str
-
-
-@dataclass
-class Message:
-    subject: str
-    text: str
-    html: str
-    link: str
-    ics: bytes | None
-    entries: list[Entry] = field(default_factory=list)  # in the order of the reminders given
-    attachments: list[Attachment] = field(default_factory=list)  # besides the .ics
-
-
-def date_text(day: dt.date, today: dt.date | None = None) -> str:
-    """A date as the pages write it ("31 aug"), with the year ("31 aug 2025") when it is not
-    this year's, in the active language."""
-    today = today or timezone.localdate()
-    return formats.date_format(day, "MONTH_DAY_FORMAT" if day.year == today.year else "DATE_FORMAT")
+from .parts import Entry, Message, date_text, decision_url
 
 
 def _what(reminder: Reminder) -> str:
@@ -71,11 +38,6 @@ def _what(reminder: Reminder) -> str:
             return milestone.title
         return milestone.get_kind_display()
     return _("Slutleveransen")
-
-
-def decision_url(assignment_id: int) -> str:
-    """The absolute link to the decision form of an assignment's submitted delivery."""
-    return settings.SITE_URL + reverse("workflow:decision", args=[assignment_id])
 
 
 def _link(reminder: Reminder) -> str:
@@ -151,7 +113,7 @@ def deadline_event(
     *, subject_key: str, revision: int, due: dt.date, summary: str, link: str, stamp: dt.datetime
 ) -> icalendar.Event:
     """A deadline as an all-day event on its registered date: one event per deadline (its UID),
-    whose SEQUENCE is the deadline's due revision (reminders.services), which rises each time
+    whose SEQUENCE is the deadline's due revision (reminders.planning), which rises each time
     the due date moves, so a calendar replaces the event it already has."""
     event = icalendar.Event()
     event.add("uid", event_uid(subject_key))

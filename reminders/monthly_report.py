@@ -24,8 +24,8 @@ from documents import export_pdf
 from reports import export_report
 from reports import report as reports
 
-from .messages import Attachment, Entry, Message
 from .models import Reminder
+from .parts import Attachment, Entry, Message
 
 
 def period_of(reminder: Reminder) -> tuple[dt.date, dt.date]:

@@ -15,7 +15,7 @@ person who is inactive now replans the assignments that still plan to remind the
 reminder itself (the outbox's admin cancels or retries a row) is the outbox's, not a change of
 the record, and replans nothing: planning it again would undo the registrar's cancel.
 
-Planning is idempotent (services._sync), so an assignment planned twice in one write costs
+Planning is idempotent (planning.sync), so an assignment planned twice in one write costs
 queries, never a duplicate. And the sweep asks services.is_still_due at send time, so a row
 that some path left planned still goes out only to a current person about a deadline in force.
 """
@@ -24,8 +24,9 @@ from __future__ import annotations
 
 from assignments.models import Assignment, AuditEntry, Milestone, User
 
+from .deadlines import plan_for_milestone
 from .models import Reminder
-from .services import plan_for_milestone, replan_assignment
+from .services import replan_assignment
 
 
 def _replan_for_person(person_id: str) -> None:

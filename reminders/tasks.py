@@ -17,7 +17,7 @@ def sweep_reminders() -> int:
     return claimed
 
 
-@shared_task(name="reminders.send", ignore_result=True, acks_late=True)
+@shared_task(name=dispatch.SEND_TASK, ignore_result=True, acks_late=True)
 def send_reminders(pks: list[int] | int, token: str) -> dict[int, str]:
     if isinstance(pks, int):  # a task queued before reminders were bundled (one row each)
         pks = [pks]

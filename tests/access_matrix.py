@@ -1033,7 +1033,7 @@ ADMIN_MODELS = {
     # process and task tables too; the services are the registrar's way.)
     **admin_model("auth", "group", registrar="none", superuser="full"),
     # viewflow's processes and tasks are records of the process: read only for everyone, so
-    # nobody rewrites a task's owner or status around the rules (assignments/permissions.py)
+    # nobody rewrites a task's owner or status around the rules (assignments/permissions/)
     **admin_model("viewflow", "process", registrar="none", superuser="view"),
     **admin_model("viewflow", "task", registrar="none", superuser="view"),
     **admin_model("django_celery_beat", "periodictask", registrar="none", superuser="full"),

@@ -261,16 +261,9 @@ def test_the_state_walk_finds_every_kind_of_write(tmp_path):
 
 # -- no import cycle inside an app either (issue #25) ----------------------------------------
 
-# Cycles of the reminders app, which its part of issue #25 breaks (reminders/*): listed so the
-# rest is held to the rule now; the list shrinks to nothing, never grows.
-KNOWN_CYCLES: list[set[str]] = [
-    {"reminders.digest", "reminders.events", "reminders.messages", "reminders.monthly_report"},
-    {"reminders.dispatch", "reminders.tasks"},
-]
-
 
 def test_no_import_cycle_inside_an_app():
     """An import inside a function is still a dependency: a circle of them (services ->
     flows -> services) is a circle, only one that Python does not refuse."""
-    cycles = [sorted(c) for c in _components(import_graph()) if c not in KNOWN_CYCLES]
+    cycles = [sorted(c) for c in _components(import_graph())]
     assert cycles == [], f"import cycles inside an app: {cycles}"

@@ -182,7 +182,7 @@ class AssignmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     )
 
     def has_add_permission(self, request):
-        # the rule of "Nytt uppdrag" (assignments/permissions.py), and the admin's own
+        # the rule of "Nytt uppdrag" (assignments/permissions/), and the admin's own
         return super().has_add_permission(request) and permissions.may_register_assignments(
             request.user
         )

@@ -40,8 +40,9 @@ from assignments import selectors as registry
 from assignments.links import process_url
 from assignments.models import Assignment, Delivery, Milestone, User
 from assignments.permissions import OPEN_TASK_STATUSES
-from reminders import services as reminders
-from reminders.messages import deadline_event, decision_url
+from reminders import decisions, planning
+from reminders.messages import deadline_event
+from reminders.parts import decision_url
 
 from . import calendar_tokens
 from .models import CalendarFeedToken
@@ -157,7 +158,7 @@ def _milestone_item(milestone: Milestone, revision: int) -> Item:
         }
     link = process_url(assignment.pk, milestone.pk)
     return Item(
-        subject_key=reminders.milestone_key(milestone),
+        subject_key=planning.milestone_key(milestone),
         revision=revision,
         day=milestone.due,
         summary=_("Milstolpe: %(title)s (%(dnr)s)") % {"title": milestone.title, "dnr": dnr},
@@ -178,7 +179,7 @@ def _delivery_item(assignment: Assignment, revision: int) -> Item:
     dnr = assignment.registration_number
     link = process_url(assignment.pk)
     return Item(
-        subject_key=reminders.deadline_key(assignment),
+        subject_key=planning.deadline_key(assignment),
         revision=revision,
         day=assignment.delivery_due,
         summary=_("Slutleverans: %(title)s (%(dnr)s)") % {"title": assignment.title, "dnr": dnr},
@@ -207,7 +208,7 @@ def _decision_item(
         # one event per approval task: a resubmitted delivery is a new decision
         subject_key=f"approval:{task.pk}",
         revision=0,
-        day=reminders.decision_reminder_day(delivery, policy),
+        day=decisions.decision_reminder_day(delivery, policy),
         summary=_("Väntar på ditt beslut: slutleverans (%(dnr)s)") % {"dnr": dnr},
         description=_lines(
             assignment.title,
@@ -234,7 +235,7 @@ def _decision_items(person: User) -> list[Item]:
         return []
     makers = {task: permissions.decision_maker_of(task) for task, _a, _d in waiting}
     others = User.objects.in_bulk({pk for pk in makers.values() if pk and pk != person.pk})
-    policy = reminders.decision_policy()
+    policy = decisions.decision_policy()
     return [
         _decision_item(
             task, assignment, delivery, stand_in_for=others.get(makers[task]), policy=policy
@@ -247,12 +248,12 @@ def items_for(person: User) -> list[Item]:
     """Everything of the person's feed, in the active language, by day."""
     milestones = milestones_for(person)
     deliveries = deliveries_due_for(person)
-    revisions = reminders.current_due_revisions(
-        {reminders.milestone_key(m): m.due for m in milestones}
-        | {reminders.deadline_key(a): a.delivery_due for a in deliveries}
+    revisions = planning.current_due_revisions(
+        {planning.milestone_key(m): m.due for m in milestones}
+        | {planning.deadline_key(a): a.delivery_due for a in deliveries}
     )
-    items = [_milestone_item(m, revisions[reminders.milestone_key(m)]) for m in milestones]
-    items += [_delivery_item(a, revisions[reminders.deadline_key(a)]) for a in deliveries]
+    items = [_milestone_item(m, revisions[planning.milestone_key(m)]) for m in milestones]
+    items += [_delivery_item(a, revisions[planning.deadline_key(a)]) for a in deliveries]
     items += _decision_items(person)
     return sorted(items, key=lambda item: (item.day, item.subject_key))
 

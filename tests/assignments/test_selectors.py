@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from assignments import selectors
 from assignments.models import Assignment, Delivery, Milestone
+from reminders.deadlines import plan_for_milestone
 from reminders.digest import digest_items
 from reminders.models import Reminder
-from reminders.services import plan_for_milestone
 from tests.factories import AssignmentFactory, MilestoneFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -133,7 +133,7 @@ def test_the_calendar_event_follows_the_due_date_with_a_rising_sequence(seed004,
 def test_a_date_has_the_year_only_when_it_is_not_this_years():
     from django.utils import translation
 
-    from reminders.messages import date_text
+    from reminders.parts import date_text
 
     today = dt.date(2026, 1, 5)
     assert date_text(dt.date(2026, 8, 31), today) == "31 aug"
@@ -307,7 +307,7 @@ def test_a_bundle_of_one_is_the_reminders_own_message(seed004, clock):
 def test_a_bundle_over_several_assignments_is_written_in_the_recipients_language(
     seed004, clock, people_
 ):
-    from reminders.services import plan_for_milestone
+    from reminders.deadlines import plan_for_milestone
     from tests.factories import AssignmentFactory, MilestoneFactory
 
     jan = people_("jan.strang")

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from assignments.models import Assignment
 from reminders import sweep_record
+from reminders.deadlines import plan_for_milestone
 from reminders.models import Reminder
-from reminders.services import plan_for_milestone
 from reminders.tasks import sweep_reminders
 from tests.factories import AssignmentFactory, MilestoneFactory, UserFactory
 from tests.redis_server import redis_server  # noqa: F401 - the fixture

@@ -28,8 +28,8 @@ from api import tokens
 from assignments.contacts import new_contact
 from assignments.models import Assignment, AuditEntry, Delivery, Milestone, User
 from documents.importer import read_document
+from reminders.deadlines import passed_before_registration
 from reminders.models import DELIVERY_SUBJECT, Reminder, ReminderPolicy
-from reminders.services import passed_before_registration
 from tests import uppdragshandlingar as documents
 from tests.admin_forms import admin_form_data
 from tests.workflow.test_register import NEW, page_data

@@ -10,8 +10,9 @@ from notifications.models import Notification
 
 from assignments.models import AuditEntry, Milestone, User
 from reminders import dispatch
+from reminders.deadlines import plan_for_milestone
 from reminders.models import EVENT_KINDS, Reminder, ReminderPolicy
-from reminders.services import plan_digests, plan_for_milestone
+from reminders.services import plan_digests
 from tests.factories import UserFactory
 
 from .test_dispatch import at, send_row, sweep_inline

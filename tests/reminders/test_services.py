@@ -110,7 +110,7 @@ def test_planning_twice_creates_nothing_new(seed004):
 def test_policy_changes_the_lead_times(seed004):
     ReminderPolicy.objects.filter(subject="compilation").update(lead_working_days=[5])
     compilation = seed004.milestones.get(kind="compilation")
-    from reminders.services import plan_for_milestone
+    from reminders.deadlines import plan_for_milestone
 
     plan_for_milestone(compilation)
     assert set(

@@ -18,7 +18,7 @@ from django.utils.http import http_date
 
 from assignments import history
 from assignments.models import AuditEntry, Milestone
-from reminders import services as reminders
+from reminders import planning
 from tests.factories import (
     AssignmentFactory,
     MilestoneFactory,
@@ -406,12 +406,12 @@ def test_reminders_and_feed_share_the_due_revision(world):
     services.move_milestone_due(
         milestone=world.seminars, actor=world.jan, new_due=dt.date(2025, 11, 7), reason="Lokal"
     )
-    key = reminders.milestone_key(world.seminars)
+    key = planning.milestone_key(world.seminars)
     planned = world.seminars.reminders.filter(state="planned").values_list(
         "due_revision", flat=True
     )
     assert set(planned) == {1}
-    assert reminders.current_due_revisions({key: dt.date(2025, 11, 7)}) == {key: 1}
+    assert planning.current_due_revisions({key: dt.date(2025, 11, 7)}) == {key: 1}
 
 
 # -- on "Inställningar" -------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """ "Nytt uppdrag" (workflow/views/register.py, assignments/registration*.py): the page, its
 formsets, the save that starts the process, Swedish errors with nothing saved, and the rule
-of who may register (assignments/permissions.py)."""
+of who may register (assignments/permissions/)."""
 
 import datetime as dt
 

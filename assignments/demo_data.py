@@ -1,6 +1,7 @@
-"""The demo data: seed 004 as written, the seed 002 group catalogue, units from seeds 000/001/004.
+"""The demo data: seed 004 as written, units from seeds 000/001/004, and the generated
+assignments (the seed 002 group catalogue is assignments/demo_groups.py).
 
-Texts are the documents' own, typos included (see shared/seeds/README.md): this is a record.
+Texts are the documents' own, typos included: this is a record.
 """
 
 import datetime as dt
@@ -247,111 +248,6 @@ SEED_004 = {
         ),
     },
 }
-
-KONCERNLEDNINGAR = [
-    "Koncernledning hälso- och sjukvård",
-    "Koncernledning regional utveckling",
-    "Koncernledning trafik och beredskap",
-    "Koncernledning kultur",
-]
-
-# Seed 002: (name, kind, process, mandate, chair description, reports to, note, statutory)
-GROUPS = [
-    *[
-        (
-            name,
-            "leadership",
-            "leadership",
-            "chair_region_wide",
-            "Regiondirektören",
-            [],
-            "Regiondirektören",
-            False,
-            "Initiera, driva och följa upp det koncerngemensamma arbetet inom ansvarsområdet "
-            "utifrån beslutade strategier och budget för VGR.",
-        )
-        for name in KONCERNLEDNINGAR
-    ],
-    (
-        "Samordningsgrupp för vårdinformationsmiljö",
-        "coordinating",
-        "main",
-        "chair_group",
-        "",
-        ["Koncernledning hälso- och sjukvård"],
-        "",
-        False,
-        "Samordnar det regiongemensamma arbetet med vårdinformationsmiljön.",
-    ),
-    (
-        "Grupp för sammanhållen ledning av hälso- och sjukvårdens digitalisering",
-        "cohesive_leadership",
-        "main",
-        "members_own_administration",
-        "",
-        ["Koncernledning hälso- och sjukvård"],
-        "",
-        False,
-        "Samordnar, styr och leder det regiongemensamma arbetet på en övergripande strategisk "
-        "nivå.",
-    ),
-    (
-        "Samordningsråd akutsjukvård",
-        "coordination_council",
-        "main",
-        "members_own_administration",
-        "Utsedd av koncernledning hälso- och sjukvård",
-        ["Koncernledning hälso- och sjukvård"],
-        "",
-        False,
-        "Samordnar det koncerngemensamma arbetet och är stöd till koncernledning hälso- och "
-        "sjukvård.",
-    ),
-    (
-        "Läkemedelskommittén",
-        "drug_committee",
-        "main",
-        "chair_group",
-        "",
-        ["Koncernledning hälso- och sjukvård"],
-        "Hälso- och sjukvårdsstyrelsen (reglemente)",
-        True,
-        "Verkar genom rekommendationer för en tillförlitlig och rationell läkemedelsanvändning.",
-    ),
-    (
-        "Sakkunniggrupp för organisationsutveckling",
-        "expert",
-        "main",
-        "preparatory",
-        "",
-        [],
-        "Uppdragsgivaren",
-        False,
-        "Medverkar med expertis och erfarenhet om hur verksamheten fungerar.",
-    ),
-    (
-        "Funktionsgrupp inköp",
-        "function",
-        "support",
-        "chair_region_wide",
-        "Ordförande på Koncernkontoret",
-        KONCERNLEDNINGAR,
-        "Regiondirektören",
-        False,
-        "Regiongemensamma riktlinjer och tillhörande rutiner och anvisningar inom inköp.",
-    ),
-    (
-        "Kundråd VGR-IT",
-        "customer_council",
-        "support",
-        "members_own_administration",
-        "",
-        KONCERNLEDNINGAR,
-        "Regiondirektören",
-        False,
-        "Följer upp överenskommelser och har strategisk dialog inom ansvarsområdet.",
-    ),
-]
 
 # Generated assignments, placed relative to the day the demo is loaded, so that whoever logs in
 # has current work (#18 item 6): jan.strang upcoming deadlines and a reminder this week,

@@ -23,6 +23,7 @@ from assignments import exports
 from documents import export_pdf
 from reports import export_report
 from reports import report as reports
+from reports.rows import Scope
 
 from .models import Reminder
 from .parts import Attachment, Entry, Message
@@ -51,7 +52,7 @@ def compose_monthly_report(reminder: Reminder) -> Message:
     start, end = period_of(reminder)
     with translation.override(language):
         built = reports.build(
-            person, reports.Scope("commissioner", person), start, end, timezone.localdate()
+            person, Scope("commissioner", person), start, end, timezone.localdate()
         )
         month = formats.date_format(start, "F Y")
         subject = _("Uppdrag: återrapportering för %(month)s") % {"month": month}

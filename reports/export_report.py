@@ -20,7 +20,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 
 from assignments import exports
 from documents.export_pdf import FOOTER_Y, MARGIN, grid_table, markup, styles, winansi
-from reports.report import Report
+from reports.rows import Report
 
 
 def _people(people) -> str:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from assignments import permissions
 from assignments.models import Group, OrgUnit, User
 
-from .report import Scope
+from .rows import Scope
 
 # -- the återrapportering --------------------------------------------------------------------
 PERIOD_RE = re.compile(r"^(?P<year>\d{4})(?:-(?P<half>H[12])|-(?P<month>\d{2}))?$")

@@ -22,16 +22,14 @@ from workflow import selectors as process
 from workflow import services
 
 from .. import selectors
-from ..serializers import (
-    ApprovalSerializer,
+from ..inputs import (
     ApproveSerializer,
     DeliveryInputSerializer,
-    DeliverySerializer,
     MilestoneDueSerializer,
-    MilestoneSerializer,
     MilestoneStatusSerializer,
     ReturnSerializer,
 )
+from ..serializers import ApprovalSerializer, DeliverySerializer, MilestoneSerializer
 from .base import ApiView
 
 MILESTONE = OpenApiParameter("milestone_pk", int, OpenApiParameter.PATH)

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from assignments.models import Assignment, Group, OrgUnit, User
 from reports import export_report, report
-from reports.report import Scope
+from reports.rows import Scope
 from tests.factories import (
     AssignmentFactory,
     GroupFactory,

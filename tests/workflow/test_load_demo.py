@@ -4,7 +4,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from assignments import demo_data
+from assignments import demo_data, demo_groups
 from assignments.models import Assignment, Distribution, Group, Milestone, OrgUnit
 
 pytestmark = pytest.mark.django_db
@@ -191,7 +191,7 @@ def test_seed_002_group_catalogue(demo):
     medicines = Group.objects.get(name="Läkemedelskommittén")
     assert medicines.is_statutory
     support = Group.objects.get(name="Funktionsgrupp inköp")
-    assert {g.name for g in support.reports_to.all()} == set(demo_data.KONCERNLEDNINGAR)
+    assert {g.name for g in support.reports_to.all()} == set(demo_groups.KONCERNLEDNINGAR)
     assert support.reports_to_note == "Regiondirektören"
     leadership = Group.objects.get(name="Koncernledning hälso- och sjukvård")
     assert leadership.chair.title == "Regiondirektör"

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from assignments import demo_data
+from assignments import demo_data, demo_groups
 from assignments.models import Assignment, Group, OrgUnit, User
 from assignments.permissions import (
     REGIONAL_DIRECTOR_GROUP,
@@ -123,7 +123,7 @@ class Command(BaseCommand):
             note,
             statutory,
             text,
-        ) in demo_data.GROUPS:
+        ) in demo_groups.GROUPS:
             groups[name], _ = Group.objects.update_or_create(
                 name=name,
                 defaults={
@@ -136,7 +136,7 @@ class Command(BaseCommand):
                     "description": text,
                 },
             )
-        for name, *_rest in demo_data.GROUPS:
+        for name, *_rest in demo_groups.GROUPS:
             reports = _rest[4]
             groups[name].reports_to.set([groups[r] for r in reports])
         leadership = groups["Koncernledning hälso- och sjukvård"]

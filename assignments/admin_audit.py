@@ -11,7 +11,7 @@ from . import audit
 
 
 class NoDeleteMixin:
-    """Public records are archived, never deleted (DOMAIN.md)."""
+    """Public records are archived, never deleted (docs/security.md)."""
 
     def has_delete_permission(self, request, obj=None):
         return False

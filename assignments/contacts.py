@@ -1,5 +1,5 @@
 """People named by a written name: an account picked by name, or a contact (a person without a
-login, DOMAIN.md "Contacts") created for a name that matches no account, kept as written. The
+login, docs/glossary.md) created for a name that matches no account, kept as written. The
 importer (importer/drafts.py) and "Nytt uppdrag" both go through here. A contact can later be
 linked to an account: its places in the record move to the account, the contact stays as an
 inactive person (people are never deleted)."""

@@ -731,7 +731,7 @@ class Milestone(PublicRecord):
 
     @property
     def responsible_person(self):
-        """The responsible person; the assignee when none is named (DOMAIN.md)."""
+        """The responsible person; the assignee when none is named (docs/glossary.md)."""
         return self.responsible if self.responsible_id else self.assignment.assignee
 
     @property
@@ -894,7 +894,7 @@ class Approval(PublicRecord):
 
 def named_with_stand_in(decision_maker, acted_by) -> str:
     """ "Per Albertsson", or "Per Albertsson, genom ställföreträdare Kim Berg" when a stand-in
-    acted for the decision-maker: the record names both (DOMAIN.md "Who may do what")."""
+    acted for the decision-maker: the record names both (docs/security.md, "The rules")."""
     if acted_by is None or acted_by == decision_maker:
         return str(decision_maker)
     return _("%(decision_maker)s, genom ställföreträdare %(stand_in)s") % {

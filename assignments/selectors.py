@@ -41,7 +41,7 @@ def latest_delivery(assignment: Assignment) -> Delivery | None:
 # -- "my milestones" ----------------------------------------------------------------------------
 # Stated once, as a filter and for one loaded milestone: while its assignment is worked on
 # (Assignment.WORKING_STATES), an open milestone is its assignee's and its responsible
-# person's (DOMAIN.md: the responsible person defaults to the assignee). The start page lists
+# person's (docs/glossary.md: the responsible person defaults to the assignee). The start page lists
 # them, the digest sums them up and the reminders go to these people.
 
 

@@ -1,5 +1,5 @@
-"""Documents are as private as their assignment (DOMAIN.md): which files may be delivered, where
-they are kept and how they are handed out, stated once.
+"""Documents are as private as their assignment (docs/security.md): which files may be
+delivered, where they are kept and how they are handed out, stated once.
 
 A document is checked by its name *and* by its content, so an HTML page renamed `.pdf` is
 refused as surely as one called `.html`. It is stored under a random name in a storage that

@@ -1,4 +1,4 @@
-"""Identity belongs to its person (DOMAIN.md): the ways into an account change on one path.
+"""Identity belongs to its person (docs/security.md): the ways into an account change on one path.
 
 An account's e-mail address, user name, employee id and password are how it is entered:
 "Glömt lösenordet?" sends a new password to whatever address the account has, single sign-on

@@ -1,6 +1,6 @@
 """The reminder policy and the reminder outbox.
 
-A reminder is a row before it is a message (STYLE.md, healthchecks' way): the sweep claims
+A reminder is a row before it is a message (healthchecks' way): the sweep claims
 due rows atomically, a worker sends each once. The unique constraint on (subject, kind,
 recipient, due-date version, sequence) is what makes "exactly once per recipient" hold even
 when planning runs twice.
@@ -28,7 +28,7 @@ def default_lead_days() -> list[int]:
 
 
 class ReminderPolicy(models.Model):
-    """When reminders go out, per milestone kind and for the final delivery (DOMAIN.md)."""
+    """When reminders go out, per milestone kind and for the final delivery (docs/glossary.md)."""
 
     SUBJECT_CHOICES = [*Milestone.Kind.choices, (DELIVERY_SUBJECT, _("Slutleverans"))]
 
@@ -91,7 +91,7 @@ class ReminderPolicy(models.Model):
 
     @classmethod
     def for_subject(cls, subject: str) -> ReminderPolicy:
-        """The stored policy, or the defaults of DOMAIN.md when none is stored."""
+        """The stored policy, or the defaults of docs/glossary.md when none is stored."""
         return cls.objects.filter(subject=subject).first() or cls(subject=subject)
 
 

@@ -3,7 +3,7 @@
 Read by tests/test_access_matrix.py, which walks Django's real URL resolver: every route must
 have a row here (a new URL without one fails), and every row must be a route that exists.
 
-The table states the INTENDED rules (DOMAIN.md "Who may do what", issue #15), not what the code
+The table states the INTENDED rules (docs/security.md "The rules", issue #15), not what the code
 happens to do; a mismatch is a finding, never a reason to edit a row without deciding the rule.
 
 How to read a row

@@ -76,7 +76,7 @@ def word_paragraphs(document, style: str) -> list[str]:
 
 
 def seed_004_in_document_order() -> list[str]:
-    """What seed 004 says, in the order the real document says it (DOMAIN.md, seed 004)."""
+    """What seed 004 says, in the order the real document says it (seed 004)."""
     seed = demo_data.SEED_004
     people = {u: f"{f} {last}" for u, (f, last, _t, _u) in demo_data.PEOPLE.items()}
     both = "Anders Kullbratt och Per Albertsson"

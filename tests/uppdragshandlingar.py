@@ -13,7 +13,7 @@ from pathlib import Path
 from documents.importer.sections import heading_of
 from tests import sample_files as documents
 
-# Copies of shared/seeds/004_d47a9a34d9c1e760.txt (the real uppdragshandling) and of seeds 002
+# Copies of seed 004 (the real uppdragshandling) and of seeds 002
 # and 003 (a group catalogue and a minutes extract: documents that are no uppdragshandling),
 # byte for byte, beside a synthetic uppdragshandling of the same kind.
 FILES = Path(__file__).resolve().parent / "documents" / "importer"

@@ -1,4 +1,4 @@
-"""Seed 004's two versions (DOMAIN.md, seed 004): the document of 2025-08-12 "ersätter tidigare
+"""Seed 004's two versions (seed 004): the document of 2025-08-12 "ersätter tidigare
 uppdragshandling benämnd "Koncernkontorets organisering …", daterad 2025-06-18". The earlier
 version is not public; this fixture gives it seed 004's text with the earlier title (the seed
 names it) and an earlier, made-up timeline, so that a diff shows what the seed says changed:

@@ -1,7 +1,7 @@
 """A person's calendar feed (/kalender/<token>.ics): what they must have done by a date, for
 Outlook, Google Calendar and any calendar program that subscribes to an iCalendar address.
 
-What a person finds in it (DOMAIN.md, "Who may do what"):
+What a person finds in it (docs/glossary.md, "Who may do what"):
 - the open milestones of the assignments they carry out (as assignee or in the working group)
   and those they are responsible for, while the assignment's tidplan is in force;
 - the final delivery of the assignments they deliver (assignee or project lead), while the work

@@ -1,4 +1,4 @@
-"""Who may do what on an assignment (DOMAIN.md "Who may do what"), written once: the one
+"""Who may do what on an assignment (docs/security.md, "The rules"), written once: the one
 vocabulary of can_/is_/may_ predicates, the process's task rules included.
 
 Every view and task checks these predicates server-side. The role predicates are `rules`

@@ -49,7 +49,7 @@ def holds_authority(person) -> bool:
 
 
 def may_change_identity(user, person) -> bool:
-    """Identity belongs to its person (DOMAIN.md): e-mail address, user name, employee id and
+    """Identity belongs to its person (docs/security.md): e-mail address, user name, employee id and
     password are the ways into an account, and "Glömt lösenordet?" sends a new password to
     whatever address the account has. So a superuser changes anyone's, a person their own
     (their password, single sign-on linking their employee id), a registrar only those of a

@@ -12,7 +12,7 @@ from ..models import Assignment, Distribution, User, WorkingGroupMember
 from .roles import OPEN_TASK_STATUSES, REGIONAL_DIRECTOR_GROUP, REGISTRAR_GROUP
 
 # -- the process's tasks: who may hold, answer and hand on one ----------------------------
-# DOMAIN.md "Who may do what": nobody decides their own delivery, and each decision-maker answers
+# docs/security.md "The rules": nobody decides their own delivery, and each decision-maker answers
 # for themselves. Every path asks these rules: the assignment and decision pages, the services
 # (again, inside their transaction, at answer time as well as at hand-on time), viewflow's task
 # views (workflow/flows.py's TaskView) and its chart and bulk pages (workflow/viewsets.py).
@@ -172,7 +172,7 @@ def may_stand_in(person: Standing) -> bool:
 def may_hold_approval(
     person: Standing, *, decision_maker_id, stand_in_id=None, decision_maker: Standing | None = None
 ) -> bool:
-    """The rule, once (DOMAIN.md "Each decision-maker answers for themselves"): who may hold or
+    """The rule, once (docs/security.md "The rules"): who may hold or
     answer the approval of decision-maker `decision_maker_id`.
 
     The decision-maker in person (may_decide_in_person), or the stand-in recorded on the task,

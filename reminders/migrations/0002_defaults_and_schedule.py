@@ -1,4 +1,4 @@
-"""The default reminder policies (DOMAIN.md) and the beat schedule: sweep every minute,
+"""The default reminder policies (docs/glossary.md) and the beat schedule: sweep every minute,
 digest at 07:00 on weekdays (the task itself skips Swedish holidays)."""
 
 from django.db import migrations

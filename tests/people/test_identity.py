@@ -1,4 +1,4 @@
-"""Identity belongs to its person (DOMAIN.md, issue 25 D5): the e-mail address, user name,
+"""Identity belongs to its person (issue 25): the e-mail address, user name,
 employee id and password of an account that decides, commissions or administers change only by
 a superuser, on every path; every change of an e-mail address is told to the old address and
 ends that person's sessions and API tokens."""

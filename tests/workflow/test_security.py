@@ -206,7 +206,7 @@ def test_decision_maker_takes_the_task_back_and_the_stand_in_loses_it(delivered,
 
 
 def test_registrar_never_hands_an_approval_task_on(delivered, people, kim):
-    """DOMAIN.md, corrected in issue #25: a registrar changes who decides, never hands one
+    """The rule since issue #25: a registrar changes who decides, never hands one
     decision-maker's approval to another (which let Per answer for Anders)."""
     registrar, anders, per = people.registrator, people.anders_kullbratt, people.per_albertsson
     task = approval_task(delivered, per)

@@ -102,7 +102,7 @@ def change_decision_makers(
 ) -> Assignment:
     """A registrar changes who decides (the decision-makers of record), with a reason: the way
     on when a decision-maker cannot act at all, since nobody hands one decision-maker's
-    approval to another (DOMAIN.md).
+    approval to another (docs/security.md).
 
     Only while no delivery waits for a decision: the approval tasks of a submitted delivery
     are the decision-makers of record at submission, one task each, and viewflow adds no

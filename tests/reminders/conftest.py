@@ -1,6 +1,5 @@
 import datetime as dt
 import email
-import socket
 import threading
 import time
 from email import policy as email_policy
@@ -11,12 +10,7 @@ from aiosmtpd.controller import Controller
 from django.core.management import call_command
 
 from assignments.models import Assignment
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.environment import free_port
 
 
 class Inbox:

@@ -49,10 +49,10 @@ def password():
 def demo(db):
     """The demo data of `load_demo`: seed 004 as a live assignment, seed 002 groups, the demo
     people (not the generated assignments: a second a test; test_load_demo tests those)."""
-    from django.core.management import call_command
-
-    call_command("load_demo", "--seed-only", verbosity=0)
     from assignments.models import Assignment
+    from tests.seeding import load_demo
+
+    load_demo("--seed-only")
 
     return Assignment.objects.get(
         registration_number="RS 2024-05699", state__in=Assignment.OPEN_STATES

@@ -57,7 +57,10 @@ run: install messages ## Migrate, load the demo data and start web + worker + be
 test test-fast: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/uppdrag
 test test-fast: export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/0
 PYTEST_WORKERS ?= auto
-PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal
+# `--dist load` hands tests out in the order pytest-django sorts them: a worker runs its tests
+# that flush the database (transactional ones) after all its tests that roll back, as one
+# process would, so no test meets a database emptied of what the migrations put there.
+PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist load
 
 test: setup install messages node_modules/.installed ## Run the whole suite, browser walk included
 	$(PYTEST)

@@ -66,8 +66,9 @@ test: setup install messages node_modules/.installed ## Run the whole suite, bro
 	$(PYTEST)
 
 # Everything but the browser tests (tests/e2e) and the tests that start another process (a
-# worker, a settings probe, a server): found from the tests' code, see tests/lanes.py.
-test-fast: setup install messages ## The fast lane: no browser, no other processes
+# worker, a settings probe, a server): found from the tests' code, see tests/lanes.py. npm's
+# packages still, since collecting the browser tests reads axe-core.
+test-fast: setup install messages node_modules/.installed ## The fast lane: no browser, no other processes
 	$(PYTEST) -m "not e2e and not slow"
 
 setup: ## What the suite and the benchmarks need from the machine (.ci/setup)

@@ -1,4 +1,5 @@
-# The interface to the project: `make run`, `make test`, `make lint`, `make fmt`, `make bench`.
+# The interface to the project: `make run`, `make test`, `make test-fast`, `make lint`,
+# `make fmt`, `make bench`.
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -8,6 +9,7 @@ PORT ?= 8000
 UV := python3 -m uv
 
 .PHONY: install run test lint fmt bench lock messages clean
+.PHONY: setup test-fast
 
 $(VENV)/.installed: requirements.lock
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -48,8 +50,29 @@ run: install messages ## Migrate, load the demo data and start web + worker + be
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT) & \
 	wait
 
-test: install messages node_modules/.installed ## Run the whole suite (SQLite by default; CI sets DATABASE_URL to PostgreSQL)
-	$(PY) -m pytest
+# The suite runs on PostgreSQL and Redis, as CI and production do (.ci/setup starts them), in
+# parallel: pytest-xdist, one worker per core, each with a database, a Redis database, a var/
+# and ports of its own (tests/environment.py). DATABASE_URL and CELERY_BROKER_URL from the
+# environment win; the test database's name is DATABASE_URL's with "test_" before it.
+test test-fast: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/uppdrag
+test test-fast: export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/0
+PYTEST_WORKERS ?= auto
+# `--dist load` hands tests out in the order pytest-django sorts them: a worker runs its tests
+# that flush the database (transactional ones) after all its tests that roll back, as one
+# process would, so no test meets a database emptied of what the migrations put there.
+PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist load
+
+test: setup install messages node_modules/.installed ## Run the whole suite, browser walk included
+	$(PYTEST)
+
+# Everything but the browser tests (tests/e2e) and the tests that start another process (a
+# worker, a settings probe, a server): found from the tests' code, see tests/lanes.py. npm's
+# packages still, since collecting the browser tests reads axe-core.
+test-fast: setup install messages node_modules/.installed ## The fast lane: no browser, no other processes
+	$(PYTEST) -m "not e2e and not slow"
+
+setup: ## What the suite and the benchmarks need from the machine (.ci/setup)
+	@.ci/setup
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -62,5 +85,9 @@ fmt: install
 bench: install messages ## Benchmarks against PostgreSQL and Redis (see bench/README.md)
 	@for b in bench/[!_]*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
+# PostgreSQL and Redis up before a benchmark, as before the suite (a rule of its own, so the
+# bench target's own lines stay as they are)
+bench: setup
+
 clean:
-	rm -rf var/celery var/db.sqlite3 .pytest_cache
+	rm -rf var/celery var/db.sqlite3 var/test .pytest_cache

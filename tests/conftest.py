@@ -1,20 +1,43 @@
 import pytest
 
+from tests import lanes
 from tests.factories import TEST_PASSWORD
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` check what only PostgreSQL does (row locks, SKIP LOCKED): on
+    """Each test's lane (tests/lanes.py): browser tests are `e2e`, tests that start another
+    process are `slow`, found from their code, not from a list; `make test-fast` runs the rest.
+
+    Tests marked `postgres` check what only PostgreSQL does (row locks, SKIP LOCKED): on
     another database they are deselected, so they never report a pass that checked nothing.
     CI (.ci/run) runs the suite on PostgreSQL."""
     from django.conf import settings
 
+    lanes.mark(items)
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         return
     deselected = [item for item in items if item.get_closest_marker("postgres")]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """A test outside the `slow` and `e2e` lanes that starts a process fails (tests/lanes.py):
+    the fast lane cannot take in a slow test unseen."""
+    with lanes.no_processes(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Such a test fails even where it caught the error its process start raised."""
+    report = yield
+    if report.passed and (started := lanes.started(item.nodeid)):
+        report.outcome = "failed"
+        report.longrepr = f"started a process outside the slow lane: {started}"
+    return report
 
 
 @pytest.fixture
@@ -26,10 +49,10 @@ def password():
 def demo(db):
     """The demo data of `load_demo`: seed 004 as a live assignment, seed 002 groups, the demo
     people (not the generated assignments: a second a test; test_load_demo tests those)."""
-    from django.core.management import call_command
-
-    call_command("load_demo", "--seed-only", verbosity=0)
     from assignments.models import Assignment
+    from tests.seeding import load_demo
+
+    load_demo("--seed-only")
 
     return Assignment.objects.get(
         registration_number="RS 2024-05699", state__in=Assignment.OPEN_STATES

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 import redis
 
-from tests.reminders.conftest import free_port
+from tests.environment import free_port
 from tests.reminders.test_worker import cpu_progress, wait_until
 
 

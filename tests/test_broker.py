@@ -2,9 +2,10 @@
 
 from kombu import Connection
 
+from tests.environment import REDIS_URL
 from tests.settings_probe import evaluated_under
 
-BROKER = "redis://127.0.0.1:6379/12"
+BROKER = REDIS_URL  # this worker's own Redis database
 
 
 def test_settings_choose_kombus_own_transport_for_each_broker_url():

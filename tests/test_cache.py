@@ -1,8 +1,9 @@
 """The shared cache: Django's RedisCache as shipped when CACHE_URL names Redis."""
 
+from tests.environment import REDIS_URL
 from tests.settings_probe import evaluated_under
 
-REDIS_DB = "redis://127.0.0.1:6379/13"
+REDIS_DB = REDIS_URL  # this worker's own Redis database
 
 
 def test_a_redis_cache_url_gives_djangos_redis_cache_and_it_answers():

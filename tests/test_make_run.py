@@ -21,7 +21,7 @@ import pytest
 
 from tests.settings_probe import ROOT, production_environ
 
-from .reminders.conftest import free_port
+from .environment import free_port
 
 STARTUP_SECONDS = 300  # a fresh database is migrated and the demo loaded first
 PASSWORD_RESET = re.compile(r"^(\S+)/accounts/reset/\S+/$", re.MULTILINE)

@@ -12,11 +12,10 @@ from api import tokens
 def demo(db):
     """Seed 004 and its people without the generated demo assignments (those are placed
     relative to the day and would join every list): what the API's tests count on."""
-    from django.core.management import call_command
-
     from assignments.models import Assignment
+    from tests.seeding import load_demo
 
-    call_command("load_demo", "--seed-only", verbosity=0)
+    load_demo("--seed-only")
     return Assignment.objects.get(
         registration_number="RS 2024-05699", state__in=Assignment.OPEN_STATES
     )

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -19,6 +18,7 @@ from assignments.models import Assignment, AuditEntry, Milestone, User
 from reminders.models import Reminder
 from tests import sample_files as documents
 from tests.factories import UserFactory
+from tests.seeding import load_demo
 from workflow import services
 from workflow import services as registry
 
@@ -30,7 +30,7 @@ WRITTEN_ACTION = r'action=\s*"([^"]+)"(?:\s+if\s[^\n]*?\selse\s+"([^"]+)")?'
 
 @pytest.fixture
 def draft(db):
-    call_command("load_demo", "--draft", "--seed-only", verbosity=0)
+    load_demo("--draft", "--seed-only")
     return Assignment.objects.get(registration_number="RS 2024-05699", state="draft")
 
 

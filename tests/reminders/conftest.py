@@ -1,6 +1,5 @@
 import datetime as dt
 import email
-import socket
 import threading
 import time
 from email import policy as email_policy
@@ -8,15 +7,10 @@ from email import policy as email_policy
 import pytest
 import time_machine
 from aiosmtpd.controller import Controller
-from django.core.management import call_command
 
 from assignments.models import Assignment
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.environment import free_port
+from tests.seeding import load_demo
 
 
 class Inbox:
@@ -95,7 +89,7 @@ def seed004(db, clock):
     day) loaded and adopted on 1 Oct 2025, so its reminders are planned from then; registered
     on the day it was written (12 Aug 2025), so every deadline of its tidplan is reminded of
     (one already past on registration would not be)."""
-    call_command("load_demo", "--seed-only", verbosity=0)
+    load_demo("--seed-only")
     told_at_once()
     return registered_as_written()
 

@@ -23,7 +23,7 @@ from assignments.models import Assignment, User
 from reminders import dispatch
 from reminders.models import Reminder
 from reminders.tasks import send_reminders
-from tests.reminders.conftest import free_port
+from tests.environment import free_port
 from tests.reminders.test_dispatch import listed
 
 from .conftest import registered_as_written, told_at_once

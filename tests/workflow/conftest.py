@@ -1,14 +1,14 @@
 import pytest
-from django.core.management import call_command
 
 from assignments.models import Assignment, User
+from tests.seeding import load_demo
 
 
 @pytest.fixture
 def seed004(db):
     """RS 2024-05699 as a registered draft with its process started, as load_demo --draft
     (alone: the generated demo assignments cost a second a test and are load_demo's to test)."""
-    call_command("load_demo", "--draft", "--seed-only", verbosity=0)
+    load_demo("--draft", "--seed-only")
     return Assignment.objects.get(registration_number="RS 2024-05699", state="draft")
 
 

@@ -1,0 +1,60 @@
+"""The benchmarks at their smoke size: the same code as `make bench`, on a few hundred rows, so
+that a change of the schema or of the pages breaks here and not in a script nobody runs. Each
+builds PostgreSQL databases of its own (named after this worker's Redis database, which is
+this run's own on the machine) and drops them after. Both are in the slow lane (they start
+processes: the script, its gunicorn or Celery workers, wrk)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.environment import REDIS_DB, REDIS_URL
+
+ROOT = Path(__file__).resolve().parent.parent
+NAME = f"uppdrag_bench_test{REDIS_DB}"
+# The benchmarks' PostgreSQL (bench/_common.py), whatever database the suite runs on:
+# .ci/setup starts it for `make test` as for `make bench`.
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+
+
+def drop_databases() -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        for name in (NAME, f"{NAME}_pages", f"{NAME}_pages_small"):
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def smoke(script: str, tmp_path, **env) -> str:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), "--smoke"],
+        env={**os.environ, "BENCH_RESULTS": str(tmp_path), "BENCH_CACHE": REDIS_URL, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    drop_databases()
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return result.stdout
+
+
+def test_the_reminder_sweep_benchmark_runs_at_its_smoke_size(tmp_path):
+    out = smoke("reminders_sweep.py", tmp_path, BENCH_DB=NAME, BENCH_BROKER=REDIS_URL)
+    assert "PASS  e-mail burst: all 50 delivered and marked sent, 0 duplicates" in out
+    assert "PASS  bundled burst: 10 mails delivered, all 50 reminders marked sent" in out
+    assert "0 counted failed" in out
+
+
+def test_the_pages_benchmark_measures_the_pages_at_its_smoke_size(tmp_path):
+    out = smoke("pages.py", tmp_path, BENCH_PAGES_DB=f"{NAME}_pages")
+    assert "PASS  every address answered 200 with its own page (not the login page)" in out
+    for page in ("bare view", "start page", "assignment page", "portfolio"):
+        assert any(
+            line.startswith(f"  PASS  {page}") and "every response 200" in line
+            for line in out.splitlines()
+        ), page
+    assert "0 counted failed" in out

@@ -404,9 +404,20 @@ def burst_pks(pks: list[int]) -> list[int]:
 def send_to(pks: list[int], people: int) -> None:
     """Give the rows recipients in turn among the first `people` people (each row's subject
     and sequence are its own in this data, so no two rows meet in the unique key)."""
+    recipients = {pk: (i % people) + 1 for i, pk in enumerate(pks)}
     Reminder.objects.bulk_update(
-        [Reminder(pk=pk, recipient_id=(i % people) + 1) for i, pk in enumerate(pks)],
+        [Reminder(pk=pk, recipient_id=person) for pk, person in recipients.items()],
         ["recipient"],
+        batch_size=1000,
+    )
+    # ... and make each its milestone's responsible person: a reminder goes out only to one of
+    # its deadline's people (reminders.services.is_still_due asks at send time).
+    from assignments.models import Milestone
+
+    milestones = Reminder.objects.filter(pk__in=pks).values_list("pk", "milestone_id")
+    Milestone.objects.bulk_update(
+        [Milestone(pk=milestone, responsible_id=recipients[pk]) for pk, milestone in milestones],
+        ["responsible"],
         batch_size=1000,
     )
     reset(pks)
@@ -425,6 +436,7 @@ def burst(pks: list[int], sink: Sink, label: str) -> dict:
     deadline = start + 3 * BURST_SECONDS
     while time.perf_counter() < deadline and sink.distinct() < mails:
         time.sleep(0.01)
+    sent = 0
     with connection.cursor() as cursor:
         while time.perf_counter() < deadline:
             cursor.execute(

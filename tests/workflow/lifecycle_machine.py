@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
+import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -38,7 +40,7 @@ import time_machine
 from django.contrib.auth.models import Group as AuthGroup
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils.translation import gettext
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -312,6 +314,10 @@ class LifecycleMachine(RuleBasedStateMachine):
         type(self).examples += 1
         self._atomic = transaction.atomic()
         self._atomic.__enter__()
+        # an imported document's file goes where the example's rows go: away at its end
+        self._media = tempfile.mkdtemp(prefix="lifecycle-")
+        self._media_root = override_settings(MEDIA_ROOT=self._media)
+        self._media_root.enable()
         self._clock = time_machine.travel(START, tick=False)
         self._clock_coordinates = self._clock.start()
         self.numbers = 0
@@ -334,6 +340,8 @@ class LifecycleMachine(RuleBasedStateMachine):
         try:
             self._request_log.setLevel(self._request_log_level)
             self._clock.stop()
+            self._media_root.disable()
+            shutil.rmtree(self._media, ignore_errors=True)
         finally:
             transaction.set_rollback(True)
             self._atomic.__exit__(None, None, None)

@@ -827,6 +827,31 @@ class LifecycleMachine(RuleBasedStateMachine):
             )
 
     @precondition(lambda self: self.assignments)
+    @rule(who=likely("registrar"), i=index, j=index, days=st.integers(-30, 60))
+    def move_delivery(self, who, i, j, days):
+        """The admin's audited correction of the final delivery's date (with its reason)."""
+        assignment = self.assignment(i, "adopted", "in_progress")
+        actor = self.actor(who, assignment, j)
+        old = assignment.delivery_due
+        new = (old or self.today()) + dt.timedelta(days=days)
+        path = f"/admin/assignments/assignment/{assignment.pk}/change/"
+
+        def do():
+            page = self.page(actor, "get", path)
+            data = admin_form_data(page.context)
+            data["delivery_due"] = new.isoformat()
+            data["change_reason"] = "Förskjutet"
+            self.page(actor, "post", path, data)
+
+        was = assignment.state
+        if self.act(actor, f"admin move delivery of {assignment.pk} {days:+d} days", do):
+            assignment.refresh_from_db()
+            if old and assignment.delivery_due != old:
+                self.moves.append(
+                    Move(assignment.pk, old, assignment.delivery_due, self.today(), was != "draft")
+                )
+
+    @precondition(lambda self: self.assignments)
     @rule(via=via_api, who=likely("assignee"), i=index, j=index)
     def submit(self, via, who, i, j):
         assignment = self.assignment(i, "adopted", "in_progress")
@@ -963,23 +988,40 @@ class LifecycleMachine(RuleBasedStateMachine):
         lambda self: self.assignments and len(self.assignments) < self.max_assignments + 1
     )
     @rule(
-        who=likely("registrar", "commissioner"), i=index, j=index, days=st.sampled_from((None, 250))
+        via=via_page,
+        who=likely("registrar", "commissioner"),
+        i=index,
+        j=index,
+        days=st.sampled_from((None, 250)),
     )
-    def new_version(self, who, i, j, days):
+    def new_version(self, via, who, i, j, days):
         assignment = self.assignment(i, "adopted", "in_progress", "delivered")
         actor = self.actor(who, assignment, j)
+        delivery_due = self.today() + dt.timedelta(days=days) if days else None
         created = []
 
         def do():
-            new = services.draft_new_version(
-                assignment=assignment,
-                actor=actor,
-                document_date=self.today(),
-                delivery_due=self.today() + dt.timedelta(days=days) if days else None,
-            )
-            created.append(new.pk)
+            before = set(Assignment.objects.values_list("pk", flat=True))
+            if via == "page":
+                self.page(
+                    actor,
+                    "post",
+                    f"/uppdrag/{assignment.pk}/ny-version/",
+                    {
+                        "document_date": self.today().isoformat(),
+                        "delivery_due": delivery_due.isoformat() if delivery_due else "",
+                    },
+                )
+            else:
+                services.draft_new_version(
+                    assignment=assignment,
+                    actor=actor,
+                    document_date=self.today(),
+                    delivery_due=delivery_due,
+                )
+            created.extend(Assignment.objects.exclude(pk__in=before).values_list("pk", flat=True))
 
-        if self.act(actor, f"new version of {assignment.pk}", do):
+        if self.act(actor, f"new version of {assignment.pk} ({via})", do):
             self.assignments.extend(created)
 
     @rule(
@@ -1042,6 +1084,31 @@ class LifecycleMachine(RuleBasedStateMachine):
             check_reminders(assignment, self.today())
         if self.assignments:
             check_report(self.people, self.moves, self.returns, self.today())
+
+
+def admin_form_data(context) -> dict:
+    """What the admin's change page posts back unchanged: its form and every inline's rows."""
+    data: dict = {}
+
+    def add(form):
+        for field in form:
+            value = field.value()
+            if value is None or value is False:
+                continue
+            if value is True:
+                data[field.html_name] = "on"
+            elif isinstance(value, list | tuple):
+                data[field.html_name] = [str(v) for v in value]
+            else:
+                data[field.html_name] = str(value)
+
+    add(context["adminform"].form)
+    for inline in context["inline_admin_formsets"]:
+        formset = inline.formset
+        add(formset.management_form)
+        for form in formset.initial_forms:
+            add(form)
+    return data
 
 
 # -- the checks, one per invariant ---------------------------------------------------------------

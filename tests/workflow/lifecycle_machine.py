@@ -526,6 +526,8 @@ class LifecycleMachine(RuleBasedStateMachine):
             raise Refused(response.status_code)
         if kind != "api" and method == "post" and response.status_code != 302:
             raise Refused(response.status_code)
+        if method == "get" and response.status_code != 200:
+            raise Refused(response.status_code)  # the admin sends a non-staff to its login
         return response
 
     # -- registering ---------------------------------------------------------------------------

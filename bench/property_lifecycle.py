@@ -5,14 +5,18 @@ not taken from the settings), the acts done by kind, and the violations: each ru
 Hypothesis that found one counts once, with its shrunk steps printed. Exits non-zero unless
 0 violations in >= 5,000 examples.
 
-`BENCH_EXAMPLES` changes the number (default 5,000), `BENCH_DB` the database
-(default uppdrag_bench_property, made anew).
+`BENCH_EXAMPLES` changes the number (default 5,000); `BENCH_JOBS` runs that many processes
+(default 2, one a core), each on its own database (`BENCH_DB`_<n>, default
+uppdrag_bench_property_<n>, made anew) with its share of the examples; their counts add up.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -23,9 +27,54 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from _common import PG, SECRET_KEY, recreate_database  # noqa: E402
 
-DB_NAME = os.environ.get("BENCH_DB", "uppdrag_bench_property")
 EXAMPLES = int(os.environ.get("BENCH_EXAMPLES", "5000"))
-CHUNK = 500  # examples per run of Hypothesis: a violation ends a run, not the benchmark
+JOBS = int(os.environ.get("BENCH_JOBS", "2"))
+WORKER = os.environ.get("BENCH_WORKER")  # set in the processes the benchmark starts
+CHUNK = 100  # examples per run of Hypothesis: a violation ends a run, not the benchmark
+
+
+def run_workers() -> int:
+    """Start the workers, each with its share, and add up the counts they leave."""
+    started = time.monotonic()
+    folder = Path(tempfile.mkdtemp(prefix="property-lifecycle-"))
+    results = [folder / f"worker-{n}.json" for n in range(JOBS)]
+    workers = [
+        subprocess.Popen(
+            [sys.executable, __file__],
+            env={
+                **os.environ,
+                "BENCH_WORKER": str(n),
+                "BENCH_EXAMPLES": str(-(-EXAMPLES // JOBS)),
+                "BENCH_RESULT": str(results[n]),
+            },
+        )
+        for n in range(JOBS)
+    ]
+    ok = all([worker.wait() == 0 for worker in workers])
+    totals = {"examples": 0, "acts": 0, "violations": 0}
+    for result in results:
+        if result.exists():
+            counts = json.loads(result.read_text())
+            result.unlink()
+            for name in totals:
+                totals[name] += counts[name]
+        else:
+            ok = False
+    folder.rmdir()
+    seconds = time.monotonic() - started
+    print(f"examples run: {totals['examples']} ({JOBS} processes)")
+    print(f"acts: {totals['acts']}")
+    print(f"violations: {totals['violations']}")
+    print(f"time: {seconds:.0f} s")
+    ok = ok and totals["violations"] == 0 and totals["examples"] >= EXAMPLES
+    print(f"{'PASS' if ok else 'FAIL'}: 0 violations in >= {EXAMPLES} examples")
+    return 0 if ok else 1
+
+
+if WORKER is None:
+    sys.exit(run_workers())
+
+DB_NAME = f"{os.environ.get('BENCH_DB', 'uppdrag_bench_property')}_{WORKER}"
 
 os.environ.update(
     {
@@ -80,25 +129,32 @@ def main() -> int:
             run_state_machine_as_test(LifecycleMachine, settings=runs)
         except Exception:  # noqa: BLE001 - a violation, reported and counted
             violations += 1
-            print(f"-- violation {violations}:")
-            traceback.print_exc(limit=0)
+            print(f"-- worker {WORKER}, violation {violations}:")
+            traceback.print_exc(limit=0, file=sys.stdout)
         print(
-            f"   {LifecycleMachine.examples} examples, {LifecycleMachine.steps} acts, "
-            f"{time.monotonic() - started:.0f} s",
+            f"   worker {WORKER}: {LifecycleMachine.examples} examples, "
+            f"{LifecycleMachine.steps} acts, {time.monotonic() - started:.0f} s",
             flush=True,
         )
     seconds = time.monotonic() - started
-    print(f"examples run: {LifecycleMachine.examples}")
+    Path(os.environ["BENCH_RESULT"]).write_text(
+        json.dumps(
+            {
+                "examples": LifecycleMachine.examples,
+                "acts": LifecycleMachine.steps,
+                "violations": violations,
+            }
+        )
+    )
+    print(f"worker {WORKER}, examples run: {LifecycleMachine.examples}")
     print(f"acts: {LifecycleMachine.steps} ({sum(LifecycleMachine.done.values())} done)")
     print(
         "acts done by kind: "
         + ", ".join(f"{k} {n}" for k, n in sorted(LifecycleMachine.done.items()))
     )
     print(f"violations: {violations}")
-    print(f"time: {seconds:.0f} s ({seconds / LifecycleMachine.examples * 1000:.0f} ms an example)")
-    ok = violations == 0 and LifecycleMachine.examples >= EXAMPLES
-    print(f"{'PASS' if ok else 'FAIL'}: 0 violations in >= {EXAMPLES} examples")
-    return 0 if ok else 1
+    print(f"time: {seconds:.0f} s ({seconds / max(1, LifecycleMachine.examples):.2f} s an example)")
+    return 0
 
 
 if __name__ == "__main__":

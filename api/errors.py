@@ -6,16 +6,14 @@ for English):
 
 The services' own refusals (Django's ValidationError and PermissionDenied, in Swedish) reach the
 caller as they reach the pages: 400 and 403. An address under /api/ that matches no route is a
-JSON 404 too (page_not_found, the site's handler404).
+JSON 404 too (config/handlers.py, the site's handler404).
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import JsonResponse
 from django.utils.translation import gettext as _
-from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as rest_framework_handler
@@ -78,20 +76,3 @@ def exception_handler(exc, context):
 
 def is_api(request) -> bool:
     return request.path.startswith(API_PREFIX)
-
-
-def page_not_found(request, exception):
-    """The site's 404: JSON under /api/, our page elsewhere."""
-    if is_api(request):
-        return JsonResponse(body(_("Hittades inte."), "not_found"), status=404)
-    return defaults.page_not_found(request, exception)
-
-
-def server_error(request):
-    """The site's 500: JSON under /api/, Django's page elsewhere."""
-    if is_api(request):
-        return JsonResponse(
-            body(_("Ett fel uppstod på servern. Försök igen om en stund."), "server_error"),
-            status=500,
-        )
-    return defaults.server_error(request)

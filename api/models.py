@@ -6,7 +6,7 @@ of the database lets nobody in. A token is revoked, never deleted, so the audit 
 say which token it was.
 
 A token works while its person has the e-mail address it was issued under: a change of address
-ends the person's tokens as it ends their sessions (assignments/identity.py), on whatever path
+ends the person's tokens as it ends their sessions (people/identity.py), on whatever path
 the address changed, with nothing for that path to remember.
 """
 

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from notifications.models import Notification
 from rest_framework import serializers
 
-from assignments import documents
+from assignments import storage
 from assignments.models import (
     Approval,
     Assignment,
@@ -385,7 +385,7 @@ class DeliveryInputSerializer(serializers.Serializer):
         label=_("Dokument"),
         required=False,
         allow_null=True,
-        validators=[documents.validate_document],  # as the page's form: on the field
+        validators=[storage.validate_document],  # as the page's form: on the field
         help_text=_("PDF, Office, OpenDocument, bild eller text (multipart/form-data)."),
     )
 

@@ -1,7 +1,7 @@
 """Personal API tokens, written once: issue one (shown once), revoke one, find the person a
 presented token belongs to.
 
-A token is a secret made and kept as assignments.tokens says: 256 random bits, stored only as
+A token is a secret made and kept as people.tokens says: 256 random bits, stored only as
 its SHA-256, looked up through a unique index. It works while its person has the e-mail address
 it was issued under (api/models.py): a change of address ends it.
 """
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from assignments import audit
 from assignments.models import User
-from assignments.tokens import digest_of, new_secret
+from people.tokens import digest_of, new_secret
 
 from .models import PersonalToken
 

@@ -151,7 +151,3 @@ class AuditEntryAdmin(NoDeleteMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-# Registered here so the admin's autodiscovery finds it.
-from . import admin_people  # noqa: E402, F401

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
+from . import signals
 from .models import Assignment, AuditEntry
 
 
@@ -24,7 +25,7 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple | set):
         return [_jsonable(v) for v in value]
     if isinstance(value, FieldFile):
-        # Its name only: asking a private document for its URL raises (documents.py).
+        # Its name only: asking a private document for its URL raises (assignments/storage.py).
         return value.name or ""
     return value
 
@@ -81,7 +82,7 @@ def record(
     assignment: Assignment | None = None,
 ) -> AuditEntry:
     """Write one audit entry for `action` done by `actor` on `obj`."""
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         assignment=assignment or _assignment_of(obj),
         object_type=obj._meta.label,
@@ -92,6 +93,8 @@ def record(
         after=_jsonable(after) if after is not None else None,
         reason=reason,
     )
+    signals.recorded.send(sender=AuditEntry, entry=entry)
+    return entry
 
 
 def changed_fields(before: dict, after: dict) -> tuple[dict, dict]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,8 +17,8 @@ from django.db.models.functions import Concat, Lower
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import audit
-from .models import (
+from assignments import audit
+from assignments.models import (
     Approval,
     Assignment,
     Distribution,
@@ -121,19 +122,32 @@ def link_contact(*, contact: User, account: User, actor) -> int:
     if Approval.objects.filter(decision_maker=contact).exists():
         # an answer is the record of an act by whoever held the account; a contact never acted
         raise ValidationError(_("Kontakten står som beslutsfattare i ett registrerat svar."))
-    moved = 0
+    if Assignment.objects.filter(
+        decision_makers=contact, state=Assignment.State.DELIVERED
+    ).exists():
+        # its approval task, open in the process, names the contact: moving only the record
+        # would leave a task nobody can answer. Who decides is changed through the process.
+        raise ValidationError(
+            _("Kontakten är beslutsfattare för en slutleverans som väntar på beslut.")
+        )
+    # assignment → the places of it that now name the account, for its own audit entry (which
+    # also replans its reminders: the contact's go to the account)
+    places: dict[int, list[str]] = defaultdict(list)
     with transaction.atomic():
-        for assignment in Assignment.objects.filter(commissioners=contact):
-            assignment.commissioners.remove(contact)
-            assignment.commissioners.add(account)
-            moved += 1
-        for assignment in Assignment.objects.filter(decision_makers=contact):
-            assignment.decision_makers.remove(contact)
-            assignment.decision_makers.add(account)
-            moved += 1
-        moved += Assignment.objects.filter(assignee=contact).update(assignee=account)
-        moved += Assignment.objects.filter(project_lead=contact).update(project_lead=account)
-        moved += Milestone.objects.filter(responsible=contact).update(responsible=account)
+        for field in ("commissioners", "decision_makers"):
+            for assignment in Assignment.objects.filter(**{field: contact}):
+                getattr(assignment, field).remove(contact)
+                getattr(assignment, field).add(account)
+                places[assignment.pk].append(field)
+        for field in ("assignee", "project_lead"):
+            rows = Assignment.objects.filter(**{field: contact})
+            for pk in rows.values_list("pk", flat=True):
+                places[pk].append(field)
+            rows.update(**{field: account})
+        milestones = Milestone.objects.filter(responsible=contact)
+        for pk, assignment_id in milestones.values_list("pk", "assignment_id"):
+            places[assignment_id].append(f"milestone:{pk}")
+        milestones.update(responsible=account)
         for member in WorkingGroupMember.objects.filter(person=contact):
             if WorkingGroupMember.objects.filter(
                 assignment=member.assignment_id, person=account
@@ -142,16 +156,27 @@ def link_contact(*, contact: User, account: User, actor) -> int:
             else:
                 member.person = account
             member.save()
-            moved += 1
+            places[member.assignment_id].append("working_group")
         for row in Distribution.objects.filter(person=contact):
             if not Distribution.objects.filter(
                 assignment=row.assignment_id, person=account, purpose=row.purpose
             ).exists():
                 row.person = account
                 row.save()
-                moved += 1
+                places[row.assignment_id].append(f"distribution:{row.purpose}")
         contact.is_active = False
         contact.save(update_fields=["is_active"])
+        moved = sum(len(names) for names in places.values())
+        for assignment in Assignment.objects.filter(pk__in=list(places)).order_by("pk"):
+            audit.record(
+                actor=actor,
+                action="contact.linked",
+                obj=contact,
+                assignment=assignment,
+                before={"person": contact.pk},
+                after={"person": account.pk, "places": places[assignment.pk]},
+                reason=str(account),
+            )
         audit.record(
             actor=actor,
             action="contact.linked",

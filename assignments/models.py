@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from . import documents
+from assignments import storage
 
 # Diarienummer as VGR and Region Jönköping write them: "RS 2024-05699", "LJ 2013/746",
 # and the minutes' "LJ2013 /746". Checked, never rewritten: the registrar's text is the record.
@@ -140,7 +140,7 @@ class User(AbstractUser):
         help_text=_("Få återrapporteringen för förra månaden den första arbetsdagen i månaden."),
     )
     # What single sign-on matches the person by when OIDC_MATCH_CLAIM names a claim other than
-    # the e-mail address (assignments/sso.py).
+    # the e-mail address (people/sso.py).
     employee_id = models.CharField(
         _("anställnings-id"),
         max_length=100,
@@ -176,7 +176,7 @@ class User(AbstractUser):
     # A session is the person's while the account has the password and the e-mail address it
     # was started with: Django's session hash covers the password, ours the address too, so a
     # change of address ends every session of the person, whatever path changed it
-    # (assignments/identity.py). The documented hooks that django.contrib.auth.get_user() asks.
+    # (people/identity.py). The documented hooks that django.contrib.auth.get_user() asks.
     def get_session_auth_hash(self) -> str:
         return self._session_hash()
 
@@ -195,7 +195,7 @@ class User(AbstractUser):
 
 def source_upload_to(instance: Assignment, filename: str) -> str:
     """A random name: the original is kept in `source_document_name`."""
-    return documents.stored_name("sources", filename)
+    return storage.stored_name("sources", filename)
 
 
 class Assignment(PublicRecord):
@@ -270,12 +270,12 @@ class Assignment(PublicRecord):
         null=True,
         blank=True,
     )
-    # The file an imported draft was read from (assignments/importer), kept as the record's
-    # source: private like a delivery's document (documents.py), its original name beside it.
+    # The file an imported draft was read from (documents/importer), kept as the record's
+    # source: private like a delivery's document (storage.py), its original name beside it.
     source_document = models.FileField(
         _("källdokument"),
         upload_to=source_upload_to,
-        storage=documents.document_storage,
+        storage=storage.document_storage,
         blank=True,
     )
     source_document_name = models.CharField(
@@ -784,7 +784,7 @@ class MilestoneUpdate(PublicRecord):
 
 def delivery_upload_to(instance: Delivery, filename: str) -> str:
     """A random name: the original is kept in `document_name`, for the download."""
-    return documents.stored_name(f"deliveries/{instance.assignment_id}", filename)
+    return storage.stored_name(f"deliveries/{instance.assignment_id}", filename)
 
 
 class Delivery(PublicRecord):
@@ -802,7 +802,7 @@ class Delivery(PublicRecord):
     document = models.FileField(
         _("dokument"),
         upload_to=delivery_upload_to,
-        storage=documents.document_storage,
+        storage=storage.document_storage,
         blank=True,
     )
     document_name = models.CharField(_("dokumentets filnamn"), max_length=255, blank=True)

@@ -9,8 +9,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import audit, documents, permissions
-from .contacts import PeopleByName
+from assignments import audit, permissions, storage
+from assignments.contacts import PeopleByName
+
 from .models import (
     Assignment,
     AssignmentItem,
@@ -85,7 +86,7 @@ def save_draft(
         if source is not None:
             content, filename = source
             file = ContentFile(content, name=filename)
-            documents.validate_document(file)
+            storage.validate_document(file)
             assignment.source_document.save(filename, file, save=False)
             assignment.source_document_name = filename[:255]
         assignment.full_clean(exclude=["source_document"])

@@ -14,7 +14,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .importer.periods import parse_period
+from assignments.periods import parse_period
+
 from .models import Assignment, AssignmentRelation, Milestone, validate_registration_number
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

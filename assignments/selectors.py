@@ -284,7 +284,7 @@ def group_assignments(user: User, group: Group) -> QuerySet[Assignment]:
 
 def people_for_lists() -> list[str]:
     """Every active person as the people list offers them ("Name (username)")."""
-    from .contacts import person_label
+    from assignments.contacts import person_label
 
     people = User.objects.filter(is_active=True).only("username", "first_name", "last_name")
     return [person_label(p) for p in people.order_by("last_name", "first_name")]
@@ -298,7 +298,8 @@ def unit_names() -> list[str]:
 
 def registration_values(assignment: Assignment) -> tuple[dict, dict]:
     """A draft as the "Nytt uppdrag" forms' initial values and rows (with their ids)."""
-    from .contacts import person_label
+    from assignments.contacts import person_label
+
     from .models import AssignmentItem, Distribution
     from .registration import TEXT_FIELDS
 

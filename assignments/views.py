@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.http import require_POST
 
-from . import audit, documents, export_pdf, export_report, exports, links, permissions, selectors
-from . import report as reports
-from .forms import PortfolioFilter, ReportForm
+from assignments import audit, exports, links, permissions, selectors
+
+from .forms import PortfolioFilter
 from .models import Group
 
 
@@ -98,48 +98,6 @@ def portfolio(request):
         "today": today,
     }
     return render(request, "assignments/portfolio.html", context, status=status)
-
-
-# -- the återrapportering ---------------------------------------------------------------------
-
-
-@transaction.non_atomic_requests  # reads only
-@login_required
-def report(request):
-    """The återrapportering of a commissioner, a unit or a group over a period, as a page, an
-    Excel workbook or a PDF (?format=xlsx|pdf): only assignments the person may read."""
-    if not permissions.may_see_portfolio(request.user):
-        raise PermissionDenied
-    today = _today()
-    form = ReportForm(request.GET or None, user=request.user, today=today)
-    if not request.GET and form.default_data():
-        form = ReportForm(form.default_data(), user=request.user, today=today)
-    built, status = None, 200
-    if form.is_bound:
-        if form.is_valid():
-            data = form.cleaned_data
-            built = reports.build(request.user, data["scope"], data["start"], data["end"], today)
-            fmt = request.GET.get("format")
-            if fmt == "xlsx":
-                return documents.generated_download(
-                    export_report.xlsx(built), f"{built.filename}.xlsx", exports.XLSX_CONTENT_TYPE
-                )
-            if fmt == "pdf":
-                return documents.generated_download(
-                    export_report.pdf(built),
-                    f"{built.filename}.pdf",
-                    export_pdf.CONTENT_TYPE,
-                )
-        else:
-            status = 400
-    params = {k: v for k, v in form.data.items() if k != "format" and v} if form.is_bound else {}
-    context = {
-        "page_title": _("Återrapportering"),
-        "form": form,
-        "report": built,
-        "query": urlencode(params),
-    }
-    return render(request, "assignments/report.html", context, status=status)
 
 
 # -- groups ------------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+from django.apps import AppConfig
 from django.contrib.staticfiles.apps import StaticFilesConfig
 
 
@@ -7,3 +8,11 @@ class UppdragStaticFilesConfig(StaticFilesConfig):
     level up, so the stray one is left out."""
 
     ignore_patterns = [*StaticFilesConfig.ignore_patterns, "node_modules"]
+
+
+class OperationsConfig(AppConfig):
+    """The site as a whole: its health checks and their `manage.py healthcheck`."""
+
+    name = "config"
+    label = "operations"
+    verbose_name = "Drift"

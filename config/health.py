@@ -1,7 +1,7 @@
 """/healthz and /metrics: for operations, outside the app's logins.
 
 /healthz is for a load balancer and for docker-compose: 200 when every check of
-reminders/health.py holds, 503 when one does not, with a JSON body naming each check's state.
+config/checks.py holds, 503 when one does not, with a JSON body naming each check's state.
 Anyone may ask (no session, no login); it shows no address, host or secret, only states,
 counts and ages, and never a cached answer.
 
@@ -22,8 +22,8 @@ from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_safe
 from django_prometheus.exports import ExportToDjangoView
 
-from assignments.logins import client_address
-from reminders import health
+from config import checks as health
+from people.logins import client_address
 
 
 @require_safe
@@ -45,7 +45,7 @@ def healthz(request):
 
 def may_read_metrics(request) -> bool:
     """The scraper sends the bearer token METRICS_TOKEN, or asks from an allowed network (the
-    client's address as assignments.logins reads it: behind TRUSTED_PROXY_COUNT proxies)."""
+    client's address as people.logins reads it: behind TRUSTED_PROXY_COUNT proxies)."""
     token = settings.METRICS_TOKEN
     if token and constant_time_compare(request.headers.get("Authorization", ""), f"Bearer {token}"):
         return True

@@ -69,9 +69,13 @@ INSTALLED_APPS = [
     "notifications",
     "rules.apps.AutodiscoverRulesConfig",
     "assignments",
+    "people",
+    "documents",
+    "reports",
     "workflow",
     "reminders",
     "api",  # the REST API and personal API tokens (issue 19)
+    "config.apps.OperationsConfig",  # health checks (config/checks.py) and their command
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's JS and CSS, served from our own origin
@@ -89,7 +93,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "assignments.middleware.PreferredLanguageMiddleware",
+    "people.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "viewflow.middleware.SiteMiddleware",
@@ -150,7 +154,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before any check
     "rules.permissions.ObjectPermissionBackend",
     # Django's ModelBackend, except that PASSWORD_LOGIN_SUPERUSERS_ONLY can refuse passwords
-    "assignments.logins.PasswordBackend",
+    "people.logins.PasswordBackend",
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -164,7 +168,7 @@ PASSWORD_LOGIN_SUPERUSERS_ONLY = env.bool("PASSWORD_LOGIN_SUPERUSERS_ONLY", defa
 # authorization-code flow with PKCE; the ID token is checked against the provider's keys (JWKS).
 # A person is matched to an existing account by OIDC_MATCH_CLAIM: "email" (the default) against
 # the account's e-mail address, any other claim (e.g. "employeeid") against its employee id.
-# assignments/sso.py says what happens to an unknown or a deactivated person.
+# people/sso.py says what happens to an unknown or a deactivated person.
 OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
 OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
 OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
@@ -182,7 +186,7 @@ OIDC_MATCH_CLAIM = env.str("OIDC_MATCH_CLAIM", default="email")
 OIDC_CREATE_USER = env.bool("OIDC_CREATE_USER", default=True)
 OIDC_USE_PKCE = True
 OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the provider's logout
-OIDC_OP_LOGOUT_URL_METHOD = "assignments.sso.provider_logout_url"
+OIDC_OP_LOGOUT_URL_METHOD = "people.sso.provider_logout_url"
 OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)  # seconds for each call to the provider
 LOGIN_REDIRECT_URL_FAILURE = LOGIN_URL
 if OIDC_ENABLED:
@@ -201,7 +205,7 @@ if OIDC_ENABLED:
         raise ImproperlyConfigured(
             f"OIDC_RP_CLIENT_ID is set, so single sign-on is on: set {', '.join(_missing)} too."
         )
-    AUTHENTICATION_BACKENDS.append("assignments.sso.SingleSignOnBackend")
+    AUTHENTICATION_BACKENDS.append("people.sso.SingleSignOnBackend")
 # -- end of Single sign-on -----------------------------------------------------------------------
 
 # -- The REST API (Django REST framework + drf-spectacular, issue 19) ----------------------------
@@ -257,16 +261,16 @@ SPECTACULAR_SETTINGS = {
 
 # -- Logins: lockout (django-axes) and the password-reset throttle (issue 15) -------------------
 # Failed logins lock the account (from any address) and the address (for any account) for a
-# cool-off; logins to the admin count the same. assignments/logins.py says why a successful
+# cool-off; logins to the admin count the same. people/logins.py says why a successful
 # login clears only that person's own failures. Attempts during a lockout do not prolong it.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_HANDLER = "assignments.logins.LoginAttempts"
-AXES_CLIENT_IP_CALLABLE = "assignments.logins.client_address"
-AXES_LOCKOUT_CALLABLE = "assignments.logins.lockout_response"
+AXES_HANDLER = "people.logins.LoginAttempts"
+AXES_CLIENT_IP_CALLABLE = "people.logins.client_address"
+AXES_LOCKOUT_CALLABLE = "people.logins.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # No log of successful logins (IP addresses kept without end); failures are deleted after the
 # cool-off. Who did what is in our own audit trail.
@@ -294,14 +298,14 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 # Uploaded documents live here and nothing serves this directory: there is no MEDIA_URL, and
 # only a view that checks the assignment's permission hands a document out (assignments/
-# documents.py). Keep it off the web server's document root.
+# storage.py). Keep it off the web server's document root.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # The largest document a delivery may carry (25 MiB); the proxy in front should allow a little
 # more, so that a larger file meets our Swedish error instead of the proxy's.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=25 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "documents": {"BACKEND": "assignments.documents.PrivateStorage"},
+    "documents": {"BACKEND": "assignments.storage.PrivateStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

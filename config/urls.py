@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site
 
 from api import pages as api_pages
-from assignments import logins, sso
 from assignments import views as pages
 from config import health
+from people import logins, sso
 from reminders import views as notices
+from reports import views as report_pages
 from workflow.flows import AssignmentFlow
 from workflow.views import calendar as calendar_pages
 from workflow.views import home
@@ -42,8 +43,8 @@ site = Site(
 # viewflow's pages answer an anonymous visitor with 403; send them to the login page instead
 handler403 = pages.permission_denied
 # JSON under /api/, the usual pages elsewhere
-handler404 = "api.errors.page_not_found"
-handler500 = "api.errors.server_error"
+handler404 = "config.handlers.page_not_found"
+handler500 = "config.handlers.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -57,7 +58,7 @@ urlpatterns = [
         name="password_reset",
     ),
     # before Django's own, which they replace: the login page offers single sign-on, and logging
-    # out ends the provider's session too (assignments/sso.py)
+    # out ends the provider's session too (people/sso.py)
     path("accounts/login/", logins.LoginView.as_view(), name="login"),
     path("accounts/logout/", sso.logout, name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
@@ -67,7 +68,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("", home.home, name="home"),
     path("portfolj/", pages.portfolio, name="portfolio"),
-    path("aterrapportering/", pages.report, name="report"),
+    path("aterrapportering/", report_pages.report, name="report"),
     path("grupper/", pages.group_list, name="group_list"),
     path("grupper/<int:pk>/", pages.group_detail, name="group_detail"),
     path("installningar/", notices.user_settings, name="user_settings"),

@@ -7,7 +7,7 @@ process id in a folder every process shares: containers reuse the same ids (each
 pid 1 in its own), so two would write one file, and the counts would be lost with a worker's
 restart anyway. The outbox already holds the truth, one row per reminder that is never
 deleted, so the counters are counted from it when Prometheus asks (one GROUP BY per scrape);
-the sweep's durations are kept beside its last finish time (reminders/health.py).
+the sweep's durations are kept beside its last finish time (config/checks.py).
 
 A counter can go down in one case: the admin's "Försök skicka igen" takes a failed row back
 (failed − 1, and its attempts start again from zero). Prometheus reads a drop as a restart of
@@ -27,7 +27,8 @@ from prometheus_client.core import (
 )
 from prometheus_client.registry import Collector
 
-from . import health
+from reminders import sweep_record
+
 from .selectors import outbox_backlog, outbox_totals
 
 CHANNEL_KIND = ["channel", "kind"]
@@ -55,13 +56,13 @@ class OutboxCollector(Collector):
         backlog.add_metric(["sending"], waiting.sending)
         age = (now - waiting.oldest_due).total_seconds() if waiting.oldest_due else 0.0
         oldest.add_metric([], max(age, 0.0))
-        buckets, total = health.sweep_histogram()
+        buckets, total = sweep_record.sweep_histogram()
         cumulative, running = [], 0
         for bound, count in buckets:
             running += count
             cumulative.append(("+Inf" if bound == float("inf") else str(bound), running))
         duration.add_metric([], cumulative, total)
-        if record := health.last_sweep():
+        if record := sweep_record.last_sweep():
             finished.add_metric([], record[0].timestamp())
         yield from (sent, failed, retried, backlog, oldest, duration, finished)
 

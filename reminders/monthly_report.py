@@ -1,5 +1,5 @@
 """The monthly e-mail to each commissioner: the återrapportering of the previous month
-(assignments/report.py) as PDF and Excel attachments, with a summary in the mail itself.
+(reports/report.py) as PDF and Excel attachments, with a summary in the mail itself.
 
 Planned as an outbox row on the 1st (services.plan_monthly_reports, beat's
 "Påminnelser: månadens återrapportering"), sent by the sweep like every reminder: once per
@@ -19,8 +19,10 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from assignments import export_pdf, export_report, exports
-from assignments import report as reports
+from assignments import exports
+from documents import export_pdf
+from reports import export_report
+from reports import report as reports
 
 from .messages import Attachment, Entry, Message
 from .models import Reminder

@@ -3,10 +3,10 @@ waiting for decision, written as outbox rows. Planning is idempotent: it compute
 rows, creates the missing ones and cancels planned rows that are no longer wanted (a moved
 due date, a finished milestone, a changed responsible person).
 
-Nothing here plans by itself: the services that change a deadline, its people or the process
-(workflow.services, the admin) call these functions in their own transaction. Who holds an
-approval task is the workflow's to know, so it tells plan_decision_waiting whom a delivery
-waits for; this module imports only the registry (assignments)."""
+Every write of the record is audited, and every audit entry replans the assignment it names,
+in the writer's transaction (receivers.py): no writer calls the deadline planning itself. Who
+holds an approval task is the workflow's to know, so it tells plan_decision_waiting whom a
+delivery waits for; this module imports only the registry (assignments)."""
 
 from __future__ import annotations
 
@@ -341,9 +341,16 @@ def _has_answered(delivery: Delivery, person_id: int) -> bool:
 
 def replan_assignment(assignment: Assignment) -> None:
     """Everything of one assignment: its milestones, its deadline, its waiting delivery."""
-    for milestone in assignment.milestones.select_related("assignment"):
-        plan_for_milestone(milestone)
-    plan_for_delivery_deadline(assignment)
+    if assignment.state in Assignment.WORKING_STATES:
+        for milestone in assignment.milestones.select_related("assignment"):
+            plan_for_milestone(milestone)
+        plan_for_delivery_deadline(assignment)
+    else:
+        # A draft, a delivered or a closed assignment wants no deadline reminder: what planning
+        # each deadline would conclude, in one query (an import audits every row it saves).
+        Reminder.objects.filter(
+            assignment=assignment, state=Reminder.State.PLANNED, kind__in=DEADLINE_KINDS
+        ).update(state=Reminder.State.CANCELLED)
     for delivery in assignment.deliveries.all():
         plan_decision_waiting(delivery, waiting_for=_planned_recipients(delivery))
 
@@ -403,18 +410,28 @@ def is_still_due(reminder: Reminder) -> bool:
         # every hand-over of a task plans again); what can change after the claim is that the
         # recipient answers, or that the delivery is decided or returned.
         delivery = reminder.delivery
-        return delivery.status == Delivery.Status.SUBMITTED and not _has_answered(
-            delivery, reminder.recipient_id
+        return (
+            assignment.state == Assignment.State.DELIVERED
+            and delivery.status == Delivery.Status.SUBMITTED
+            and not _has_answered(delivery, reminder.recipient_id)
         )
     if assignment.state not in Assignment.WORKING_STATES:
         return False
+    # The deadline still in force at the date it was planned for, and the recipient still one
+    # of its people: replanning follows every write (receivers.py); this is the last word.
     if reminder.milestone_id:
         milestone = reminder.milestone
-        return not milestone.is_closed and milestone.due.isoformat() == reminder.due_version
-    return (
-        bool(assignment.delivery_due)
-        and assignment.delivery_due.isoformat() == reminder.due_version
-    )
+        in_force = not milestone.is_closed and milestone.due.isoformat() == reminder.due_version
+        owners = milestone_people(milestone)
+    else:
+        in_force = (
+            bool(assignment.delivery_due)
+            and assignment.delivery_due.isoformat() == reminder.due_version
+        )
+        owners = [assignment.assignee_id]
+    if reminder.kind == Reminder.Kind.ESCALATION:
+        return in_force and reminder.recipient_id in _escalation_recipients(assignment)
+    return in_force and reminder.recipient_id in owners
 
 
 def plan_digests(day: dt.date) -> int:
@@ -441,7 +458,7 @@ def plan_monthly_reports(day: dt.date) -> int:
     """One row per commissioner who wants the monthly report and has something in it: the
     återrapportering of the month before `day`'s, sent at 07:00 on the first working day of
     `day`'s month (1 January is a holiday: the 2nd, or the Monday after)."""
-    from assignments.report import commissioners_with_reports, previous_month
+    from reports.report import commissioners_with_reports, previous_month
 
     start, end = previous_month(day)
     first = day.replace(day=1)

@@ -284,7 +284,7 @@ ACCOUNTS = {
     "accounts/reset/done/": Row(get=everyone("ok")),
 }
 
-# Single sign-on (assignments/sso.py) is off here, as in `make run`: its addresses are 404 for
+# Single sign-on (people/sso.py) is off here, as in `make run`: its addresses are 404 for
 # everyone. tests/assignments/test_sso.py drives them with it on, against a real provider.
 SINGLE_SIGN_ON = {
     "oidc/authenticate/": Row(get=everyone("notfound")),
@@ -436,15 +436,13 @@ ASSIGNMENT_PAGES = {
         cases=(Case("cancel", only(DECISION_MAKER, ok="saved"), data={"reason": REASON}),),
     ),
     # Handing a task on: the assignee their own task, a decision-maker their own approval (to a
-    # stand-in outside the working side), a registrar an approval task only to a decision-maker
-    # of record, with a reason. (No "registrar hands it to a decision-maker of record" case: the
-    # only other decision-maker of seed 004, Anders, is in its working group.)
+    # stand-in neither another decision-maker nor on the delivering side). A registrar never
+    # hands an approval on: they change who decides instead (issue #25, 1).
     "uppdrag/<int:pk>/reassign/": Row(
         get=POST_ONLY,
-        # on "seed" the delivery waits for decision: only approval tasks are open, which their
-        # decision-maker hands on (or a registrar, to a decision-maker of record); the assignee
-        # holds nothing to hand on
-        post=only(DECISION_MAKER, REGISTRAR, SUPERUSER, ok="allowed"),
+        # on "seed" the delivery waits for decision: only approval tasks are open, which only
+        # their decision-maker hands on; the assignee holds nothing to hand on
+        post=only(DECISION_MAKER, ok="allowed"),
         cases=(
             # issue #15, 1: jan took Anders' approval task and answered it as Anders
             Case(
@@ -731,7 +729,6 @@ NODE_SCENES = {
     "approve": "seed",  # per.albertsson's open approval task
     "collect": "decided",
     "check": "decided",
-    "record_decision": "decided",
     "end": "decided",
 }
 NODE_OWNERS = {"work": ASSIGNEE, "approve": DECISION_MAKER}
@@ -796,7 +793,6 @@ NODE_ACTIONS = {
     "approve": ("undo/", "revive/", "cancel/"),
     "collect": ("undo/", "revive/", "cancel/"),  # Join
     "check": ("undo/", "revive/", "cancel/"),  # If
-    "record_decision": ("undo/", "revive/", "cancel/"),  # Function
     "end": ("undo/", "revive/"),  # End
 }
 
@@ -1037,7 +1033,7 @@ ADMIN_MODELS = {
     # process and task tables too; the services are the registrar's way.)
     **admin_model("auth", "group", registrar="none", superuser="full"),
     # viewflow's processes and tasks are records of the process: read only for everyone, so
-    # nobody rewrites a task's owner or status around the rules (workflow/permissions.py)
+    # nobody rewrites a task's owner or status around the rules (assignments/permissions.py)
     **admin_model("viewflow", "process", registrar="none", superuser="view"),
     **admin_model("viewflow", "task", registrar="none", superuser="view"),
     **admin_model("django_celery_beat", "periodictask", registrar="none", superuser="full"),

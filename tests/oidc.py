@@ -153,7 +153,7 @@ def switch_on(settings, provider: Provider, **extra) -> None:
         setattr(settings, name, value)
     settings.AUTHENTICATION_BACKENDS = [
         *settings.AUTHENTICATION_BACKENDS,
-        "assignments.sso.SingleSignOnBackend",
+        "people.sso.SingleSignOnBackend",
     ]
     policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
     policy["DIRECTIVES"]["form-action"].append(provider.issuer)

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from reminders import sweep_record
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -87,7 +89,6 @@ def test_the_web_probe_passes_on_200_and_fails_on_503(live_server, settings, mon
     from django.core.cache import cache
 
     from config import probe
-    from reminders import health
 
     cache.clear()  # no sweep recorded by an earlier test
 
@@ -97,5 +98,5 @@ def test_the_web_probe_passes_on_200_and_fails_on_503(live_server, settings, mon
     url = f"{live_server.url}/healthz"
     assert probe.host_header() == "localhost"
     assert probe.main(url) == 1  # no sweep yet
-    health.record_sweep(duration=0.1)
+    sweep_record.record_sweep(duration=0.1)
     assert probe.main(url) == 0

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from reminders import health
+from reminders import sweep_record
 from reminders.models import Reminder
 from tests.factories import AssignmentFactory, UserFactory
 from tests.redis_server import redis_server  # noqa: F401 - the fixture
@@ -25,7 +25,7 @@ def healthy(settings, redis_server):  # noqa: F811 - the fixture
     """Everything working at NOON: the broker (a Redis of this test's own) answers, a sweep
     finished a minute ago, the outbox is empty."""
     settings.CELERY_BROKER_URL = redis_server.url
-    health.record_sweep(duration=0.02, finished_at=NOON - dt.timedelta(minutes=1))
+    sweep_record.record_sweep(duration=0.02, finished_at=NOON - dt.timedelta(minutes=1))
     with time_machine.travel(NOON, tick=False) as traveller:
         yield traveller
 

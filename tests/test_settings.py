@@ -175,7 +175,7 @@ def test_the_site_address_follows_the_server_unless_site_url_is_set(tmp_path):
 
 SSO = (
     "(settings.OIDC_ENABLED, "
-    "'assignments.sso.SingleSignOnBackend' in settings.AUTHENTICATION_BACKENDS, "
+    "'people.sso.SingleSignOnBackend' in settings.AUTHENTICATION_BACKENDS, "
     "settings.OIDC_USE_PKCE)"
 )
 ENTRA = "https://login.microsoftonline.com/tenant-id"

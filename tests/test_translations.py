@@ -8,7 +8,18 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = ("assignments", "reminders", "workflow", "api", "config", "templates", "locale")
+SOURCE = (
+    "assignments",
+    "people",
+    "documents",
+    "reports",
+    "reminders",
+    "workflow",
+    "api",
+    "config",
+    "templates",
+    "locale",
+)
 
 
 def _entries(po: Path, *flags: str) -> list[str]:

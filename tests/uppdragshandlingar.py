@@ -10,13 +10,13 @@ import io
 import textwrap
 from pathlib import Path
 
-from assignments.importer.sections import heading_of
-from tests import documents
+from documents.importer.sections import heading_of
+from tests import sample_files as documents
 
 # Copies of shared/seeds/004_d47a9a34d9c1e760.txt (the real uppdragshandling) and of seeds 002
 # and 003 (a group catalogue and a minutes extract: documents that are no uppdragshandling),
 # byte for byte, beside a synthetic uppdragshandling of the same kind.
-FILES = Path(__file__).resolve().parent / "assignments" / "importer"
+FILES = Path(__file__).resolve().parent / "documents" / "importer"
 SEED_004 = FILES / "seed_004.txt"
 NOT_ASSIGNMENTS = [FILES / "seed_002.txt", FILES / "seed_003.txt"]
 SYNTHETIC = FILES / "synthetic.txt"

@@ -1,9 +1,7 @@
 """The registry's assignments and their tidplan in the admin, registered by the workflow app
-because every save there may move the process or its deadlines: registering a draft starts its
-process, and a change of the final delivery date, the assignee, the commissioners or
-decision-makers, or a milestone's dates or responsible person replans its reminders. Both are
-explicit calls at the end of the save, in the admin's transaction (assignments/admin.py says
-what the registrar may change at all).
+because a save there may move the process: registering a draft starts its process, an explicit
+call at the end of the save, in the admin's transaction. The reminders follow each save's audit
+entries (reminders/receivers.py); assignments/admin.py says what the registrar may change.
 """
 
 from django import forms
@@ -20,18 +18,12 @@ from assignments.models import (
     Milestone,
     WorkingGroupMember,
 )
-from reminders import services as reminders
 
-from .services import start_process
+from .services import PARTIES_MAY_CHANGE, change_decision_makers, start_process
 
 # The parties of an assignment are fixed once its final delivery is in: who decides, who
 # delivered and who commissioned are then part of the decision's record.
 PARTY_FIELDS = ("commissioners", "decision_makers", "assignee")
-PARTIES_EDITABLE_STATES = (
-    Assignment.State.DRAFT,
-    Assignment.State.ADOPTED,
-    Assignment.State.IN_PROGRESS,
-)
 
 
 def is_draft(assignment) -> bool:
@@ -113,7 +105,17 @@ class AssignmentAdminForm(forms.ModelForm):
         ):
             # The final deadline is the commissioners' promise: moving it is recorded with why.
             self.add_error("change_reason", _("Ange varför slutleveransen flyttas."))
+        if self.changes_decision_makers() and not (cleaned.get("change_reason") or "").strip():
+            self.add_error("change_reason", _("Ange varför beslutsfattarna ändras."))
         return cleaned
+
+    def changes_decision_makers(self) -> bool:
+        """Who decides changes on an adopted assignment: services.change_decision_makers'."""
+        return (
+            "decision_makers" in self.changed_data
+            and self.instance.pk is not None
+            and not is_draft(self.instance)
+        )
 
 
 @admin.register(Assignment)
@@ -195,19 +197,28 @@ class AssignmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
         # The state moves through the flow; a document is superseded through
         # workflow.services.supersede_assignment, which closes the old one too.
         readonly = ["state", "supersedes", "created_at", "updated_at"]
-        if obj is not None and obj.state not in PARTIES_EDITABLE_STATES:
+        if obj is not None and obj.state not in PARTIES_MAY_CHANGE:
             readonly += [*PARTY_FIELDS, "delivery_due"]
         return readonly
 
     def save_related(self, request, form, formsets, change):
+        deciding = None
+        if form.changes_decision_makers():
+            # Not the form's save: the service checks the rule, writes and audits with the reason.
+            deciding = form.cleaned_data.pop("decision_makers")
         super().save_related(request, form, formsets, change)
         assignment = form.instance
+        if deciding is not None:
+            change_decision_makers(
+                assignment=assignment,
+                actor=request.user,
+                decision_makers=deciding,
+                reason=form.cleaned_data["change_reason"],
+            )
         if not change and assignment.state == Assignment.State.DRAFT:
             # A registered draft goes straight into its process: the adopt task reaches a
             # commissioner's inbox.
             start_process(assignment=assignment, actor=request.user)
-        # The form, its many-to-many fields and the tidplan inline are saved by now.
-        reminders.replan_assignment(assignment)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -256,7 +267,3 @@ class MilestoneAdmin(AuditedAdminMixin, admin.ModelAdmin):
         if is_draft(obj.assignment):
             return ("assignment", "status")
         return ("assignment", "start", "due", "status")
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        reminders.plan_for_milestone(form.instance)

@@ -35,6 +35,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
+from assignments import permissions
 from assignments import selectors as registry
 from assignments.links import process_url
 from assignments.models import Assignment, Delivery, Milestone, User
@@ -43,7 +44,6 @@ from reminders import services as reminders
 from reminders.messages import deadline_event, decision_url
 
 from . import calendar_tokens
-from . import permissions as task_rules
 from .models import CalendarFeedToken
 
 # Raise when what the feed says about the same data changes (a new property, other words), so
@@ -114,7 +114,7 @@ def deliveries_due_for(person: User) -> list[Assignment]:
 
 
 def decisions_waiting_for(person: User) -> list[tuple[Task, Assignment, Delivery]]:
-    """The approval tasks the person holds and may answer (workflow.permissions), each with its
+    """The approval tasks the person holds and may answer (assignments.permissions), each with its
     assignment and the submitted delivery it decides."""
     tasks = Task.objects.filter(
         owner=person,
@@ -122,7 +122,7 @@ def decisions_waiting_for(person: User) -> list[tuple[Task, Assignment, Delivery
         flow_task_type="HUMAN",
         process__artifact_content_type=ContentType.objects.get_for_model(Assignment),
     ).select_related("process")
-    approvals = [task for task in tasks if task.flow_task.name == task_rules.APPROVE]
+    approvals = [task for task in tasks if task.flow_task.name == permissions.APPROVE]
     if not approvals:
         return []
     assignments = Assignment.objects.in_bulk(
@@ -140,7 +140,7 @@ def decisions_waiting_for(person: User) -> list[tuple[Task, Assignment, Delivery
     for task in sorted(approvals, key=lambda task: task.pk):
         assignment = assignments.get(int(task.process.artifact_object_id))
         delivery = submitted.get(assignment.pk) if assignment else None
-        if delivery and task_rules.may_run(task, task_rules.standing(person, assignment)):
+        if delivery and permissions.may_run(task, permissions.standing(person, assignment)):
             waiting.append((task, assignment, delivery))
     return waiting
 
@@ -232,7 +232,7 @@ def _decision_items(person: User) -> list[Item]:
     waiting = decisions_waiting_for(person)
     if not waiting:
         return []
-    makers = {task: task_rules.decision_maker_of(task) for task, _a, _d in waiting}
+    makers = {task: permissions.decision_maker_of(task) for task, _a, _d in waiting}
     others = User.objects.in_bulk({pk for pk in makers.values() if pk and pk != person.pk})
     policy = reminders.decision_policy()
     return [

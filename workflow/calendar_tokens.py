@@ -3,7 +3,7 @@ find the person a presented one belongs to.
 
 A calendar program cannot log in, so the address itself is the key: whoever has it reads the
 person's calendar feed (workflow.calendar_feed), nothing else. It is made and kept like an API
-token (assignments.tokens: only a hash is stored), one works per person at a time, and renewing
+token (people.tokens: only a hash is stored), one works per person at a time, and renewing
 it revokes the old one for good, as "reset the secret address" does in Google Calendar.
 """
 
@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from assignments import audit
 from assignments.models import User
-from assignments.tokens import digest_of, new_secret
+from people.tokens import digest_of, new_secret
 
 from .models import CalendarFeedToken
 

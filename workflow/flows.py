@@ -8,7 +8,6 @@ from assignments import permissions
 from assignments.models import Approval, Delivery
 from assignments.selectors import latest_delivery
 
-from . import permissions as task_rules
 from .models import AssignmentProcess
 from .nodes import SplitPerItem
 from .views import tasks
@@ -20,18 +19,18 @@ def assignment_of(process):
 
 
 class TaskView(flow.View):
-    """A human task run only by an owner who may hold it (workflow.permissions), asked again
+    """A human task run only by an owner who may hold it (assignments.permissions), asked again
     on every request; handing it on goes through services.reassign_task."""
 
     def can_execute(self, user, task):
         if not super().can_execute(user, task):
             return False
-        return task_rules.may_run(task, task_rules.standing(user, task.process.artifact))
+        return permissions.may_run(task, permissions.standing(user, task.process.artifact))
 
     def can_assign(self, user, task):
         # Taking a task from the queue (the adoption, open to every commissioner) is for whoever
         # may hold it; a task someone holds is handed on only through services.reassign_task.
-        return task_rules.may_take(task, task_rules.standing(user, task.process.artifact))
+        return permissions.may_take(task, permissions.standing(user, task.process.artifact))
 
     def can_unassign(self, user, task):
         return False
@@ -54,7 +53,7 @@ class AssignmentFlow(flow.Flow):
         .Annotation(title=_("Fastställ uppdraget"))
         # In the queue of every commissioner (and the regional director), not one's inbox:
         # whoever may adopt takes it, or adopts on the assignment page.
-        .Permission(task_rules.ADOPT_PERMISSION, obj=assignment_of)
+        .Permission(permissions.ADOPT_PERMISSION, obj=assignment_of)
         .Next(this.work)
     )
 
@@ -88,14 +87,9 @@ class AssignmentFlow(flow.Flow):
     check = (
         flow.If(this.is_approved_by_all)
         .Annotation(title=_("Godkänd av alla?"))
-        .Then(this.record_decision)
+        # approved by all: approve_delivery recorded the decision with the last approval
+        .Then(this.end)
         .Else(this.work)
-    )
-
-    record_decision = (
-        flow.Function(this.record_decision_now)
-        .Annotation(title=_("Beslutet registreras"))
-        .Next(this.end)
     )
 
     end = flow.End().Annotation(title=_("Processen avslutad"))
@@ -145,8 +139,3 @@ class AssignmentFlow(flow.Flow):
     def is_approved_by_all(self, activation) -> bool:
         delivery = latest_delivery(activation.process.artifact)
         return bool(delivery) and delivery.status == Delivery.Status.APPROVED
-
-    def record_decision_now(self, activation):
-        from . import services
-
-        services.record_decision(assignment=activation.process.artifact)

@@ -6,7 +6,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assignments import documents
+from assignments import storage
 from assignments.models import Milestone, User
 
 
@@ -61,8 +61,8 @@ class DeliveryForm(forms.Form):
     document = forms.FileField(
         label=_("Dokument"),
         required=False,
-        validators=[documents.validate_document],
-        widget=forms.ClearableFileInput(attrs={"accept": documents.ACCEPT}),
+        validators=[storage.validate_document],
+        widget=forms.ClearableFileInput(attrs={"accept": storage.ACCEPT}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -70,7 +70,7 @@ class DeliveryForm(forms.Form):
         self.fields["document"].help_text = _(
             "Tillåtna filtyper: %(allowed)s. Högst %(limit)s."
         ) % {
-            "allowed": ", ".join(documents.DOCUMENT_TYPES),
+            "allowed": ", ".join(storage.DOCUMENT_TYPES),
             "limit": filesizeformat(settings.DOCUMENT_MAX_BYTES),
         }
 
@@ -135,11 +135,11 @@ class ImportUploadForm(forms.Form):
     )
 
     def clean_document(self):
-        from assignments.importer import EXTENSIONS
+        from documents.importer import EXTENSIONS
 
         upload = self.cleaned_data["document"]
-        documents.validate_document(upload)
-        if documents.extension_of(upload.name) not in EXTENSIONS:
+        storage.validate_document(upload)
+        if storage.extension_of(upload.name) not in EXTENSIONS:
             raise forms.ValidationError(
                 _("Bara .docx, .pdf och .txt kan importeras."), code="type_not_importable"
             )

@@ -1,5 +1,5 @@
 """Registering an imported uppdragshandling: the draft the registry saves from it
-(assignments/importer/drafts.py) goes straight into its process, as a draft registered in the
+(documents/importer/drafts.py) goes straight into its process, as a draft registered in the
 admin does (workflow/admin.py), in one transaction.
 
 Deadlines that passed before the registration are the parse's warnings; a draft has no
@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from assignments.importer.drafts import create_draft, match_people
-from assignments.importer.result import ParsedDocument
 from assignments.models import Assignment
-from reminders import services as reminders
+from documents.importer.drafts import create_draft, match_people
+from documents.importer.result import ParsedDocument
 
 from .services import start_process
 
@@ -28,7 +27,6 @@ def register_imported_draft(
             document, data=data, filename=filename, actor=actor, matches=match_people(document)
         )
         start_process(assignment=assignment, actor=actor)
-        reminders.replan_assignment(assignment)
         return assignment
 
 
@@ -44,5 +42,4 @@ def register_draft(
         assignment = save_draft(data=data, actor=actor, assignment=assignment, source=source)
         if new:
             start_process(assignment=assignment, actor=actor)
-        reminders.replan_assignment(assignment)
         return assignment

@@ -38,7 +38,7 @@ class CalendarFeedTokenQuerySet(NoDeleteQuerySet):
 
 class CalendarFeedToken(PublicRecord):
     """The secret in a person's calendar subscription address (/kalender/<token>.ics): one that
-    works per person. Only its hash is kept (assignments.tokens); renewing revokes it for good
+    works per person. Only its hash is kept (people.tokens); renewing revokes it for good
     and issues another (workflow.calendar_tokens)."""
 
     user = models.ForeignKey(

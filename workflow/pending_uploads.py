@@ -15,7 +15,7 @@ import secrets
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from assignments import documents
+from assignments import storage
 
 SESSION_KEY = "uppdrag_pending_imports"
 DIRECTORY = "imports"
@@ -24,8 +24,8 @@ PENDING_UPLOAD_HOURS = 24
 
 def keep(request, data: bytes, filename: str) -> str:
     """Store the file and return the token the review page's address carries."""
-    storage = documents.document_storage()
-    name = storage.save(documents.stored_name(DIRECTORY, filename), ContentFile(data))
+    store = storage.document_storage()
+    name = store.save(storage.stored_name(DIRECTORY, filename), ContentFile(data))
     token = secrets.token_urlsafe(16)
     pending = request.session.get(SESSION_KEY, {})
     pending[token] = {"name": name, "filename": filename, "user": request.user.pk}
@@ -39,9 +39,9 @@ def get(request, token: str) -> tuple[bytes, str] | None:
     entry = request.session.get(SESSION_KEY, {}).get(token)
     if not entry or entry.get("user") != request.user.pk:
         return None
-    storage = documents.document_storage()
+    store = storage.document_storage()
     try:
-        with storage.open(entry["name"], "rb") as file:
+        with store.open(entry["name"], "rb") as file:
             return file.read(), entry["filename"]
     except FileNotFoundError:
         return None
@@ -53,21 +53,21 @@ def forget(request, token: str) -> None:
     entry = pending.pop(token, None)
     request.session[SESSION_KEY] = pending
     if entry:
-        documents.document_storage().delete(entry["name"])
+        storage.document_storage().delete(entry["name"])
 
 
 def sweep(now: dt.datetime | None = None) -> int:
     """Remove waiting files older than PENDING_UPLOAD_HOURS; returns how many."""
-    storage = documents.document_storage()
+    store = storage.document_storage()
     limit = (now or timezone.now()) - dt.timedelta(hours=PENDING_UPLOAD_HOURS)
     try:
-        _dirs, files = storage.listdir(DIRECTORY)
+        _dirs, files = store.listdir(DIRECTORY)
     except FileNotFoundError:
         return 0
     removed = 0
     for file in files:
         name = f"{DIRECTORY}/{file}"
-        if storage.get_modified_time(name) < limit:
-            storage.delete(name)
+        if store.get_modified_time(name) < limit:
+            store.delete(name)
             removed += 1
     return removed

@@ -30,7 +30,6 @@ from assignments.models import (
 )
 from reminders import calendar, notices
 
-from . import permissions as task_rules
 from .models import AssignmentProcess
 
 # The start page: milestones due within this many working days, and the first rows of each
@@ -44,12 +43,12 @@ def open_tasks(assignment: Assignment) -> QuerySet[Task]:
     query: the current process is a subquery)."""
     process = AssignmentProcess.of(assignment).values("pk")[:1]
     return Task.objects.filter(
-        process_id__in=process, status__in=task_rules.OPEN_TASK_STATUSES, flow_task_type="HUMAN"
+        process_id__in=process, status__in=permissions.OPEN_TASK_STATUSES, flow_task_type="HUMAN"
     ).select_related("owner")
 
 
 def queued_for(user: User) -> QuerySet[Task]:
-    """The tasks waiting in the queue that the person may take (task_rules.may_take, stated as
+    """The tasks waiting in the queue that the person may take (permissions.may_take, stated as
     a query): the adoption of each draft they commission, of every draft for the regional
     director."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -58,7 +57,7 @@ def queued_for(user: User) -> QuerySet[Task]:
         status=STATUS.NEW,
         owner__isnull=True,
         flow_task_type="HUMAN",
-        owner_permission=task_rules.ADOPT_PERMISSION,
+        owner_permission=permissions.ADOPT_PERMISSION,
         process__artifact_content_type=ContentType.objects.get_for_model(Assignment),
     )
     if permissions.is_regional_director(user):
@@ -72,7 +71,7 @@ def open_tasks_of(user: User) -> QuerySet[Task]:
     first (the start page's list and the API's "my tasks")."""
     return (
         Task.objects.filter(
-            Q(owner=user, status__in=task_rules.OPEN_TASK_STATUSES)
+            Q(owner=user, status__in=permissions.OPEN_TASK_STATUSES)
             | Q(pk__in=queued_for(user).values("pk")),
             flow_task_type="HUMAN",
         )
@@ -113,7 +112,7 @@ def waiting(tasks: list[tuple[Task, Assignment]]) -> list[dict]:
     a decision on the decision page, anything else on the assignment page."""
     result = []
     for task, assignment in tasks:
-        is_decision = task.flow_task.name == task_rules.APPROVE
+        is_decision = task.flow_task.name == permissions.APPROVE
         page = "workflow:decision" if is_decision else "workflow:assignment"
         result.append(
             {
@@ -172,12 +171,12 @@ def visible_assignment(user: User, pk: int, *related: str) -> Assignment:
     return assignment
 
 
-def _involved(user: User, assignment: Assignment) -> list[tuple[User, task_rules.Standing]]:
+def _involved(user: User, assignment: Assignment) -> list[tuple[User, permissions.Standing]]:
     """Everyone involved in the assignment and the person looking, each with their Standing,
     by name, in one query."""
-    return task_rules.standings(
+    return permissions.standings(
         assignment,
-        task_rules.involved(assignment, also=[user.pk]).order_by("last_name", "first_name", "pk"),
+        permissions.involved(assignment, also=[user.pk]).order_by("last_name", "first_name", "pk"),
     )
 
 
@@ -197,7 +196,7 @@ def _process_and_decision(user: User, assignment: Assignment) -> dict:
         .order_by("-number")
     )
     involved = _involved(user, assignment)
-    me = next((s for person, s in involved if person.pk == user.pk), task_rules.NOBODY)
+    me = next((s for person, s in involved if person.pk == user.pk), permissions.NOBODY)
     return {
         "me": me,
         "involved": involved,
@@ -208,7 +207,7 @@ def _process_and_decision(user: User, assignment: Assignment) -> dict:
         "deliveries": deliveries,
         "latest_delivery": deliveries[0] if deliveries else None,
         "decision_makers": [person for person, s in involved if s.decides],
-        "may_decide": any(task_rules.may_answer(t, me) for t in tasks),
+        "may_decide": any(permissions.may_answer(t, me) for t in tasks),
     }
 
 
@@ -241,19 +240,19 @@ def decision_page(user: User, assignment: Assignment) -> dict:
     return _process_and_decision(user, assignment)
 
 
-def _offer_stand_ins(tasks, me: task_rules.Standing, assignment: Assignment, involved) -> None:
+def _offer_stand_ins(tasks, me: permissions.Standing, assignment: Assignment, involved) -> None:
     """Mark each task the person may hand on with whom they may hand it to: the adoption and
     the work go to people involved in the assignment (`involved`, with their standings), an
     approval to anyone active off the working side (one more query, for everyone)."""
     for task in tasks:
-        task.may_hand_on = task_rules.may_hand_on(task, me)
+        task.may_hand_on = permissions.may_hand_on(task, me)
         task.stand_ins = []
     offered = [task for task in tasks if task.may_hand_on]
     if not offered:
         return
     people = involved
-    if any(task.flow_task.name == task_rules.APPROVE for task in offered):
-        people = task_rules.standings(
+    if any(task.flow_task.name == permissions.APPROVE for task in offered):
+        people = permissions.standings(
             assignment,
             User.objects.filter(is_active=True).order_by("last_name", "first_name", "pk"),
         )
@@ -262,7 +261,7 @@ def _offer_stand_ins(tasks, me: task_rules.Standing, assignment: Assignment, inv
             task.stand_ins = [
                 person
                 for person, standing in people
-                if person.pk != task.owner_id and task_rules.may_hand_to(task, me, standing)
+                if person.pk != task.owner_id and permissions.may_hand_to(task, me, standing)
             ]
 
 
@@ -333,7 +332,7 @@ def assignment_page(user: User, assignment: Assignment, today: dt.date) -> dict:
             "milestone_actions": any(m.offered_statuses or m.offers_due_move for m in milestones),
             "may_adopt": assignment.state == Assignment.State.DRAFT
             and permissions.can_adopt_assignment(user, assignment),
-            "may_submit": is_assignee and any(t.flow_task.name == task_rules.WORK for t in tasks),
+            "may_submit": is_assignee and any(t.flow_task.name == permissions.WORK for t in tasks),
             "return_to_answer": return_to_answer(context["deliveries"]),
             "may_cancel": assignment.is_open and context["user_is_commissioner"],
             "may_edit": permissions.is_registrar(user),

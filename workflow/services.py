@@ -3,8 +3,8 @@ supersede, reassign.
 
 One path for every caller: the assignment page and viewflow's task views both call these.
 Each service locks the row it changes first (so two decision-makers answering at the same
-moment are serialised), changes the registry, drives the viewflow task, writes the audit, and
-replans the reminders of what it changed (reminders.services), in the same transaction.
+moment are serialised), changes the registry, drives the viewflow task and writes the audit,
+in one transaction; each audit entry replans the reminders it concerns (reminders/receivers.py).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import PurePath
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow import STATUS
 from viewflow.workflow.models import Task
 
-from assignments import audit, documents, links, permissions, versions
+from assignments import audit, links, permissions, storage, versions
 from assignments.models import (
     Approval,
     Assignment,
@@ -35,32 +36,13 @@ from reminders import events
 from reminders import services as reminders
 from reminders.models import Reminder
 
-from . import permissions as task_rules
+from .lifecycle import lifecycle
 from .models import AssignmentProcess
 from .selectors import open_tasks
 
 
 def _lock(assignment: Assignment) -> Assignment:
     return Assignment.objects.select_for_update().get(pk=assignment.pk)
-
-
-def set_assignment_state(*, assignment: Assignment, actor, state: str, reason: str = "") -> None:
-    """Record a lifecycle change of an assignment (callers hold the row lock)."""
-    before = assignment.state
-    if before == state:
-        return
-    assignment.state = state
-    assignment.save(update_fields=["state", "updated_at"])
-    audit.record(
-        actor=actor,
-        action="assignment.state_changed",
-        obj=assignment,
-        before={"state": before},
-        after={"state": state},
-        reason=reason,
-    )
-    # Deadlines are reminded only while the work goes on: adopted, back from a return.
-    reminders.replan_assignment(assignment)
 
 
 def current_process(assignment: Assignment) -> AssignmentProcess | None:
@@ -83,7 +65,7 @@ def waiting_for(delivery: Delivery) -> list[int]:
     delegated = {
         task.data.get("decision_maker"): task.owner_id
         for task in open_tasks(delivery.assignment)
-        if task.owner_id and task.flow_task.name == task_rules.APPROVE
+        if task.owner_id and task.flow_task.name == permissions.APPROVE
     }
     return [
         delegated.get(pk, pk)
@@ -113,15 +95,14 @@ def _execute(task: Task, actor) -> None:
 def start_process(*, assignment: Assignment, actor=None) -> AssignmentProcess:
     """Start the process of a registered assignment: its adoption waits in the queue of every
     commissioner, who are each told."""
-    from .flows import AssignmentFlow
-
     with transaction.atomic():
         assignment = _lock(assignment)
         if current_process(assignment) is not None:
             raise ValidationError(_("Uppdraget har redan en process."))
         if not assignment.commissioners.exists():
             raise ValidationError(_("Uppdraget saknar uppdragsgivare."))
-        process = AssignmentFlow.register.run(assignment=assignment, actor=actor)
+        flow = apps.get_app_config("workflow").flow
+        process = flow.register.run(assignment=assignment, actor=actor)
         entry = audit.record(actor=actor, action="process.started", obj=assignment)
         if assignment.state == Assignment.State.DRAFT:
             events.notify_event(
@@ -161,7 +142,7 @@ def adopt_assignment(*, assignment: Assignment, actor, reason: str = "") -> Assi
     """Adopt (fastställ) a draft: by a commissioner or the regional director."""
     with transaction.atomic():
         assignment = _lock(assignment)
-        if not permissions.can_adopt_assignment(actor, assignment):
+        if not lifecycle(assignment, actor=actor).may("adopt", actor):
             raise PermissionDenied(
                 _("Bara en uppdragsgivare eller regiondirektören kan fastställa.")
             )
@@ -173,9 +154,7 @@ def adopt_assignment(*, assignment: Assignment, actor, reason: str = "") -> Assi
         if assignment.supersedes_id:
             # A new version takes effect when it is adopted: the one it replaces ends here.
             _replace_earlier_version(new=assignment, actor=actor)
-        set_assignment_state(
-            assignment=assignment, actor=actor, state=Assignment.State.ADOPTED, reason=reason
-        )
+        lifecycle(assignment, actor=actor, reason=reason).adopt()
         if task.owner_id not in (None, actor.pk):
             # Taken from the queue by another commissioner: the task names who adopted.
             task.flow_task.activation_class(task).reassign(user=actor)
@@ -237,7 +216,6 @@ def change_milestone_status(
         from_status = milestone.status
         milestone.status = to_status
         milestone.save(update_fields=["status"])
-        reminders.plan_for_milestone(milestone)
         update = MilestoneUpdate.objects.create(
             milestone=milestone,
             author=actor,
@@ -254,12 +232,7 @@ def change_milestone_status(
             reason=comment.strip(),
         )
         if assignment.state == Assignment.State.ADOPTED:
-            set_assignment_state(
-                assignment=assignment,
-                actor=actor,
-                state=Assignment.State.IN_PROGRESS,
-                reason=_("Arbetet har startat."),
-            )
+            lifecycle(assignment, actor=actor, reason=_("Arbetet har startat.")).start_work()
         return update
 
 
@@ -282,7 +255,6 @@ def move_milestone_due(*, milestone: Milestone, actor, new_due: dt.date, reason:
             raise ValidationError({"new_due": _("Det nya datumet är samma som det gamla.")})
         milestone.due = new_due
         milestone.save(update_fields=["due"])
-        reminders.plan_for_milestone(milestone)
         audit.record(
             actor=actor,
             action="milestone.due_moved",
@@ -301,7 +273,7 @@ def submit_delivery(*, assignment: Assignment, actor, summary: str, document=Non
     """The assignee submits the final delivery; one approval task per decision-maker opens."""
     with transaction.atomic():
         assignment = _lock(assignment)
-        if not permissions.can_submit_delivery(actor, assignment):
+        if not lifecycle(assignment, actor=actor).may("deliver", actor):
             raise PermissionDenied(_("Bara uppdragstagaren kan lämna slutleveransen."))
         if assignment.state not in Assignment.WORKING_STATES:
             raise ValidationError(_("Slutleverans kan bara lämnas medan uppdraget pågår."))
@@ -317,11 +289,11 @@ def submit_delivery(*, assignment: Assignment, actor, summary: str, document=Non
             assignment=assignment, number=number, summary=summary.strip(), submitted_by=actor
         )
         if document:
-            documents.validate_document(document)
+            storage.validate_document(document)
             delivery.document = document
             delivery.document_name = PurePath(document.name).name
         delivery.save()
-        set_assignment_state(assignment=assignment, actor=actor, state=Assignment.State.DELIVERED)
+        lifecycle(assignment, actor=actor).deliver()
         entry = audit.record(
             actor=actor,
             action="delivery.submitted",
@@ -351,10 +323,13 @@ def answerable_task(*, assignment: Assignment, actor) -> tuple[Task, User]:
     """The open approval task actor may answer, their own or one delegated to them, with its
     decision-maker; else the refusal in Swedish. Asked at answer time, whoever the task's owner
     is by now, and by the pages before they read the form."""
-    me = task_rules.standing(actor, assignment)
+    me = permissions.standing(actor, assignment)
+    delivery = latest_delivery(assignment)
+    # Who answered on this delivery once is never counted again, for anyone (N-of-M).
+    answered = delivery is not None and delivery.approvals.filter(acted_by=actor.pk).exists()
     for task in open_tasks(assignment).order_by("pk"):
-        if task_rules.may_answer(task, me):
-            return task, User.objects.get(pk=task_rules.decision_maker_of(task))
+        if not answered and permissions.may_answer(task, me):
+            return task, User.objects.get(pk=permissions.decision_maker_of(task))
     if me.delivers:
         raise PermissionDenied(
             _(
@@ -415,13 +390,16 @@ def approve_delivery(
                 "decision_maker", flat=True
             )
         )
-        if answered >= set(assignment.decision_makers.values_list("pk", flat=True)):
+        approved_by_all = answered >= set(assignment.decision_makers.values_list("pk", flat=True))
+        if approved_by_all:
             delivery.status = Delivery.Status.APPROVED
             delivery.save(update_fields=["status"])
-        _execute(task, decided_by)
+        _execute(task, decided_by)  # the last one: the join, "approved by all?", the end
         _plan_decision_waiting(delivery)
         # "Waiting for your decision" is read: by the one who answered, and the one answered for
         events.settle_decision(delivery=delivery, people=[decided_by.pk, decision_maker.pk])
+        if approved_by_all:
+            _record_decision(assignment=assignment, delivery=delivery, actor=decided_by)
         return approval
 
 
@@ -450,12 +428,7 @@ def return_delivery(*, delivery: Delivery, decided_by, comment: str) -> Approval
             after={"decision_maker": decision_maker.pk, "acted_by": decided_by.pk},
             reason=approval.comment,
         )
-        set_assignment_state(
-            assignment=assignment,
-            actor=decided_by,
-            state=Assignment.State.IN_PROGRESS,
-            reason=approval.comment,
-        )
+        lifecycle(assignment, actor=decided_by, reason=approval.comment).return_for_revision()
         _execute(task, decided_by)
         _plan_decision_waiting(delivery)
         # Nothing waits for a decision any more: every "waiting for your decision" is read.
@@ -473,12 +446,11 @@ def return_delivery(*, delivery: Delivery, decided_by, comment: str) -> Approval
         return approval
 
 
-def record_decision(*, assignment: Assignment) -> Decision:
-    """Record the decision once every decision-maker has approved (called by the flow)."""
-    delivery = latest_delivery(assignment)
+def _record_decision(*, assignment: Assignment, delivery: Delivery, actor) -> Decision:
+    """The decision, recorded with the last approval (approve_delivery): by then every
+    decision-maker of record has approved, and `actor` gave the last approval, in person or
+    as a stand-in."""
     approvals = list(delivery.approvals.filter(verdict=Approval.Verdict.APPROVED))
-    last = max(approvals, key=lambda a: (a.created_at, a.pk))
-    actor = last.acted_by or last.decision_maker  # who gave the last approval, stand-in or not
     references = sorted({a.paragraph_reference for a in approvals if a.paragraph_reference})
     decision = Decision.objects.create(
         assignment=assignment,
@@ -486,7 +458,7 @@ def record_decision(*, assignment: Assignment) -> Decision:
         decided_on=max(a.decided_on for a in approvals),
         paragraph_reference=", ".join(references),
     )
-    set_assignment_state(assignment=assignment, actor=actor, state=Assignment.State.DECIDED)
+    lifecycle(assignment, actor=actor).decide()
     entry = audit.record(
         actor=actor,
         action="decision.recorded",
@@ -524,46 +496,41 @@ def _close_open_work(assignment: Assignment, actor, reason: str) -> None:
     events.settle_closing(assignment=assignment)
     process = current_process(assignment)
     if process is not None and process.status not in ("DONE", "CANCELED"):
-        from .flows import AssignmentFlow
-
-        AssignmentFlow.instance.cancel(process)
+        process.flow_class.instance.cancel(process)
     for milestone in assignment.milestones.exclude(status__in=Milestone.CLOSED_STATUSES):
+        from_status = milestone.status
+        milestone.status = Milestone.Status.CANCELLED
+        milestone.save(update_fields=["status"])
         MilestoneUpdate.objects.create(
             milestone=milestone,
             author=actor,
-            from_status=milestone.status,
+            from_status=from_status,
             to_status=Milestone.Status.CANCELLED,
             comment=reason,
         )
+        # after the save: the entry replans the milestone's reminders from the database
         audit.record(
             actor=actor,
             action="milestone.status_changed",
             obj=milestone,
-            before={"status": milestone.status},
+            before={"status": from_status},
             after={"status": Milestone.Status.CANCELLED},
             reason=reason,
         )
-        milestone.status = Milestone.Status.CANCELLED
-        milestone.save(update_fields=["status"])
 
 
 def cancel_assignment(*, assignment: Assignment, actor, reason: str) -> Assignment:
     """A commissioner cancels an open assignment; the reason is required."""
     with transaction.atomic():
         assignment = _lock(assignment)
-        if not permissions.can_cancel_assignment(actor, assignment):
+        if not lifecycle(assignment, actor=actor).may("cancel", actor):
             raise PermissionDenied(_("Bara en uppdragsgivare kan avbryta uppdraget."))
         if not (reason or "").strip():
             raise ValidationError({"reason": _("Ange varför uppdraget avbryts.")})
         if not assignment.is_open:
             raise ValidationError(_("Uppdraget är redan avslutat."))
         _close_open_work(assignment, actor, reason.strip())
-        set_assignment_state(
-            assignment=assignment,
-            actor=actor,
-            state=Assignment.State.CANCELLED,
-            reason=reason.strip(),
-        )
+        lifecycle(assignment, actor=actor, reason=reason.strip()).cancel()
         return assignment
 
 
@@ -571,9 +538,7 @@ def _close_as_superseded(*, old: Assignment, actor, note: str) -> None:
     """The old document ends as superseded (callers hold its lock): its process is cancelled,
     its open milestones too, its reminders with them; its history stays as it was."""
     _close_open_work(old, actor, note)
-    set_assignment_state(
-        assignment=old, actor=actor, state=Assignment.State.SUPERSEDED, reason=note
-    )
+    lifecycle(old, actor=actor, reason=note).supersede()
 
 
 def _record_superseded(*, old: Assignment, new: Assignment, actor, note: str) -> None:
@@ -613,7 +578,6 @@ def supersede_assignment(
             new.commissioners.set(old.commissioners.all())
         if not new.decision_makers.exists():
             new.decision_makers.set(old.decision_makers.all())
-        reminders.replan_assignment(new)
         _record_superseded(old=old, new=new, actor=actor, note=note)
         audit.record(
             actor=actor, action="assignment.supersedes", obj=new, after={"supersedes": old.pk}
@@ -690,28 +654,33 @@ def _replace_earlier_version(*, new: Assignment, actor) -> None:
 def reassign_task(*, task: Task, actor, new_owner, reason: str) -> Task:
     """Hand an open task to someone else, e.g. a stand-in (ställföreträdare) during an absence.
 
-    Who may hand what to whom is workflow.permissions': an approval task only by its own
-    decision-maker (to a stand-in off the working side) or by a registrar (to a decision-maker
-    of record); the adoption and the work by the assignee or a commissioner, to someone who may
-    do them. The stand-in is recorded on the task, so the answer can be checked against it.
+    Who may hand what to whom is assignments.permissions': an approval task only by its own
+    decision-maker, to a stand-in who is neither another decision-maker nor on the delivering
+    side, nor the stand-in of another decision-maker of the assignment (N different people);
+    the adoption and the work by the assignee or a commissioner, to someone who may do them.
+    The stand-in is recorded on the task, so the answer can be checked against it.
     """
     with transaction.atomic():
         process = AssignmentProcess.objects.get(pk=task.process_id)
         assignment = _lock(process.assignment)
         task = Task.objects.select_for_update().get(pk=task.pk)
-        me = task_rules.standing(actor, assignment)
-        is_approval = task.flow_task.name == task_rules.APPROVE
+        me = permissions.standing(actor, assignment)
+        is_approval = task.flow_task.name == permissions.APPROVE
         _refuse_unless_may_hand_on(task, me)
         if not (reason or "").strip():
             raise ValidationError({"reason": _("Ange varför uppgiften delegeras.")})
         if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
             raise ValidationError(_("Uppgiften kan inte delegeras nu."))
-        if not task_rules.may_hand_to(task, me, task_rules.standing(new_owner, assignment)):
+        if not permissions.may_hand_to(task, me, permissions.standing(new_owner, assignment)):
             raise ValidationError({"new_owner": _refusal(task, me)})
+        if is_approval and _stands_in_for_another(assignment, task, new_owner):
+            raise ValidationError(
+                {"new_owner": _("Personen är redan ställföreträdare för en annan beslutsfattare.")}
+            )
         before = task.owner_id
         after = {"task": task.pk, "owner": new_owner.pk}
         if is_approval:
-            decision_maker = task_rules.decision_maker_of(task)
+            decision_maker = permissions.decision_maker_of(task)
             data = {k: v for k, v in task.data.items() if k != "stand_in"}
             if new_owner.pk != decision_maker:
                 data["stand_in"] = new_owner.pk
@@ -747,44 +716,117 @@ def reassign_task(*, task: Task, actor, new_owner, reason: str) -> Task:
         return task
 
 
-def _refuse_unless_may_hand_on(task: Task, me: task_rules.Standing) -> None:
-    if task_rules.may_hand_on(task, me):
+# Who commissioned, who carries out and who decides are part of the decision's record once the
+# final delivery is in: they change only before (the admin and change_decision_makers ask this).
+PARTIES_MAY_CHANGE = (
+    Assignment.State.DRAFT,
+    Assignment.State.ADOPTED,
+    Assignment.State.IN_PROGRESS,
+)
+
+
+def change_decision_makers(
+    *, assignment: Assignment, actor, decision_makers, reason: str
+) -> Assignment:
+    """A registrar changes who decides (the decision-makers of record), with a reason: the way
+    on when a decision-maker cannot act at all, since nobody hands one decision-maker's
+    approval to another (DOMAIN.md).
+
+    Only while no delivery waits for a decision: the approval tasks of a submitted delivery
+    are the decision-makers of record at submission, one task each, and viewflow adds no
+    task to a running split through its public API. A delivery that waits is returned first
+    (or its decision-maker chooses a stand-in).
+    """
+    with transaction.atomic():
+        assignment = _lock(assignment)
+        if not permissions.is_registrar(actor):
+            raise PermissionDenied(_("Bara registrator kan ändra vilka som beslutar."))
+        if not (reason or "").strip():
+            raise ValidationError({"reason": _("Ange varför beslutsfattarna ändras.")})
+        if assignment.state not in PARTIES_MAY_CHANGE:
+            raise ValidationError(
+                _(
+                    "Beslutsfattarna kan bara ändras innan slutleveransen har lämnats "
+                    "(nu: %(state)s)."
+                )
+                % {"state": assignment.state_label}
+            )
+        people = list(decision_makers)
+        if not people:
+            raise ValidationError({"decision_makers": _("Ange minst en beslutsfattare.")})
+        before = sorted(assignment.decision_makers.values_list("pk", flat=True))
+        after = sorted({p.pk for p in people})
+        if before == after:
+            return assignment
+        assignment.decision_makers.set(people)
+        # the audit entry replans their reminders: they are told of what is overdue
+        audit.record(
+            actor=actor,
+            action="assignment.decision_makers_changed",
+            obj=assignment,
+            before={"decision_makers": before},
+            after={"decision_makers": after},
+            reason=reason.strip(),
+        )
+        return assignment
+
+
+def _stands_in_for_another(assignment: Assignment, task: Task, person) -> bool:
+    """Whether the person holds, or answered, another decision-maker's approval of the
+    assignment's current delivery: one stand-in for two would count one person twice."""
+    others = [
+        t
+        for t in open_tasks(assignment)
+        if t.pk != task.pk
+        and t.flow_task.name == permissions.APPROVE
+        and permissions.stand_in_of(t) == person.pk
+    ]
+    delivery = latest_delivery(assignment)
+    return bool(others) or (
+        delivery is not None and delivery.approvals.filter(acted_by=person).exists()
+    )
+
+
+def _refuse_unless_may_hand_on(task: Task, me: permissions.Standing) -> None:
+    if permissions.may_hand_on(task, me):
         return
-    if task.flow_task.name == task_rules.APPROVE:
+    if task.flow_task.name != permissions.APPROVE:
+        raise PermissionDenied(_("Bara uppdragstagaren eller en uppdragsgivare kan delegera."))
+    if me.pk == permissions.decision_maker_of(task) and me.delivers:
         raise PermissionDenied(
             _(
-                "Bara beslutsfattaren själv kan delegera sitt beslut, "
-                "eller registrator till en annan beslutsfattare."
+                "Ingen beslutar om sin egen leverans: en beslutsfattare som är uppdragstagare "
+                "eller projektledare kan varken svara eller välja ställföreträdare."
             )
         )
-    raise PermissionDenied(_("Bara uppdragstagaren eller en uppdragsgivare kan delegera."))
+    raise PermissionDenied(
+        _("Bara beslutsfattaren själv kan välja en ställföreträdare för sitt beslut.")
+    )
 
 
 def task_to_hand_on(*, assignment: Assignment, actor, task_id) -> Task:
     """The open task `task_id` of the assignment, if actor may hand it on; else the refusal in
     Swedish. The pages ask it before they read the rest of the form, so only those who may hand
     a task on hear about bad input; reassign_task asks again inside its transaction."""
-    me = task_rules.standing(actor, assignment)
+    me = permissions.standing(actor, assignment)
     tasks = list(open_tasks(assignment))
     task = next((t for t in tasks if str(t.pk) == str(task_id)), None)
     if task is not None:
         _refuse_unless_may_hand_on(task, me)
         return task
-    if not any(task_rules.may_hand_on(t, me) for t in tasks):
+    if not any(permissions.may_hand_on(t, me) for t in tasks):
         raise PermissionDenied(_("Du har ingen uppgift i det här uppdraget att lämna över."))
     raise ValidationError(_("Uppgiften finns inte."))
 
 
-def _refusal(task: Task, actor: task_rules.Standing) -> str:
+def _refusal(task: Task, actor: permissions.Standing) -> str:
     """Why the chosen person cannot take the task, in the words of the rule."""
     name = task.flow_task.name
-    if name == task_rules.APPROVE and actor.pk != task_rules.decision_maker_of(task):
-        return _("Registrator kan bara lämna beslutet till en av uppdragets beslutsfattare.")
-    if name == task_rules.APPROVE:
+    if name == permissions.APPROVE:
         return _(
-            "Ställföreträdaren måste vara aktiv och får inte vara uppdragstagare, projektledare "
-            "eller arbeta med uppdraget."
+            "Ställföreträdaren måste vara aktiv och får varken vara en av uppdragets "
+            "beslutsfattare, uppdragstagare, projektledare eller arbeta med uppdraget."
         )
-    if name == task_rules.ADOPT:
+    if name == permissions.ADOPT:
         return _("Bara en uppdragsgivare eller regiondirektören kan fastställa uppdraget.")
     return _("Uppgiften kan bara lämnas till någon som arbetar med uppdraget.")

@@ -31,6 +31,7 @@ LISTS_FIELDS = {
     "reminder.retried",
     "reminder.cancelled",
     "delivery.submitted",
+    "assignment.decision_makers_changed",
 }
 
 
@@ -82,6 +83,11 @@ def _state_changed(entry, lookup, words):
         "before": _choice(Assignment.State, before),
         "after": _choice(Assignment.State, after),
     }
+
+
+@sentence("assignment.decision_makers_changed")
+def _decision_makers_changed(entry, lookup, words):
+    return _("%(actor)s ändrade vilka som beslutar") % words
 
 
 @sentence("milestone.status_changed")

@@ -178,7 +178,7 @@ def test_the_token_section_is_in_english_for_those_who_chose_english(client, peo
     assert "API tokens" in page and "Create API token" in page and "API-nyckel" not in page
 
 
-# -- a token is bound to its person's e-mail address (assignments/identity.py) ------------------
+# -- a token is bound to its person's e-mail address (people/identity.py) ------------------
 
 
 def test_a_change_of_e_mail_address_on_any_path_ends_the_persons_tokens(people, demo):

@@ -17,7 +17,7 @@ from django.utils import translation
 from assignments import audit, history
 from assignments.models import Assignment, AuditEntry, Milestone, User
 from reminders.models import Reminder
-from tests import documents
+from tests import sample_files as documents
 from tests.factories import UserFactory
 from workflow import services
 from workflow import services as registry

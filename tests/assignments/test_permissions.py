@@ -33,7 +33,7 @@ def test_information_reader_may_read_but_not_update(case):
     milestone = MilestoneFactory(assignment=assignment, responsible=reader)
     assert reader.has_perm("assignments.view_assignment", assignment)
     assert not reader.has_perm("assignments.change_milestone", milestone)
-    assert not reader.has_perm("assignments.decide_assignment", assignment)
+    assert not permissions.may_decide_in_person(permissions.standing(reader, assignment))
 
 
 def test_member_updates_only_milestones_they_answer_for(case):
@@ -61,8 +61,16 @@ def test_member_of_one_assignment_has_nothing_on_another(case):
 
 def test_working_group_member_cannot_decide(case):
     assignment, commissioner, _, member, _ = case
-    assert not member.has_perm("assignments.decide_assignment", assignment)
-    assert commissioner.has_perm("assignments.decide_assignment", assignment)
+    assert not permissions.may_decide_in_person(permissions.standing(member, assignment))
+    assert permissions.may_decide_in_person(permissions.standing(commissioner, assignment))
+
+
+def test_there_is_no_second_rule_for_who_decides(case):
+    """The approval rule is the task rules' (may_decide_in_person, may_hold_approval); the old
+    "decide_assignment" permission said every decision-maker, the project lead too."""
+    assignment, commissioner, *_ = case
+    assert not commissioner.has_perm("assignments.decide_assignment", assignment)
+    assert not hasattr(permissions, "can_decide")
 
 
 def test_execution_list_counts_as_working_group(case):
@@ -126,3 +134,22 @@ def test_a_stand_in_holding_a_task_reads_the_assignment_and_the_filter_agrees(db
         assert set(permissions.visible_assignments(person)) == readable, person
     assert permissions.can_view_assignment(stand_in, seed004)
     assert not permissions.can_view_assignment(outsider, seed004)
+
+
+def test_the_visibility_rule_and_the_queryset_filter_agree_for_every_demo_user(db):
+    """can_view_assignment (asked of one assignment) and visible_assignments (the lists' filter)
+    are two statements of one rule: for every person and assignment of the demo, in every state
+    it holds, they agree."""
+    from django.core.management import call_command
+
+    call_command("load_demo", verbosity=0)
+    assignments = list(Assignment.objects.order_by("pk"))
+    people = list(User.objects.order_by("pk"))
+    assert len(assignments) >= 7 and len(people) > 10
+    disagree = []
+    for person in people:
+        listed = set(permissions.visible_assignments(person).values_list("pk", flat=True))
+        for assignment in assignments:
+            if permissions.can_view_assignment(person, assignment) != (assignment.pk in listed):
+                disagree.append((person.username, assignment.registration_number))
+    assert disagree == []

@@ -123,7 +123,7 @@ def test_a_comment_is_kept_when_the_status_changed_meanwhile(site, new_page):
 def test_a_refused_file_is_asked_for_again_and_a_return_is_answered_from_the_last_version(
     site, new_page, settings, tmp_path
 ):
-    from tests import documents
+    from tests import sample_files as documents
     from workflow import services
 
     settings.MEDIA_ROOT = tmp_path

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assignments.models import User
-from tests import documents
+from tests import sample_files as documents
 
 from .conftest import assert_accessible, login
 

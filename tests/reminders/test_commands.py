@@ -5,6 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from reminders import sweep_record
 from reminders.models import Reminder
 
 pytestmark = pytest.mark.django_db
@@ -94,10 +95,9 @@ def test_information_readers_digest_says_what_they_follow(seed004, smtp, clock):
 
 
 def test_healthcheck_prints_each_checks_state_and_fails_when_one_fails(settings, capsys):
-    from reminders import health
 
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens there
-    health.record_sweep(duration=0.1)
+    sweep_record.record_sweep(duration=0.1)
     call_command("healthcheck", "sweep", "outbox")
     assert json.loads(capsys.readouterr().out) == {
         "sweep": {

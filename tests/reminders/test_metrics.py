@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assignments.models import Assignment
-from reminders import health
+from reminders import sweep_record
 from reminders.models import Reminder
 from reminders.services import plan_for_milestone
 from reminders.tasks import sweep_reminders
@@ -81,7 +81,7 @@ def test_sent_failed_and_retried_are_counted_from_the_outbox_by_channel_and_kind
 @pytest.mark.django_db
 def test_the_sweeps_durations_make_a_histogram(client):
     for seconds in (0.03, 0.2, 0.2, 7.0):
-        health.record_sweep(duration=seconds)
+        sweep_record.record_sweep(duration=seconds)
     samples = scrape(client)
     prefix = "uppdrag_reminder_sweep_duration_seconds"
     assert samples[f'{prefix}_bucket{{le="0.05"}}'] == 1
@@ -139,7 +139,9 @@ def test_a_reminder_a_worker_sent_shows_on_metrics(
             what="the reminder sent",
         )
         wait_until(
-            lambda: health.last_sweep() is not None, progress=worker.cpu, what="the sweep recorded"
+            lambda: sweep_record.last_sweep() is not None,
+            progress=worker.cpu,
+            what="the sweep recorded",
         )
     finally:
         worker.stop()

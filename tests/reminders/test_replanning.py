@@ -1,6 +1,6 @@
 """Every path that changes a deadline, its people or the process replans the reminders, in the
-same transaction: the workflow services and the registrar's admin (an explicit call on each
-path, no signals)."""
+same transaction: the workflow services, the registrar's admin, contact linking (each writes an
+audit entry, and reminders/receivers.py replans what the entry names)."""
 
 import datetime as dt
 
@@ -8,8 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from assignments.contacts import new_contact
 from assignments.models import Assignment, User
 from reminders.models import Reminder
+from reminders.services import replan_assignment
 from tests.admin_forms import admin_form_data
 from workflow import services as workflow
 
@@ -148,6 +150,8 @@ def test_commissioners_or_decision_makers_changed_in_the_admin_replan_the_escala
     url = reverse("admin:assignments_assignment_change", args=[seed004.pk])
     page = registrar_client.get(url)
     changes = {field: [str(anders.pk), str(director.pk)] for field in fields}
+    # who decides changes with a reason (workflow.services.change_decision_makers)
+    changes["change_reason"] = "Per har bytt tjänst"
     response = registrar_client.post(url, admin_form_data(page, **changes))
     assert response.status_code == 302, response.content.decode()[:3000]
     expected = {"anders.kullbratt", "regiondirektor"}
@@ -257,3 +261,59 @@ def test_a_registry_edit_of_a_delivered_assignment_keeps_the_stand_in_reminded(
     response = registrar_client.post(url, admin_form_data(page, title="Ny rubrik"))
     assert response.status_code == 302, response.content.decode()[:3000]
     assert waited_for(delegated) == before
+
+
+# --- linking a contact ------------------------------------------------------------------------
+
+
+def test_linking_a_contact_in_the_admin_hands_its_reminders_to_the_account(
+    registrar_client, seed004
+):
+    """#25 reproduction 6: the admin action that links a contact to an account moved the
+    contact's places (assignee, responsible, commissioner) without replanning: the account got
+    no reminders and the deactivated contact kept its own."""
+    contact = new_contact("Lena Lind")
+    compilation = seed004.milestones.get(kind="compilation")
+    compilation.responsible = contact
+    compilation.save(update_fields=["responsible"])
+    seed004.commissioners.add(contact)
+    replan_assignment(seed004)
+    assert planned(seed004, recipient=contact).exists()  # the contact was reminded, as a person
+    account = User.objects.create_user("llind", "lena.lind@example.se", "x", first_name="Lena")
+    response = registrar_client.post(
+        reverse("admin:assignments_user_changelist"),
+        {"action": "link_contact_to_account", "_selected_action": [contact.pk, account.pk]},
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert not contact.is_active  # the link was made
+    assert not planned(seed004, recipient=contact).exists()
+    compilation_rows = planned(seed004, milestone=compilation, recipient=account)
+    assert {r.kind for r in compilation_rows} == {"before_due", "due_day", "overdue", "escalation"}
+    # a commissioner now: every open deadline escalates to the account as to the others
+    per = User.objects.get(username="per.albertsson")
+    assert (
+        planned(seed004, kind="escalation", recipient=account).count()
+        == planned(seed004, kind="escalation", recipient=per).count()
+        > 0
+    )
+
+
+def test_a_contact_who_decides_a_waiting_delivery_is_not_linked(registrar_client, seed004):
+    """Its approval task names the contact: the link would move the record and leave a task
+    nobody can answer (nor remind of). Who decides is changed through the process first."""
+    contact = new_contact("Lena Lind")
+    seed004.decision_makers.add(contact)
+    workflow.submit_delivery(
+        assignment=seed004, actor=User.objects.get(username="jan.strang"), summary="Förslag"
+    )
+    account = User.objects.create_user("llind", "lena.lind@example.se", "x", first_name="Lena")
+    response = registrar_client.post(
+        reverse("admin:assignments_user_changelist"),
+        {"action": "link_contact_to_account", "_selected_action": [contact.pk, account.pk]},
+        follow=True,
+    )
+    assert "väntar på beslut" in response.content.decode()
+    contact.refresh_from_db()
+    assert contact.is_active
+    assert set(seed004.decision_makers.all()) >= {contact}

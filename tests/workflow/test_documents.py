@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import Resolver404, resolve, reverse
 
 from assignments.models import Assignment, AuditEntry, Delivery
-from tests import documents
+from tests import sample_files as documents
 from tests.factories import AssignmentFactory, UserFactory
 from tests.settings_probe import evaluated_under
 from workflow import services

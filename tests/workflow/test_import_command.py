@@ -16,8 +16,8 @@ from django.db import connection
 
 from assignments.models import Assignment, User
 from tests import uppdragshandlingar as documents
-from tests.assignments.importer import expected
-from tests.assignments.importer.conftest import accounts  # noqa: F401 - a fixture
+from tests.documents.importer import expected
+from tests.documents.importer.conftest import accounts  # noqa: F401 - a fixture
 from tests.settings_probe import ROOT
 
 # Seed 004 read before its first deadline (2025-08-31): nothing has passed yet.

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from assignments.importer import read_document
 from assignments.models import Assignment, OrgUnit, User
+from documents.importer import read_document
 from reminders.models import Reminder
 from tests import uppdragshandlingar as documents
 from workflow.imports import register_imported_draft

@@ -1,11 +1,11 @@
-"""workflow.permissions: a person's Standing and the task rules that read it."""
+"""assignments.permissions, the task rules: a person's Standing and the task rules that read it."""
 
 import pytest
 
 from assignments import permissions as roles
+from assignments import permissions as task_rules
 from assignments.models import User
 from tests.factories import UserFactory
-from workflow import permissions as task_rules
 from workflow import services
 
 pytestmark = pytest.mark.django_db
@@ -79,15 +79,29 @@ def test_a_decision_maker_of_record_in_the_working_group_still_decides(delivered
     assert task_rules.may_answer(approval_task(delivered, people.anders_kullbratt), anders)
 
 
-def test_a_decision_maker_who_is_also_the_assignee_may_delegate_but_never_answer(delivered, people):
+def test_a_decision_maker_who_is_also_the_assignee_neither_answers_nor_delegates(delivered, people):
+    """Issue #25, 2: the delivering side never picks who decides."""
     jan = people.jan_strang
     delivered.decision_makers.add(jan)
     task = approval_task(delivered, people.per_albertsson)
     task.data = {"decision_maker": jan.pk}  # as if the split had made it Jan's
     me = task_rules.standing(jan, delivered)
     assert not task_rules.may_answer(task, me)
-    outsider = task_rules.standing(UserFactory(), delivered)
-    assert task_rules.may_hand_to(task, me, outsider)
+    assert not task_rules.may_hand_on(task, me)
+    outsider = UserFactory()
+    assert not task_rules.may_hand_to(task, me, task_rules.standing(outsider, delivered))
+    task.data = {**task.data, "stand_in": outsider.pk}
+    assert not task_rules.may_hold(task, task_rules.standing(outsider, delivered))
+
+
+def test_a_stand_in_is_never_another_decision_maker(delivered, people):
+    per, anders = people.per_albertsson, people.anders_kullbratt
+    task = approval_task(delivered, per)
+    me, other = task_rules.standing(per, delivered), task_rules.standing(anders, delivered)
+    assert not task_rules.may_hand_to(task, me, other)
+    task.data = {**task.data, "stand_in": anders.pk}
+    task.owner = anders
+    assert not task_rules.may_answer(task, other)
 
 
 def test_anonymous_and_inactive_people_hold_nothing(delivered, people):

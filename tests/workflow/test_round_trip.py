@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from assignments import export_document, export_docx, export_pdf
-from assignments.importer import read_document
 from assignments.models import Assignment, Distribution
+from documents import export_document, export_docx, export_pdf
+from documents.importer import read_document
 
 pytestmark = pytest.mark.django_db
 

@@ -309,7 +309,7 @@ def test_a_refused_delivery_asks_for_the_file_again_whoever_refused_it(
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tests import documents
+    from tests import sample_files as documents
 
     settings.MEDIA_ROOT = tmp_path
     adopted.decision_makers.clear()  # the service refuses: nobody to decide

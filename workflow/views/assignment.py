@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from assignments import documents, links, permissions
+from assignments import links, permissions, storage
 from assignments.models import Assignment, Delivery, Milestone
 
 from .. import forms, selectors, services
@@ -282,6 +282,6 @@ def delivery_document(request, pk, number):
         Delivery.objects.exclude(document=""), assignment=assignment, number=number
     )
     try:
-        return documents.download_response(delivery.document, delivery.document_name)
+        return storage.download_response(delivery.document, delivery.document_name)
     except FileNotFoundError as error:
         raise Http404 from error

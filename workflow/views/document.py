@@ -5,7 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.views.decorators.http import require_safe
 
-from assignments import documents, export_document, export_docx, export_pdf
+from assignments import storage
+from documents import export_document, export_docx, export_pdf
 
 from .assignment import visible_assignment
 
@@ -19,7 +20,7 @@ def _download(request, pk, extension: str):
     assignment = visible_assignment(request, pk)
     document = export_document.build(assignment)
     render, content_type = WRITERS[extension]
-    return documents.generated_download(
+    return storage.generated_download(
         render(document), f"{document.filename_stem}.{extension}", content_type
     )
 

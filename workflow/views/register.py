@@ -21,18 +21,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assignments import documents, permissions
+from assignments import permissions, storage
 from assignments import selectors as registry
-from assignments.importer import NotAnAssignmentDocument, ReaderUnavailable, read_document
-from assignments.importer.drafts import match_people
-from assignments.importer.periods import parse_period
-from assignments.importer.review import review_values
+from assignments.periods import parse_period
 from assignments.registration_forms import (
     FORMSETS,
     RegistrationForms,
     add_row,
     fill_periods,
 )
+from documents.importer import NotAnAssignmentDocument, ReaderUnavailable, read_document
+from documents.importer.drafts import match_people
+from documents.importer.review import review_values
 
 from .. import forms as workflow_forms
 from .. import imports, pending_uploads
@@ -200,7 +200,7 @@ def source_document(request, pk):
     if not assignment.source_document:
         raise Http404
     try:
-        return documents.download_response(
+        return storage.download_response(
             assignment.source_document, assignment.source_document_name
         )
     except FileNotFoundError as error:

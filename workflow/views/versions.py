@@ -10,7 +10,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from assignments import permissions, version_diff
+from assignments import permissions
+from documents import version_diff
 
 from .. import forms, selectors, services
 from .assignment import Refused, cleaned, keep_on_form, process_page, visible_assignment

@@ -1,6 +1,6 @@
 // "Nytt uppdrag": when a tidplan period is typed ("Sep – okt 2025"), fill its row's empty start
 // and due dates as the server would (one parser: the period address answers with
-// assignments/importer/periods.py). The page works without this; the server fills them on submit.
+// assignments/periods.py). The page works without this; the server fills them on submit.
 document.addEventListener("DOMContentLoaded", () => {
   const form = document.getElementById("register-form");
   if (!form || !form.dataset.periodUrl) return;

@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from assignments.importer import NotAnAssignmentDocument, ReaderUnavailable, read_document
-from assignments.importer.drafts import match_people
 from assignments.models import User
+from documents.importer import NotAnAssignmentDocument, ReaderUnavailable, read_document
+from documents.importer.drafts import match_people
 from workflow.imports import register_imported_draft
 
 NOT_AN_ASSIGNMENT = 2

@@ -33,6 +33,7 @@ from assignments.permissions import (
 )
 from reminders import calendar
 from workflow import services as workflow
+from workflow.lifecycle import lifecycle
 
 
 def demo_password() -> str:
@@ -159,16 +160,19 @@ class Command(BaseCommand):
     def _seed_004(self, units, people, groups) -> Assignment:
         seed = demo_data.SEED_004
         old_spec = seed["supersedes"]
-        old, _ = Assignment.objects.get_or_create(
+        old, old_created = Assignment.objects.get_or_create(
             registration_number=old_spec["registration_number"],
             document_date=old_spec["document_date"],
             defaults={
                 "title": old_spec["title"],
                 "issuing_unit": units[seed["issuing_unit"]],
                 "assignee": people[seed["assignee"]],
-                "state": Assignment.State.SUPERSEDED,
             },
         )
+        if old_created:
+            # the earlier version, known only as the one seed 004 replaces
+            note = f"Ersatt av {seed['registration_number']}"
+            lifecycle(old, actor=None, reason=note).supersede()
         assignment, created = Assignment.objects.get_or_create(
             registration_number=seed["registration_number"],
             document_date=seed["document_date"],

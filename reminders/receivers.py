@@ -1,0 +1,57 @@
+"""Reminders follow every write (#25, design decision D8).
+
+Whatever changes a deadline or who is on an assignment — a service of the process, a save in
+the admin, a contact linked to an account, an import, the API — writes an audit entry, because
+every change of the record is audited (assignments.audit.record). The registry sends
+assignments.signals.recorded for each entry, and replan_after_change, connected in
+RemindersConfig.ready, plans again what the entry is about, in the writer's transaction: when
+the writer returns, its planned reminders are right, and no writer has to remember to replan.
+
+How much is planned again follows from what the entry names, which keeps the many entries of
+one write cheap: a milestone's entry replans that milestone (its own deadline, its own people);
+any other entry of an assignment replans all of it (services.replan_assignment, which is one
+query for an assignment nobody is reminded about: a draft, a closed one); an entry about a
+person who is inactive now replans the assignments that still plan to remind them. An entry about a
+reminder itself (the outbox's admin cancels or retries a row) is the outbox's, not a change of
+the record, and replans nothing: planning it again would undo the registrar's cancel.
+
+Planning is idempotent (services._sync), so an assignment planned twice in one write costs
+queries, never a duplicate. And the sweep asks services.is_still_due at send time, so a row
+that some path left planned still goes out only to a current person about a deadline in force.
+"""
+
+from __future__ import annotations
+
+from assignments.models import Assignment, AuditEntry, Milestone, User
+
+from .models import Reminder
+from .services import plan_for_milestone, replan_assignment
+
+
+def _replan_for_person(person_id: str) -> None:
+    """A person made inactive (who has left: never deleted) is told nothing more: the
+    assignments that still plan a reminder to them plan again, without them."""
+    if User.objects.filter(pk=person_id, is_active=True).exists():
+        return
+    pending = Reminder.objects.filter(recipient_id=person_id, state=Reminder.State.PLANNED)
+    for assignment in Assignment.objects.filter(pk__in=pending.values("assignment_id")):
+        replan_assignment(assignment)
+
+
+def replan_after_change(sender, *, entry: AuditEntry, **kwargs) -> None:
+    """Plan again the reminders of what the audit entry says changed."""
+    if entry.object_type == User._meta.label and entry.assignment_id is None:
+        _replan_for_person(entry.object_id)
+        return
+    if entry.assignment_id is None or entry.object_type.startswith("reminders."):
+        return
+    if entry.object_type == Milestone._meta.label:
+        milestone = (
+            Milestone.objects.select_related("assignment").filter(pk=entry.object_id).first()
+        )
+        if milestone is not None:
+            plan_for_milestone(milestone)
+            return
+    assignment = Assignment.objects.filter(pk=entry.assignment_id).first()
+    if assignment is not None:
+        replan_assignment(assignment)

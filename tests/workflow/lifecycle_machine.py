@@ -53,7 +53,7 @@ from hypothesis.stateful import (
 from rest_framework.test import APIClient
 from viewflow.workflow.models import Task
 
-from assignments import permissions, report
+from assignments import permissions
 from assignments.contacts import is_contact, link_contact, person_label
 from assignments.models import (
     Approval,
@@ -72,6 +72,7 @@ from assignments.registration_forms import RegistrationForms, fill_periods
 from assignments.selectors import latest_delivery, milestone_people, registration_values
 from reminders import services as reminder_services
 from reminders.models import DELIVERY_SUBJECT, Reminder, ReminderPolicy
+from reports import report
 from workflow import services
 from workflow.models import AssignmentProcess
 from workflow.selectors import open_tasks
@@ -279,10 +280,15 @@ def _is_a_change(key, before: dict, after: dict) -> bool:
 
 
 def _entry_keys(entry: AuditEntry) -> set[str]:
+    """What an entry names: the fields of its before and after, and the places it lists
+    (contact.linked names each place of an assignment that moved: "assignee", "milestone:7")."""
     keys = set()
     for side in (entry.before, entry.after):
         if isinstance(side, dict):
             keys |= set(side)
+            for value in side.values():
+                if isinstance(value, list):
+                    keys |= {v for v in value if isinstance(v, str)}
     return keys
 
 
@@ -485,13 +491,24 @@ class LifecycleMachine(RuleBasedStateMachine):
             if (model, pk) in created:
                 continue
             if model in NAMED_FIELDS and name in NAMED_FIELDS[model]:
+                # an entry on the object naming the field, or one on its assignment naming
+                # the field (of the assignment) or the object ("milestone:7")
                 label = "assignments." + model
+                owner = _assignment_of_key(key, before, after)
+                place = name if model == "Assignment" else f"{model.lower()}:{pk}"
                 named = [
                     e
                     for e in entries
-                    if e.object_type == label
-                    and e.object_id == str(pk)
-                    and _named(name, _entry_keys(e))
+                    if (
+                        e.object_type == label
+                        and e.object_id == str(pk)
+                        and _named(name, _entry_keys(e))
+                    )
+                    or (
+                        model != "User"
+                        and e.assignment_id == owner
+                        and _named(place, _entry_keys(e))
+                    )
                 ]
                 assert named, (
                     f"{what}: {model} {pk} {name} changed "
@@ -666,7 +683,7 @@ class LifecycleMachine(RuleBasedStateMachine):
             self.assignments.extend(created)
 
     def import_document(self, who, reuse):
-        from assignments.importer import read_document
+        from documents.importer import read_document
         from tests import uppdragshandlingar as documents
         from workflow.imports import register_imported_draft
 

@@ -59,8 +59,10 @@ fmt: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# `make bench BENCH=property_lifecycle` runs one of them.
+BENCH ?= [!_]*
 bench: install messages ## Benchmarks against PostgreSQL and Redis (see bench/README.md)
-	@for b in bench/[!_]*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@for b in bench/$(BENCH).py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
 	rm -rf var/celery var/db.sqlite3 .pytest_cache

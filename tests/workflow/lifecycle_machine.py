@@ -196,6 +196,7 @@ NAMED_FIELDS = {
     "Milestone": {"status", "due", "start", "responsible_id"},
     "User": {"is_active", "email"},
 }
+OPEN_TASK = ("NEW", "ASSIGNED", "STARTED")
 # Keys an entry may repeat unchanged in before and after: they say which thing, not a change.
 IDENTIFYING_KEYS = {"task", "id", "pk", "assignment", "delivery", "milestone", "number"}
 
@@ -276,7 +277,7 @@ def _is_a_change(key, before: dict, after: dict) -> bool:
     if name in ("status", "process"):
         return False
     status = (model, pk, "status")
-    return status in before and before[status] == after.get(status)
+    return before.get(status) in OPEN_TASK and after.get(status) in OPEN_TASK
 
 
 def _entry_keys(entry: AuditEntry) -> set[str]:

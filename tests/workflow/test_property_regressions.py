@@ -142,3 +142,23 @@ def test_linking_a_contact_who_decides_a_waiting_delivery_keeps_state_and_proces
         check_state_and_process(assignment)
     finally:
         machine.teardown()
+
+
+def test_handing_a_task_to_whoever_holds_it_writes_nothing():
+    """A no-op writes nothing: the assignee handed the work task to themself, and
+    task.reassigned was written (owner 953 -> 953) and they were told of it."""
+    replay(
+        ("start_with_one", {"spec": spec(), "stage": "adopted"}),
+        (
+            "hand_on",
+            {
+                "via": "service",
+                "who": "assignee",
+                "i": 0,
+                "j": 0,
+                "k": 0,
+                "to": "assignee",
+                "m": 0,
+            },
+        ),
+    )

@@ -34,15 +34,16 @@ def record_admin_save(request, obj, before: dict | None, reason: str = "") -> No
     """One entry for an admin save: created with every value, or changed with only the changed
     fields (nothing when nothing changed). `before` is None for a new object."""
     after = audit.full_snapshot(obj)
-    if before is not None:
-        before, after = audit.changed_fields(before, after)
-        if not after:
-            return
-    audit.record(
+    if before is None:
+        audit.record(
+            actor=request.user, action="admin.created", obj=obj, after=after, reason=reason
+        )
+        return
+    audit.record_change(
         actor=request.user,
-        action="admin.created" if before is None else "admin.changed",
+        action="admin.changed",
         obj=obj,
-        before=before or None,
+        before=before,
         after=after,
         reason=reason,
     )

@@ -1,4 +1,11 @@
-"""The audit trail: one immutable AuditEntry per state change. Services call record()."""
+"""The audit trail: one immutable AuditEntry per change. Services call record(), or
+record_change() for a save of an object they snapshot before and after.
+
+An entry keeps what changed: `before` holds the old value of each changed field, `after` the
+new one (a new object has no `before`, only its values). A save that changes nothing writes
+no entry. Entries written before 2026-12 held whole snapshots on both sides, unchanged fields
+included; they are public records and stay as written, so readers ask changes(entry), which
+reads both shapes."""
 
 from __future__ import annotations
 
@@ -80,8 +87,11 @@ def record(
     after: dict | None = None,
     reason: str = "",
     assignment: Assignment | None = None,
-) -> AuditEntry:
-    """Write one audit entry for `action` done by `actor` on `obj`."""
+) -> AuditEntry | None:
+    """Write one audit entry for `action` done by `actor` on `obj`; nothing (None) when
+    `before` and `after` are given and equal: nothing changed."""
+    if before is not None and after is not None and _jsonable(before) == _jsonable(after):
+        return None
     entry = AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         assignment=assignment or _assignment_of(obj),
@@ -99,5 +109,47 @@ def record(
 
 def changed_fields(before: dict, after: dict) -> tuple[dict, dict]:
     """Only the keys whose values differ, as (before, after)."""
+    before, after = _jsonable(before), _jsonable(after)
     keys = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def record_change(
+    *,
+    actor,
+    action: str,
+    obj: models.Model,
+    before: dict,
+    after: dict,
+    reason: str = "",
+    assignment: Assignment | None = None,
+) -> AuditEntry | None:
+    """Record a save of `obj` from two snapshots (full_snapshot before and after): the entry
+    keeps the changed fields only, old -> new; a save that changed nothing writes none."""
+    before, after = changed_fields(before, after)
+    if not after:
+        return None
+    return record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        before=before,
+        after=after,
+        reason=reason,
+        assignment=assignment,
+    )
+
+
+def changes(entry: AuditEntry) -> dict[str, tuple[Any, Any]]:
+    """What an entry changed, field by field, as (old, new): the fields whose values differ
+    (a new object's values have None as old). Reads both shapes of the trail: an older entry's
+    whole snapshots give only the fields that really changed."""
+    after = entry.after if isinstance(entry.after, dict) else {}
+    if not isinstance(entry.before, dict):
+        return {key: (None, value) for key, value in after.items()}
+    before = entry.before
+    return {
+        key: (before.get(key), after.get(key))
+        for key in [*after, *(k for k in before if k not in after)]
+        if before.get(key) != after.get(key)
+    }

@@ -7,6 +7,7 @@ records (allmänna handlingar), so models refuse delete() and carry a state or a
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -23,7 +24,10 @@ from assignments import storage
 
 # Diarienummer as VGR and Region Jönköping write them: "RS 2024-05699", "LJ 2013/746",
 # and the minutes' "LJ2013 /746". Checked, never rewritten: the registrar's text is the record.
-REGISTRATION_NUMBER_RE = r"^[A-ZÅÄÖ]{1,10} ?\d{4} ?[-/] ?\d{1,7}(?:-\d{1,4})?$"
+_REGISTRATION_NUMBER = r"[A-ZÅÄÖ]{1,10} ?\d{4} ?[-/] ?\d{1,7}(?:-\d{1,4})?"
+REGISTRATION_NUMBER_RE = rf"^{_REGISTRATION_NUMBER}$"
+# The same, found inside a text (a document's heading, a reference to another assignment).
+REGISTRATION_NUMBER_IN_TEXT = re.compile(rf"\b{_REGISTRATION_NUMBER}\b")
 validate_registration_number = RegexValidator(
     REGISTRATION_NUMBER_RE,
     message=_(

@@ -8,9 +8,11 @@ name that matches no account becomes a contact when the draft is saved (contacts
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +27,21 @@ UNITS_LIST = "units-list"
 
 def _person_input(**attrs):
     return forms.TextInput(attrs={"list": PEOPLE_LIST, "autocomplete": "off", **attrs})
+
+
+# The fields whose rules the model states (Assignment.clean), asked by the form.
+MODEL_CHECKED = ("title", "document_date", "delivery_due")
+
+
+def model_errors_on(form: forms.Form, obj) -> None:
+    """The model's own rules (obj.clean()) asked of what the form holds: each error on its
+    field, unless the form already found that field wrong. The rule stays the model's."""
+    try:
+        obj.clean()
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            if name in form.fields and name not in form.errors:
+                form.add_error(name, messages)
 
 
 class AssignmentForm(forms.Form):
@@ -96,27 +113,21 @@ class AssignmentForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_registration_number(self):
+        """The number, its spaces tidied, if the model's uniqueness rule allows it for this
+        draft (the rule is the model's constraint, asked here, never restated)."""
         number = " ".join(self.cleaned_data["registration_number"].split())
-        live = Assignment.objects.filter(registration_number=number).exclude(
-            state=Assignment.State.SUPERSEDED
-        )
-        if self.instance is not None:
-            live = live.exclude(pk=self.instance.pk)
-        if live.exists():
-            raise forms.ValidationError(
-                _("Det finns redan ett gällande uppdrag med diarienumret %(number)s."),
-                params={"number": number},
-                code="duplicate",
-            )
+        draft = copy.copy(self.instance) if self.instance is not None else Assignment()
+        draft.registration_number = number
+        try:
+            draft.validate_constraints()
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from error
         return number
 
     def clean(self):
         cleaned = super().clean()
-        due, date = cleaned.get("delivery_due"), cleaned.get("document_date")
-        if due and date and due < date:
-            self.add_error(
-                "delivery_due", _("Slutleveransen kan inte ligga före uppdragets datum.")
-            )
+        draft = Assignment(**{name: cleaned.get(name) for name in MODEL_CHECKED})
+        model_errors_on(self, draft)
         return cleaned
 
 
@@ -184,8 +195,9 @@ class MilestoneRowForm(RowForm):
         start, due = cleaned.get("start"), cleaned.get("due")
         if due is None and "due" not in self.errors:
             self.add_error("due", _("Ange slutdatum eller en tidplan som går att läsa."))
-        if start and due and due < start:
-            self.add_error("due", _("Slutdatum kan inte ligga före startdatum."))
+        model_errors_on(
+            self, Milestone(title=cleaned.get("title") or "", start=start or due, due=due)
+        )
         if due and due < timezone.localdate() and not cleaned.get("status"):
             self.add_error(
                 "status",

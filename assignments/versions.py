@@ -2,41 +2,18 @@
 uppdragshandling ersätter tidigare uppdragshandling …, daterad …", seed 004) records it in
 `Assignment.supersedes`. The chain of versions, and the copy a new version starts from.
 
-The copy is a registry write only; workflow.services.draft_new_version checks who may make
-it, audits it and starts its process, and adopting it supersedes the old one.
+The copy is saved by the one draft writer (registration.save_draft) like any draft;
+workflow.services.draft_new_version checks who may make it. Its process starts when it is saved
+on "Ändra utkastet" (workflow/imports.py), and adopting it supersedes the old one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from .models import (
-    Assignment,
-    AssignmentItem,
-    AssignmentRelation,
-    Distribution,
-    Milestone,
-    WorkingGroupMember,
-)
+from .models import Assignment, AssignmentItem, Distribution, Milestone
+from .registration import TEXT_FIELDS, save_draft
 
-# What a new version takes over as it is; its date and final delivery are asked for, its
-# state is a draft and it records what it supersedes.
-COPIED_FIELDS = (
-    "registration_number",
-    "issuing_unit",
-    "title",
-    "description",
-    "purpose",
-    "working_group_note",
-    "communication",
-    "schedule_note",
-    "costs_and_financing",
-    "decision_form",
-    "decision_makers_label",
-    "assignee",
-    "project_lead",
-    "is_public",
-)
 # Open, and past the draft: a draft is edited, not given a new version.
 REPLACEABLE_STATES = (
     Assignment.State.ADOPTED,
@@ -76,18 +53,6 @@ def chain(assignment: Assignment) -> list[Assignment]:
     return sorted(versions, key=lambda a: (a.document_date, a.created_at, a.pk))
 
 
-def _copy_rows(model, rows, assignment: Assignment, fields: tuple[str, ...], changes=None):
-    """Copies of `rows` on `assignment`: their `fields` as they are, with `changes(row)`."""
-    model.objects.bulk_create(
-        model(
-            assignment=assignment,
-            **{f: getattr(row, f) for f in fields},
-            **(changes(row) if changes else {}),
-        )
-        for row in rows
-    )
-
-
 def _milestone_status(milestone: Milestone) -> str:
     """Work done stays done. How the rest went (under way, at risk, blocked) was said of the old
     plan; the new plan starts them again when it is adopted."""
@@ -97,53 +62,69 @@ def _milestone_status(milestone: Milestone) -> str:
 
 
 def copy_as_draft(
-    old: Assignment, *, document_date: dt.date, delivery_due: dt.date | None
+    old: Assignment, *, actor, document_date: dt.date, delivery_due: dt.date | None
 ) -> Assignment:
-    """A new draft with everything of `old`: fields, people, scope and requirements, working
-    group, relations, timeline and distribution. Cancelled activities are not part of the new
-    plan and are left behind; the new draft's milestones restart as `_milestone_status` says.
-    Raises ValidationError (in Swedish, by field) if the new document is not valid."""
-    new = Assignment(
-        **{name: getattr(old, name) for name in COPIED_FIELDS},
-        document_date=document_date,
-        delivery_due=delivery_due,
+    """A new draft with everything of `old`, saved by the one draft writer: its values,
+    people, scope and requirements, working group, relations (with their links), timeline and
+    distribution. Cancelled activities are not part of the new plan and are left behind; the
+    new draft's milestones restart as `_milestone_status` says. Raises ValidationError (in
+    Swedish, by field) if the new document is not valid."""
+    return save_draft(
+        data=copy_values(old, document_date=document_date, delivery_due=delivery_due),
+        actor=actor,
         supersedes=old,
-        state=Assignment.State.DRAFT,
     )
-    new.full_clean()
-    new.save()
-    new.commissioners.set(old.commissioners.all())
-    new.decision_makers.set(old.decision_makers.all())
 
-    _copy_rows(
-        AssignmentItem,
-        old.items.order_by("kind", "position", "pk"),
-        new,
-        ("kind", "position", "text"),
+
+def copy_values(old: Assignment, *, document_date: dt.date, delivery_due: dt.date | None):
+    """`old` in the draft writer's shape, its people as accounts, with the new dates."""
+    values = {name: getattr(old, name) for name in TEXT_FIELDS}
+    values.update(document_date=document_date, delivery_due=delivery_due)
+    items = list(old.items.order_by("kind", "position", "pk"))
+    values.update(
+        issuing_unit=old.issuing_unit,
+        assignee=old.assignee,
+        project_lead=old.project_lead,
+        is_public=old.is_public,
+        commissioners=[{"name": p} for p in old.commissioners.order_by("pk")],
+        decision_makers=[{"name": p} for p in old.decision_makers.order_by("pk")],
+        scope=[{"text": i.text} for i in items if i.kind == AssignmentItem.Kind.SCOPE],
+        requirements=[{"text": i.text} for i in items if i.kind == AssignmentItem.Kind.REQUIREMENT],
+        working_group=[
+            {"name": m.person, "role": m.role}
+            for m in old.working_group.filter(is_active=True).order_by("position", "pk")
+        ],
+        relations=[
+            {
+                "kind": r.kind,
+                "text": r.text,
+                "target_assignment": r.target_assignment,
+                "target_group": r.target_group,
+                "target_reference": r.target_reference,
+            }
+            for r in old.relations.order_by("position", "pk")
+        ],
+        milestones=[
+            {
+                "title": m.title,
+                "kind": m.kind,
+                "period_label": m.period_label,
+                "start": m.start,
+                "due": m.due,
+                "status": _milestone_status(m),
+                "responsible": m.responsible,
+            }
+            for m in old.milestones.exclude(status=Milestone.Status.CANCELLED).order_by(
+                "position", "pk"
+            )
+        ],
     )
-    _copy_rows(
-        WorkingGroupMember,
-        old.working_group.filter(is_active=True).order_by("position", "pk"),
-        new,
-        ("person", "role", "position"),
-    )
-    _copy_rows(
-        AssignmentRelation,
-        old.relations.order_by("position", "pk"),
-        new,
-        ("kind", "position", "text", "target_assignment", "target_group", "target_reference"),
-    )
-    _copy_rows(
-        Milestone,
-        old.milestones.exclude(status=Milestone.Status.CANCELLED).order_by("position", "pk"),
-        new,
-        ("kind", "title", "period_label", "start", "due", "responsible", "position"),
-        lambda m: {"status": _milestone_status(m)},
-    )
-    _copy_rows(
-        Distribution,
-        old.distribution.order_by("position", "pk"),
-        new,
-        ("person", "purpose", "note", "position"),
-    )
-    return new
+    for purpose, prefix in (
+        (Distribution.Purpose.EXECUTION, "execution"),
+        (Distribution.Purpose.INFORMATION, "information"),
+    ):
+        values[prefix] = [
+            {"name": d.person, "note": d.note}
+            for d in old.distribution.filter(purpose=purpose).order_by("position", "pk")
+        ]
+    return values

@@ -28,6 +28,7 @@ from assignments.models import (
     Milestone,
     WorkingGroupMember,
 )
+from assignments.registration import TEXT_FIELDS
 from documents import export_document
 
 Kind = AssignmentItem.Kind
@@ -45,26 +46,11 @@ STATUS_LABELS = {
     REMOVED: gettext_lazy("Borttagen"),
 }
 
-FIELDS = (
-    "registration_number",
-    "document_date",
-    "issuing_unit",
-    "title",
-    "commissioners",
-    "decision_makers",
-    "assignee",
-    "project_lead",
-    "description",
-    "purpose",
-    "working_group_note",
-    "communication",
-    "schedule_note",
-    "delivery_due",
-    "costs_and_financing",
-    "decision_form",
-    "decision_makers_label",
-    "is_public",
-)
+# The document's header, then its people, then the rest of its own values (the one list:
+# registration.TEXT_FIELDS), and whether it is public.
+_HEADER = ("registration_number", "document_date", "issuing_unit", "title")
+_PEOPLE = ("commissioners", "decision_makers", "assignee", "project_lead")
+FIELDS = (*_HEADER, *_PEOPLE, *(f for f in TEXT_FIELDS if f not in _HEADER), "is_public")
 
 
 @dataclass

@@ -98,6 +98,12 @@ def detail(kind: str, params: dict) -> str:
         return _("Fastställt av %(actor)s.") % {"actor": actor}
     if kind == Kind.DECISION_REQUESTED and actor:
         return _("Lämnad av %(actor)s.") % {"actor": actor}
+    if kind == Kind.ADOPTION_WAITING and params.get("replaces"):
+        day = formats.date_format(parse_date(params["replaces"]), "DATE_FORMAT")
+        return _(
+            "Det är en ny version, som ersätter den fastställda uppdragshandlingen daterad "
+            "%(date)s (%(iso)s) när den fastställs."
+        ) % {"date": day, "iso": params["replaces"]}
     return ""
 
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assignments import permissions
+from assignments import audit, permissions
 from assignments.models import (
     Approval,
     Assignment,
@@ -258,13 +258,17 @@ def _moves(ids: list[int]) -> dict[tuple[str, int], list[Move]]:
     )
     moves: dict[tuple[str, int], list[Move]] = {}
     for entry in entries:
-        before, after = entry.before.get("due"), entry.after.get("due")
-        key = ("milestone", int(entry.object_id))
-        if entry.action != "milestone.due_moved":
-            before, after = entry.before["delivery_due"], entry.after["delivery_due"]
-            key = ("assignment", entry.assignment_id)
+        # What the entry changed, not what it holds: a save that kept the date is no move
+        # (entries written before 2026-12 hold whole snapshots).
+        if entry.action == "milestone.due_moved":
+            key, (before, after) = ("milestone", int(entry.object_id)), _change(entry, "due")
+        else:
+            key, (before, after) = (
+                ("assignment", entry.assignment_id),
+                _change(entry, "delivery_due"),
+            )
         if not (before and after):
-            continue  # a final delivery date set or cleared, not moved
+            continue  # unchanged, or a final delivery date set or cleared, not moved
         moves.setdefault(key, []).append(
             Move(
                 what=entry.object_repr if key[0] == "milestone" else _("Slutleverans"),
@@ -276,6 +280,10 @@ def _moves(ids: list[int]) -> dict[tuple[str, int], list[Move]]:
             )
         )
     return moves
+
+
+def _change(entry: AuditEntry, name: str) -> tuple:
+    return audit.changes(entry).get(name, (None, None))
 
 
 def _moved(report: AssignmentReport, move: Move, start: dt.date, end: dt.date) -> None:

@@ -11,10 +11,14 @@ import datetime as dt
 from assignments import demo_data
 from assignments.models import (
     Assignment,
+    AssignmentItem,
+    AssignmentRelation,
+    Distribution,
     Group,
+    Milestone,
     User,
+    WorkingGroupMember,
 )
-from workflow.management.commands.load_demo import add_document_rows
 
 D = dt.date
 # (kind, title, period label, start, due) of the version of 2025-06-18 (made up for the test)
@@ -67,3 +71,47 @@ def earlier_version_of_seed_004(seed: Assignment) -> Assignment:
     old.save()
     add_document_rows(old, data, people, groups, milestones=EARLIER_TIMELINE)
     return old
+
+
+def add_document_rows(assignment, data, people, groups, *, milestones=None) -> None:
+    """An uppdragshandling's people and rows as demo_data writes them, straight into the
+    tables: the earlier version is history (superseded), not a draft the draft writer saves."""
+    assignment.commissioners.set([people[u] for u in data["commissioners"]])
+    assignment.decision_makers.set([people[u] for u in data["decision_makers"]])
+    for kind, texts in (("scope", data["scope"]), ("requirement", data["requirements"])):
+        for position, text in enumerate(texts, start=1):
+            AssignmentItem.objects.create(
+                assignment=assignment, kind=kind, position=position, text=text
+            )
+    for position, (username, role) in enumerate(data["working_group"], start=1):
+        WorkingGroupMember.objects.create(
+            assignment=assignment, person=people[username], role=role, position=position
+        )
+    for position, (kind, text, group, reference) in enumerate(data["relations"], start=1):
+        AssignmentRelation.objects.create(
+            assignment=assignment,
+            kind=kind,
+            position=position,
+            text=text,
+            target_group=groups.get(group) if group else None,
+            target_reference=reference,
+        )
+    timeline = data["milestones"] if milestones is None else milestones
+    for position, (kind, title, label, start, due) in enumerate(timeline, start=1):
+        Milestone.objects.create(
+            assignment=assignment,
+            kind=kind,
+            title=title,
+            period_label=label,
+            start=start,
+            due=due,
+            position=position,
+        )
+    for position, (purpose, username, note) in enumerate(data["distribution"], start=1):
+        Distribution.objects.create(
+            assignment=assignment,
+            person=people[username],
+            purpose=purpose,
+            note=note,
+            position=position,
+        )

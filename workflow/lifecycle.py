@@ -69,6 +69,9 @@ class AssignmentLifecycle:
     def _record(self, descriptor, source, target, **kwargs):
         """Every transition is saved and audited, in the caller's transaction; the audit entry
         replans the reminders (reminders/receivers.py), so it is written after the save."""
+        # The model's rules in the new state (one document in force per registration number):
+        # a Swedish ValidationError here, never the database's IntegrityError at the save.
+        self.assignment.validate_constraints()
         self.assignment.save(update_fields=["state", "updated_at"])
         audit.record(
             actor=self.actor,

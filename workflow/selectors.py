@@ -330,7 +330,8 @@ def assignment_page(user: User, assignment: Assignment, today: dt.date) -> dict:
                 .order_by("-occurred_at", "-pk")[:15]
             ),
             "milestone_actions": any(m.offered_statuses or m.offers_due_move for m in milestones),
-            "may_adopt": assignment.state == Assignment.State.DRAFT
+            # a new version's copy is adopted once it is saved and sent (workflow/imports.py)
+            "may_adopt": any(t.flow_task.name == permissions.ADOPT for t in tasks)
             and permissions.can_adopt_assignment(user, assignment),
             "may_submit": is_assignee and any(t.flow_task.name == permissions.WORK for t in tasks),
             "return_to_answer": return_to_answer(context["deliveries"]),

@@ -112,8 +112,15 @@ def start_process(*, assignment: Assignment, actor=None) -> AssignmentProcess:
                 occurrence=_occurrence(entry),
                 path=_assignment_path(assignment),
                 actor=actor,
+                replaces=_replaced_in_force(assignment),
             )
         return process
+
+
+def _replaced_in_force(assignment: Assignment) -> str:
+    """The date of the adopted document a new version replaces ("" for none): its mail says so."""
+    old = assignment.supersedes
+    return old.document_date.isoformat() if old is not None and old.is_in_force else ""
 
 
 def _occurrence(entry) -> str:
@@ -595,8 +602,9 @@ def draft_new_version(
 ) -> Assignment:
     """Copy an adopted assignment into a new draft that records it supersedes it ("denna
     uppdragshandling ersätter tidigare uppdragshandling …, daterad …"): by a registrar or one
-    of its commissioners. The draft's process starts; adopting it supersedes the old one
-    (adopt_assignment), until then the old one goes on as it was."""
+    of its commissioners. Saved on "Ändra utkastet", the draft goes into its process and the
+    commissioners are asked to adopt it; adopting it supersedes the old one (adopt_assignment),
+    until then the old one goes on as it was."""
     with transaction.atomic():
         old = _lock(assignment)
         if not permissions.can_supersede_assignment(actor, old):
@@ -618,34 +626,38 @@ def draft_new_version(
                 _("Det finns redan en ny version, daterad %(date)s.")
                 % {"date": pending.document_date.isoformat()}
             )
-        new = versions.copy_as_draft(old, document_date=document_date, delivery_due=delivery_due)
+        new = versions.copy_as_draft(
+            old, actor=actor, document_date=document_date, delivery_due=delivery_due
+        )
         audit.record(
             actor=actor, action="assignment.version_drafted", obj=old, after={"new_version": new.pk}
         )
         audit.record(
             actor=actor, action="assignment.supersedes", obj=new, after={"supersedes": old.pk}
         )
-        start_process(assignment=new, actor=actor)
+        # Its process starts when it is saved on "Ändra utkastet" (workflow/imports.py): the
+        # commissioners are asked to adopt what was written, not the unedited copy.
         return new
 
 
 def _replace_earlier_version(*, new: Assignment, actor) -> None:
     """Adopting a new version supersedes the document it replaces, if that is still open
-    (one superseded already, by supersede_assignment, stays as it is)."""
+    (one superseded already, by supersede_assignment, stays as it is). The new version then
+    holds the registration number alone, or it is not adopted (the model's rule, which the
+    lifecycle asks before it saves a new state)."""
     old = _lock(new.supersedes)
-    if old.state == Assignment.State.SUPERSEDED:
-        return
-    if not old.is_open:
-        raise ValidationError(
-            _(
-                "Uppdragshandlingen som den här versionen ersätter är redan avslutad "
-                "(%(state)s) och kan inte ersättas. Avbryt utkastet."
+    if old.state != Assignment.State.SUPERSEDED:
+        if not old.is_open:
+            raise ValidationError(
+                _(
+                    "Uppdragshandlingen som den här versionen ersätter är redan avslutad "
+                    "(%(state)s) och kan inte ersättas. Avbryt utkastet."
+                )
+                % {"state": old.state_label}
             )
-            % {"state": old.state_label}
-        )
-    note = _("Ersatt av %(new)s") % {"new": new}
-    _close_as_superseded(old=old, actor=actor, note=note)
-    _record_superseded(old=old, new=new, actor=actor, note=note)
+        note = _("Ersatt av %(new)s") % {"new": new}
+        _close_as_superseded(old=old, actor=actor, note=note)
+        _record_superseded(old=old, new=new, actor=actor, note=note)
 
 
 # -- absence -----------------------------------------------------------------------------------

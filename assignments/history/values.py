@@ -16,6 +16,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
+from .. import audit
 from ..models import Assignment, AuditEntry, Delivery
 
 LONG_TEXT_CHARS = 200
@@ -186,28 +187,27 @@ def in_field_order(model: type[models.Model] | None, values: dict) -> list[str]:
 
 
 def changes(entry: AuditEntry, lookup: Lookup, *, skip: Iterable[str] = ()) -> list[Change]:
-    """The entry's fields one by one with their labels: before → after for a change, the
-    values given for a new object. The key, the object's own assignment and empty values of
-    a new object are left out."""
+    """The entry's changes one by one with their labels (audit.changes: old -> new, whichever
+    shape the entry was written in), the values given for a new object. The key, the object's
+    own assignment and empty values of a new object are left out."""
     model = model_of(entry.object_type)
-    before = entry.before if isinstance(entry.before, dict) else None
-    after = entry.after if isinstance(entry.after, dict) else {}
-    changes = []
-    for key in in_field_order(model, after):
+    new = not isinstance(entry.before, dict)
+    changed = audit.changes(entry)
+    listed = []
+    for key in in_field_order(model, changed):
         f = field_of(model, key)
         if key in skip or (f is not None and f.primary_key):
             continue
-        if _is_own_assignment(f, after[key], entry):
+        old, value = changed[key]
+        if _is_own_assignment(f, value, entry):
             continue
-        if before is None and after[key] in (None, "", [], False):
+        if new and value in (None, "", [], False):
             continue
-        if before is not None and before.get(key) == after[key]:
-            continue
-        changes.append(
+        listed.append(
             Change(
                 label=label_of(f, key),
-                before=value_text(f, before.get(key), lookup) if before is not None else None,
-                after=value_text(f, after[key], lookup),
+                before=None if new else value_text(f, old, lookup),
+                after=value_text(f, value, lookup),
             )
         )
-    return changes
+    return listed

@@ -1,7 +1,8 @@
 """An imported uppdragshandling saved as a draft: the assignment, its items, working group,
 relations, tidplan and distribution, people matched to accounts, and the source file kept on
-it. The registry's half of an import: starting the draft's process is workflow's
-(workflow/imports.py), in the same transaction.
+it, all through the one draft writer (registration.save_draft), so the command and the review
+page save the same record. The registry's half of an import: starting the draft's process is
+workflow's (workflow/imports.py), in the same transaction.
 
 A written name that matches no account becomes a person without a login (an account with no
 usable password and no e-mail, as a registrar creates one in the admin), kept as written, so
@@ -13,25 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from assignments import audit, storage
-from assignments.contacts import new_contact
-from assignments.models import (
-    Assignment,
-    AssignmentItem,
-    AssignmentRelation,
-    Distribution,
-    Group,
-    Milestone,
-    OrgUnit,
-    User,
-    WorkingGroupMember,
-)
+from assignments.contacts import PeopleByName
+from assignments.models import Assignment, OrgUnit, User
+from assignments.registration import DATE_FIELDS, TEXT_FIELDS, save_draft
 from documents.importer.people import Candidate, Directory, Match, account_candidates, match_name
 from documents.importer.result import ParsedDocument
+
+# The draft's fields the parsed document names otherwise.
+PARSED_AS = {"document_date": "date"}
 
 
 @dataclass
@@ -89,45 +81,26 @@ def missing_for_draft(document: ParsedDocument) -> list[str]:
     return [label for value, label in required if not value]
 
 
-class _Registry:
-    """The rows an import creates, each with its audit entry."""
+class _People:
+    """Who each written name of the document is, as the command and the reviewed page both
+    resolve it: the account the document's name was matched to (exactly, fuzzily, or as the
+    spelling the document itself corrects), else a name typed or picked on the page, or a new
+    contact (contacts.PeopleByName)."""
 
     def __init__(self, actor, matches: PeopleMatches):
-        self.actor = actor
         self.matches = matches
-        self.people: dict[str, User] = {}
-        self.created_people: list[User] = []
+        self.by_name = PeopleByName(actor)
+        self.accounts: dict[int, User] = {}
 
-    def record(self, obj, assignment=None) -> None:
-        audit.record(
-            actor=self.actor,
-            action="import.registered",
-            obj=obj,
-            after=audit.full_snapshot(obj),
-            assignment=assignment,
-        )
-
-    def person(self, name: str) -> User:
-        name = self.matches.aliases.get(name, name)
-        if name in self.people:
-            return self.people[name]
-        match = self.matches.matches.get(name)
-        if match is not None and match.candidate is not None:
-            person = User.objects.get(pk=match.candidate.pk)
-        else:
-            person = new_contact(name)
-            self.record(person)
-            self.created_people.append(person)
-        self.people[name] = person
-        return person
-
-    def unit(self, name: str) -> tuple[OrgUnit, bool]:
-        unit = OrgUnit.objects.filter(name__iexact=name, is_archived=False).order_by("pk").first()
-        if unit is not None:
-            return unit, False
-        unit = OrgUnit.objects.create(name=name)
-        self.record(unit)
-        return unit, True
+    def __call__(self, name: str) -> User:
+        written = self.matches.aliases.get(name, name)
+        match = self.matches.matches.get(written)
+        if match is None or match.candidate is None:
+            return self.by_name(name)
+        pk = match.candidate.pk
+        if pk not in self.accounts:
+            self.accounts[pk] = User.objects.get(pk=pk)
+        return self.accounts[pk]
 
 
 def superseded_assignment(document: ParsedDocument) -> Assignment | None:
@@ -147,33 +120,9 @@ def superseded_assignment(document: ParsedDocument) -> Assignment | None:
     )
 
 
-def create_draft(
-    document: ParsedDocument,
-    *,
-    data: bytes,
-    filename: str,
-    actor=None,
-    matches: PeopleMatches | None = None,
-) -> Assignment:
-    """Save the document as a draft assignment with everything it holds (callers hold the
-    transaction and start the process). ValidationError says what keeps it from being saved;
-    what the registrar should check is added to document.warnings."""
-    missing = missing_for_draft(document)
-    if missing:
-        raise ValidationError(
-            _("Handlingen kan inte sparas som utkast, det saknas: %(missing)s.")
-            % {"missing": ", ".join(missing)}
-        )
-    source = ContentFile(data, name=filename)
-    storage.validate_document(source)
-    matches = matches or match_people(document)
-    registry = _Registry(actor, matches)
-    unit, new_unit = registry.unit(document.issuing_unit.value)
-    if new_unit:
-        document.warn(
-            _("Enheten ”%(unit)s” fanns inte och har lagts upp.") % {"unit": unit.name},
-            field="issuing_unit",
-        )
+def refuse_in_force(document: ParsedDocument) -> Assignment | None:
+    """The registered document this one replaces (superseded_assignment), if any; a
+    ValidationError when that one is still in force: replacing it is "Ny version"'s."""
     old = superseded_assignment(document)
     if old is not None and old.state != Assignment.State.SUPERSEDED:
         raise ValidationError(
@@ -183,90 +132,30 @@ def create_draft(
             )
             % {"old": old.registration_number, "date": old.document_date.isoformat()}
         )
-    assignment = Assignment(
-        registration_number=document.registration_number.value,
-        document_date=document.date.value,
-        issuing_unit=unit,
-        title=document.title.value[:400],
-        description=_value(document.description),
-        purpose=_value(document.purpose),
-        working_group_note=_value(document.working_group_note),
-        communication=_value(document.communication),
-        schedule_note=_value(document.schedule_note),
-        costs_and_financing=_value(document.costs_and_financing),
-        decision_form=_value(document.decision_form),
-        decision_makers_label=_value(document.decision_makers_label)[:300],
-        delivery_due=document.delivery_due.value if document.delivery_due else None,
-        assignee=registry.person(document.assignee.name),
-        project_lead=registry.person(document.project_lead.name) if document.project_lead else None,
-        supersedes=old,
-        state=Assignment.State.DRAFT,
-        source_document_name=filename[:255],
-    )
-    assignment.full_clean(exclude=["source_document"])
-    assignment.source_document.save(filename, source, save=False)
-    assignment.save()
-    commissioners = [registry.person(p.name) for p in document.commissioners]
-    assignment.commissioners.set(commissioners)
-    if document.decision_makers:
-        assignment.decision_makers.set([registry.person(p.name) for p in document.decision_makers])
-    else:
-        assignment.decision_makers.set(commissioners)
-        document.warn(
-            _("Uppdragsgivarna har lagts in som beslutsfattare."), field="decision_makers"
-        )
-    audit.record(
-        actor=actor,
-        action="assignment.imported",
-        obj=assignment,
-        after=audit.full_snapshot(assignment),
-        reason=filename,
-    )
-    _rows(document, assignment, registry)
-    for message in matches.warnings():
-        document.warn(message)
-    return assignment
+    return old
 
 
-def _value(found) -> str:
-    return found.value if found is not None else ""
-
-
-def _rows(document: ParsedDocument, assignment: Assignment, registry: _Registry) -> None:
-    created = []
-    for kind, items in (
-        (AssignmentItem.Kind.SCOPE, document.scope),
-        (AssignmentItem.Kind.REQUIREMENT, document.requirements),
-    ):
-        for position, item in enumerate(items, start=1):
-            created.append(
-                AssignmentItem.objects.create(
-                    assignment=assignment, kind=kind, position=position, text=item.value
-                )
-            )
-    members: set[int] = set()
-    for position, member in enumerate(document.working_group, start=1):
-        person = registry.person(member.name)
-        if person.pk in members:
-            continue
-        members.add(person.pk)
-        created.append(
-            WorkingGroupMember.objects.create(
-                assignment=assignment, person=person, role=member.role[:300], position=position
-            )
-        )
-    for position, relation in enumerate(document.relations, start=1):
-        created.append(
-            AssignmentRelation.objects.create(
-                assignment=assignment,
-                kind=relation.kind,
-                position=position,
-                text=relation.text,
-                target_group=_group_named_in(relation.text),
-                target_reference=relation.reference,
-            )
-        )
-    for position, row in enumerate(document.milestones, start=1):
+def draft_values(document: ParsedDocument) -> dict:
+    """What the document says, in the draft writer's shape (registration.save_draft; the same
+    the review page prefills): names as written."""
+    values = {name: _value(getattr(document, PARSED_AS.get(name, name))) for name in TEXT_FIELDS}
+    for name in DATE_FIELDS:
+        values[name] = values[name] or None
+    values["title"] = values["title"][:400]
+    values["decision_makers_label"] = values["decision_makers_label"][:300]
+    values["issuing_unit"] = _value(document.issuing_unit)
+    values["assignee"] = document.assignee.name if document.assignee else ""
+    values["project_lead"] = document.project_lead.name if document.project_lead else ""
+    values["commissioners"] = [{"name": p.name} for p in document.commissioners]
+    values["decision_makers"] = [{"name": p.name} for p in document.decision_makers]
+    values["scope"] = [{"text": item.value} for item in document.scope]
+    values["requirements"] = [{"text": item.value} for item in document.requirements]
+    values["working_group"] = [
+        {"name": m.name, "role": m.role[:300]} for m in document.working_group
+    ]
+    values["relations"] = [{"kind": r.kind, "text": r.text} for r in document.relations]
+    values["milestones"] = []
+    for row in document.milestones:
         start, due = milestone_dates(document, row)
         if due is None:
             document.warn(
@@ -276,38 +165,73 @@ def _rows(document: ParsedDocument, assignment: Assignment, registry: _Registry)
                 line=row.line,
             )
             continue
-        created.append(
-            Milestone.objects.create(
-                assignment=assignment,
-                kind=row.kind,
-                title=row.title[:400],
-                period_label=row.period.label[:100],
-                start=start,
-                due=due,
-                position=position,
-            )
+        values["milestones"].append(
+            {
+                "title": row.title[:400],
+                "kind": row.kind,
+                "period_label": row.period.label[:100],
+                "start": start,
+                "due": due,
+            }
         )
-    for purpose, people in (
-        (Distribution.Purpose.EXECUTION, document.execution),
-        (Distribution.Purpose.INFORMATION, document.information),
+    for prefix, people in (
+        ("execution", document.execution),
+        ("information", document.information),
     ):
-        listed: set[int] = set()
-        for position, entry in enumerate(people, start=1):
-            person = registry.person(entry.name)
-            if person.pk in listed:
-                continue
-            listed.add(person.pk)
-            created.append(
-                Distribution.objects.create(
-                    assignment=assignment,
-                    person=person,
-                    purpose=purpose,
-                    note=entry.note[:300],
-                    position=position,
-                )
+        values[prefix] = [{"name": p.name, "note": p.note[:300]} for p in people]
+    return values
+
+
+def create_draft(
+    document: ParsedDocument,
+    *,
+    data: bytes,
+    filename: str,
+    actor=None,
+    matches: PeopleMatches | None = None,
+    reviewed: dict | None = None,
+    trusted: bool = False,
+) -> Assignment:
+    """Save the document as a draft assignment with everything it holds, through the one
+    draft writer (callers hold the transaction and start the process): what the document
+    says, or `reviewed`, the review page's values for it. ValidationError says what keeps it
+    from being saved; what the registrar should check is added to document.warnings.
+    `trusted`: the command line (registration.save_draft)."""
+    if reviewed is None:
+        missing = missing_for_draft(document)
+        if missing:
+            raise ValidationError(
+                _("Handlingen kan inte sparas som utkast, det saknas: %(missing)s.")
+                % {"missing": ", ".join(missing)}
             )
-    for row in created:
-        registry.record(row)
+    matches = matches or match_people(document)
+    values = reviewed if reviewed is not None else draft_values(document)
+    unit = " ".join(str(values["issuing_unit"]).split())
+    if not OrgUnit.objects.filter(name__iexact=unit, is_archived=False).exists():
+        document.warn(
+            _("Enheten ”%(unit)s” fanns inte och har lagts upp.") % {"unit": unit},
+            field="issuing_unit",
+        )
+    if not values["decision_makers"]:
+        document.warn(
+            _("Uppdragsgivarna har lagts in som beslutsfattare."), field="decision_makers"
+        )
+    assignment = save_draft(
+        data=values,
+        actor=actor,
+        source=(data, filename),
+        people=_People(actor, matches),
+        supersedes=refuse_in_force(document),
+        action="assignment.imported",
+        trusted=trusted,
+    )
+    for message in matches.warnings():
+        document.warn(message)
+    return assignment
+
+
+def _value(found) -> str:
+    return found.value if found is not None else ""
 
 
 def milestone_dates(document: ParsedDocument, row):
@@ -320,14 +244,3 @@ def milestone_dates(document: ParsedDocument, row):
     if start is None:
         start = due
     return start, due
-
-
-def _group_named_in(text: str) -> Group | None:
-    """The region-wide group a relation names, written out in full."""
-    folded = text.casefold()
-    named = [
-        group
-        for group in Group.objects.filter(~Q(is_archived=True)).only("pk", "name")
-        if group.name.casefold() in folded
-    ]
-    return max(named, key=lambda group: len(group.name)) if named else None

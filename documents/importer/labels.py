@@ -9,12 +9,13 @@ import re
 
 from django.utils.translation import gettext as _
 
+from assignments.models import REGISTRATION_NUMBER_IN_TEXT
 from assignments.periods import MONTH_WORDS
 from documents.importer.people import looks_like_name, split_names
 from documents.importer.result import Found, ParsedDocument, Person
 from documents.importer.sections import Layout, heading_of
 
-REGISTRATION_NUMBER = re.compile(r"\b[A-ZÅÄÖ]{1,10} ?\d{4} ?[-/] ?\d{1,7}(?:-\d{1,4})?\b")
+REGISTRATION_NUMBER = REGISTRATION_NUMBER_IN_TEXT
 DATE = re.compile(
     r"\b(?P<iso>(?:19|20)\d\d-\d{1,2}-\d{1,2})\b"
     r"|\b(?P<day>\d{1,2})\s+(?P<month>[a-zåäö]+)\.?\s+(?P<year>(?:19|20)\d\d)\b",

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy
 
 from assignments.contacts import person_label
 from assignments.models import User
-from documents.importer.drafts import PeopleMatches, milestone_dates
+from assignments.registration import DATE_FIELDS, TEXT_FIELDS
+from documents.importer.drafts import PARSED_AS, PeopleMatches, milestone_dates
 from documents.importer.result import ParsedDocument
 
 HEADER = {
@@ -52,25 +53,16 @@ def review_values(document: ParsedDocument, matches: PeopleMatches, today: dt.da
     def found(value):
         return value.value if value is not None else ""
 
-    initial = {
-        "registration_number": found(document.registration_number),
-        "document_date": found(document.date) or None,
-        "issuing_unit": found(document.issuing_unit),
-        "title": found(document.title),
-        "description": found(document.description),
-        "purpose": found(document.purpose),
-        "working_group_note": found(document.working_group_note),
-        "communication": found(document.communication),
-        "schedule_note": found(document.schedule_note),
-        "delivery_due": found(document.delivery_due) or None,
-        "costs_and_financing": found(document.costs_and_financing),
-        "decision_form": found(document.decision_form),
-        "decision_makers_label": found(document.decision_makers_label),
-        "assignee": person(document.assignee.name, "assignee") if document.assignee else "",
-        "project_lead": (
+    initial = {name: found(getattr(document, PARSED_AS.get(name, name))) for name in TEXT_FIELDS}
+    for name in DATE_FIELDS:
+        initial[name] = initial[name] or None
+    initial.update(
+        issuing_unit=found(document.issuing_unit),
+        assignee=person(document.assignee.name, "assignee") if document.assignee else "",
+        project_lead=(
             person(document.project_lead.name, "project_lead") if document.project_lead else ""
         ),
-    }
+    )
     for key, label in HEADER.items():
         if not initial[key]:
             marks[key] = _("Saknas i handlingen: fyll i %(field)s.") % {"field": label}

@@ -1,6 +1,7 @@
 """A new version in a real browser (issue 18, item 4): a commissioner makes "Ny version", the
-registrar edits the draft, the commissioner adopts it, and the versions page shows what
-changed; axe-core finds nothing on the pages, wide or 390 px narrow."""
+registrar edits the draft on "Ändra utkastet" (which sends it for adoption, issue 25), the
+commissioner adopts it, and the versions page shows what changed; axe-core finds nothing on
+the pages, wide or 390 px narrow."""
 
 from __future__ import annotations
 
@@ -30,19 +31,22 @@ def test_new_version_edited_adopted_and_compared(site, new_page):
     draft = Assignment.objects.get(supersedes=old)
     # (the form's own anchor rides along the redirect, as browsers do)
     assert page.url.split("#")[0] == site.url(f"/uppdrag/{draft.pk}/")
-    assert "2025-08-12" in page.locator("#adopt-supersedes").inner_text()
+    # nobody is asked to adopt the copy before it is edited and saved
+    assert page.locator("#not-sent-for-adoption").is_visible()
+    assert page.locator("form#adopt").count() == 0
     page.screenshot(path=str(ARTIFACTS / "new-version-draft.png"), full_page=True)
 
     registrar = new_page()
     serve_static(registrar)
     login(registrar, site, "registrator")
     registrar.goto(site.url(f"/uppdrag/{draft.pk}/"))
-    registrar.click("#edit-in-admin")
+    registrar.click("#edit-draft")
     registrar.fill("#id_title", NEW_TITLE)
-    registrar.click("input[name=_save]")
-    registrar.wait_for_url(re.compile(r"/admin/assignments/assignment/$"))
+    registrar.click("#save-draft")
+    registrar.wait_for_url(re.compile(rf"/uppdrag/{draft.pk}/(#.*)?$"))
 
     page.reload()
+    assert "2025-08-12" in page.locator("#adopt-supersedes").inner_text()
     page.locator("form#adopt [name=reason]").fill("Reviderad rubrik.")
     page.get_by_role("button", name="Fastställ", exact=True).click()
     page.wait_for_selector(".uppdrag-messages")

@@ -384,3 +384,38 @@ def test_the_report_reads_each_kind_once_however_many_assignments(db):
 def downloaded(response) -> bytes:
     """A download's bytes (a FileResponse streams them)."""
     return b"".join(response.streaming_content)
+
+
+# -- a save that changes nothing (issue 25, reproduction 7) ------------------------------------
+
+
+def test_a_draft_saved_unchanged_adds_no_moved_due_date_to_the_report(db, client):
+    """ "Ändra utkastet" saved as it is, then adopted: the report reads the changes the trail
+    records, and none was made, so it reports no "Flyttat slutdatum från X till X"."""
+    from tests.registration_helpers import as_shown
+
+    anders = None
+    with time_machine.travel(at(dt.date(2025, 8, 20)), tick=False):
+        call_command("load_demo", "--draft", "--seed-only", verbosity=0)
+        draft = Assignment.objects.get(registration_number="RS 2024-05699", state="draft")
+        client.force_login(person("registrator"))
+        url = reverse("workflow:edit", args=[draft.pk])
+        for _ in range(2):
+            response = client.post(url, as_shown(client.get(url).context["forms"]))
+            assert response.status_code == 302
+        anders = person("anders.kullbratt")
+        services.adopt_assignment(assignment=draft, actor=anders)
+
+    built = report.build(anders, Scope("commissioner", anders), *YEAR_2025, today=TODAY)
+    assert [d.detail for d in built.deviations if d.kind == "moved"] == []
+    unchanged = "från 2025-12-01 till 2025-12-01"
+    params = {"scope": f"commissioner:{anders.pk}", "period": "2025"}
+    page = _get(client, anders, **params).content.decode()
+    assert "Resurssättning" in page and unchanged not in page
+    book = load_workbook(io.BytesIO(downloaded(_get(client, anders, **params, format="xlsx"))))
+    kinds = [row[2] for row in book["Avvikelser"].iter_rows(values_only=True)]
+    assert "Försenad milstolpe" in kinds and "Flyttat slutdatum" not in kinds
+    pdf = downloaded(_get(client, anders, **params, format="pdf"))
+    with pdfplumber.open(io.BytesIO(pdf)) as opened:
+        flat = " ".join(" ".join(p.extract_text() for p in opened.pages).split())
+    assert "RS 2024-05699" in flat and "Flyttat slutdatum" not in flat

@@ -102,11 +102,6 @@ def test_a_name_that_matches_no_account_becomes_a_contact(registrar, client):
             "milestones-1-due",
             "Slutdatum kan inte ligga före startdatum.",
         ),
-        (
-            {"registration_number": "RS 2024-05699"},
-            "registration_number",
-            "Det finns redan ett gällande uppdrag med diarienumret RS 2024-05699.",
-        ),
     ],
 )
 def test_bad_input_gives_a_swedish_field_error_keeps_the_text_and_saves_nothing(
@@ -121,6 +116,19 @@ def test_bad_input_gives_a_swedish_field_error_keeps_the_text_and_saves_nothing(
     assert "Läkemedelskommitténs ordförande" in html
     assert f'id="id_{field}-error"' in html
     assert before == (Assignment.objects.count(), User.objects.count(), AuditEntry.objects.count())
+
+
+def test_a_number_in_force_is_refused_on_its_field_by_the_models_rule(registrar, client, seed004):
+    from workflow.services import adopt_assignment
+
+    adopt_assignment(assignment=seed004, actor=User.objects.get(username="anders.kullbratt"))
+    before = (Assignment.objects.count(), AuditEntry.objects.count())
+    response = client.post(NEW, page_data(registration_number="RS 2024-05699"))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Det finns redan ett gällande uppdrag med det diarienumret." in html
+    assert 'id="id_registration_number-error"' in html
+    assert before == (Assignment.objects.count(), AuditEntry.objects.count())
 
 
 def test_a_past_milestone_must_be_answered_done_or_open(registrar, client):
@@ -235,3 +243,42 @@ def test_a_contact_linked_to_an_account_hands_over_its_places(registrar, client)
     assert listed.person == account
     assert not contact.is_active
     assert AuditEntry.objects.filter(action="contact.linked", object_id=str(contact.pk))
+
+
+def test_a_draft_saved_unchanged_writes_no_audit_entry(registrar, client):
+    from tests.registration_helpers import as_shown
+
+    client.post(NEW, page_data())
+    draft = Assignment.objects.get(registration_number="RS 2026-00042")
+    url = f"/uppdrag/{draft.pk}/redigera/"
+    entries = AuditEntry.objects.count()
+    response = client.post(url, as_shown(client.get(url).context["forms"]))
+    assert response.status_code == 302
+    assert AuditEntry.objects.count() == entries
+
+    client.post(url, as_shown(client.get(url).context["forms"], title="Ny rubrik"))
+    edited = AuditEntry.objects.get(action="assignment.edited")
+    assert (edited.before, edited.after) == ({"title": draft.title}, {"title": "Ny rubrik"})
+
+
+def test_a_relations_links_stay_when_its_text_does_and_follow_a_new_text(
+    registrar, client, seed004
+):
+    from tests.registration_helpers import as_shown
+
+    within = seed004.relations.get(kind="within")  # the demo links a group its text misspells
+    group = within.target_group
+    assert group is not None and group.name not in within.text
+    url = f"/uppdrag/{seed004.pk}/redigera/"
+    assert client.post(url, as_shown(client.get(url).context["forms"])).status_code == 302
+    within.refresh_from_db()
+    assert within.target_group == group
+
+    shown = client.get(url).context["forms"]
+    index = next(
+        i for i, row in enumerate(shown.formsets["relations"].initial) if row["row_id"] == within.pk
+    )
+    text = f"Uppdraget sker inom ramen för {group.name} (dnr RS 2023-00100)."
+    assert client.post(url, as_shown(shown, **{f"relations-{index}-text": text})).status_code == 302
+    within.refresh_from_db()
+    assert (within.target_group, within.target_reference) == (group, "RS 2023-00100")

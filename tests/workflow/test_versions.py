@@ -34,6 +34,13 @@ def _new_version(old, actor, **dates):
     )
 
 
+def _registered(old, actor, **dates):
+    """A new version, saved on "Ändra utkastet" as it was copied: in its process."""
+    from tests.registration_helpers import save_unchanged
+
+    return save_unchanged(_new_version(old, actor, **dates), actor)
+
+
 def _open_task_names(assignment):
     return [t.flow_task.name for t in services.open_tasks(assignment)]
 
@@ -80,7 +87,8 @@ def test_a_new_version_is_a_draft_with_everything_of_the_old_one(adopted, people
     # work done stays done; "at risk" was said of the old plan
     assert copied["resource_allocation"].status == Milestone.Status.DONE
     assert copied["seminars"].status == Milestone.Status.PLANNED
-    assert _open_task_names(new) == ["adopt"]
+    # nobody is asked to adopt the copy before it is saved on "Ändra utkastet"
+    assert _open_task_names(new) == []
     assert AuditEntry.objects.get(action="assignment.version_drafted").after == {
         "new_version": new.pk
     }
@@ -100,11 +108,11 @@ def test_the_old_version_goes_on_until_the_new_one_is_adopted(adopted, people):
     replan_assignment(adopted)
     planned = Reminder.objects.filter(assignment=adopted, state=Reminder.State.PLANNED).count()
     assert planned > 0
-    new = _new_version(adopted, people.anders_kullbratt)
+    new = _registered(adopted, people.anders_kullbratt)
     adopted.refresh_from_db()
     assert adopted.state == Assignment.State.ADOPTED
     assert _open_task_names(adopted) == ["work"]
-    # a draft is not reminded of deadlines; its other commissioner is asked to adopt it
+    # a draft is not reminded of deadlines; saved, its other commissioner is asked to adopt it
     assert set(Reminder.objects.filter(assignment=new).values_list("kind", "recipient")) == {
         (Reminder.Kind.ADOPTION_WAITING, people.per_albertsson.pk)
     }
@@ -115,7 +123,7 @@ def test_the_old_version_goes_on_until_the_new_one_is_adopted(adopted, people):
 
 def test_adopting_the_new_version_supersedes_the_old_one(adopted, people):
     history_before = AuditEntry.objects.filter(assignment=adopted).count()
-    new = _new_version(adopted, people.anders_kullbratt)
+    new = _registered(adopted, people.anders_kullbratt)
     services.adopt_assignment(assignment=new, actor=people.per_albertsson, reason="Ny tidplan")
 
     adopted.refresh_from_db()
@@ -171,7 +179,7 @@ def test_a_final_delivery_before_the_new_documents_date_is_refused(adopted, peop
 
 
 def test_a_new_version_whose_old_one_closed_meanwhile_is_not_adopted(adopted, people):
-    new = _new_version(adopted, people.anders_kullbratt)
+    new = _registered(adopted, people.anders_kullbratt)
     services.cancel_assignment(assignment=adopted, actor=people.anders_kullbratt, reason="Stopp")
     with pytest.raises(ValidationError, match="redan avslutad"):
         services.adopt_assignment(assignment=new, actor=people.per_albertsson)
@@ -194,6 +202,10 @@ def test_a_commissioner_makes_a_new_version_and_lands_on_the_draft(client, adopt
     response = _post(client, adopted)
     new = Assignment.objects.get(supersedes=adopted)
     assert response.status_code == 302 and response["Location"] == new.get_absolute_url()
+    draft_page = client.get(response["Location"]).content.decode()
+    # not sent for adoption until it is saved; then adopting it replaces the old one
+    assert 'id="not-sent-for-adoption"' in draft_page and 'id="adopt"' not in draft_page
+    assert _edit_unchanged(client, new).status_code == 302
     draft_page = client.get(response["Location"]).content.decode()
     assert "När den här versionen fastställs ersätter den uppdragshandlingen daterad" in (
         draft_page
@@ -245,3 +257,65 @@ def test_the_versions_page_compares_the_old_and_the_new(client, adopted, people)
 def test_a_stranger_gets_404_on_the_versions_page(client, adopted, people):
     client.force_login(UserFactory(username="okand.person"))
     assert client.get(reverse("workflow:versions", args=[adopted.pk])).status_code == 404
+
+
+# -- editing the new version's draft (issue 25, reproduction 5) ----------------------------------
+
+
+def _edit_unchanged(client, draft):
+    from tests.registration_helpers import as_shown
+
+    url = reverse("workflow:edit", args=[draft.pk])
+    return client.post(url, as_shown(client.get(url).context["forms"]))
+
+
+def _adoption_waiting(draft):
+    return Reminder.objects.filter(assignment=draft, kind=Reminder.Kind.ADOPTION_WAITING)
+
+
+def test_the_new_versions_draft_saved_unchanged_is_saved_not_refused(client, adopted, people):
+    client.force_login(User.objects.get(username="registrator"))
+    _post(client, adopted)
+    new = Assignment.objects.get(supersedes=adopted)
+
+    response = _edit_unchanged(client, new)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response["Location"] == new.get_absolute_url()
+    new.refresh_from_db()
+    assert (new.state, new.supersedes_id) == (Assignment.State.DRAFT, adopted.pk)
+
+
+def test_the_commissioners_are_asked_to_adopt_a_new_version_once_it_is_saved(
+    client, adopted, people
+):
+    from notifications.models import Notification
+
+    from reminders import events
+
+    client.force_login(User.objects.get(username="registrator"))
+    _post(client, adopted)
+    new = Assignment.objects.get(supersedes=adopted)
+    # the unedited copy is nobody's to adopt yet
+    assert not _adoption_waiting(new).exists()
+    about_new = Notification.objects.filter(target_object_id=str(new.pk))
+    assert not about_new.filter(data__event=Reminder.Kind.ADOPTION_WAITING).exists()
+
+    assert _edit_unchanged(client, new).status_code == 302
+
+    waiting = list(_adoption_waiting(new))
+    assert {r.recipient for r in waiting} == {people.anders_kullbratt, people.per_albertsson}
+    mail = events.compose_event(waiting[0]).text
+    assert "ersätter den fastställda uppdragshandlingen" in mail
+    assert adopted.document_date.isoformat() in mail
+
+
+def test_a_version_is_not_adopted_while_another_document_holds_its_number(seed004, people):
+    from tests.factories import AssignmentFactory
+
+    # seed 004's draft shares its number as a version does, so another may hold it meanwhile
+    AssignmentFactory(registration_number=seed004.registration_number, state="adopted")
+    with pytest.raises(ValidationError, match="redan ett gällande uppdrag med det diarienumret"):
+        services.adopt_assignment(assignment=seed004, actor=people.anders_kullbratt)
+    seed004.refresh_from_db()
+    assert seed004.state == Assignment.State.DRAFT

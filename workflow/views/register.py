@@ -35,7 +35,7 @@ from documents.importer.drafts import match_people
 from documents.importer.review import review_values
 
 from .. import forms as workflow_forms
-from .. import imports, pending_uploads
+from .. import imports, pending_uploads, services
 from .assignment import visible_assignment
 
 
@@ -55,21 +55,30 @@ def _bound(request, instance=None) -> tuple[RegistrationForms, str | None]:
     return RegistrationForms(data, instance=instance), more
 
 
-def _save(request, page_forms, *, assignment=None, source=None):
+def _save(request, page_forms, *, assignment=None, imported=None):
     """Save the draft, or put the refusal on the fields (nothing saved): the assignment or
-    None."""
+    None. `imported` is the reviewed upload: its parsed document, bytes and file name."""
     if not page_forms.is_valid():
         return None
     try:
+        if imported is not None:
+            document, data, filename = imported
+            return imports.register_imported_draft(
+                document=document,
+                data=data,
+                filename=filename,
+                actor=request.user,
+                reviewed=page_forms.cleaned(),
+            )
         return imports.register_draft(
-            data=page_forms.cleaned(), actor=request.user, assignment=assignment, source=source
+            data=page_forms.cleaned(), actor=request.user, assignment=assignment
         )
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             for field, errors in error.error_dict.items():
                 target = field if field in page_forms.main.fields else None
                 if field in FORMSETS:
-                    page_forms.formsets[field]._non_form_errors.extend(
+                    page_forms.formsets[field].non_form_errors().extend(
                         e.message % (e.params or {}) for e in errors
                     )
                     continue
@@ -129,10 +138,14 @@ def edit_assignment(request, pk):
         return _render(
             request, page_forms, assignment=assignment, page_title=title, show_errors=False
         )
+    in_process = services.current_process(assignment) is not None
     saved = _save(request, page_forms, assignment=assignment)
     if saved is None:
         return _render(request, page_forms, assignment=assignment, page_title=title, status=400)
-    messages.success(request, _("Utkastet är sparat."))
+    if in_process:
+        messages.success(request, _("Utkastet är sparat."))
+    else:  # a new version's copy, saved for the first time
+        messages.success(request, _("Utkastet är sparat och skickat för fastställelse."))
     return HttpResponseRedirect(saved.get_absolute_url())
 
 
@@ -182,7 +195,7 @@ def import_review(request, token):
     page_forms, more = _bound(request)
     if more:
         return _render(request, page_forms, show_errors=False, **context)
-    assignment = _save(request, page_forms, source=(data, filename))
+    assignment = _save(request, page_forms, imported=(document, data, filename))
     if assignment is None:
         return _render(request, page_forms, status=400, **context)
     pending_uploads.forget(request, token)

@@ -45,8 +45,9 @@ def new_version(request, pk):
     messages.success(
         request,
         _(
-            "Utkastet till ny version är skapat. Redigera det; när en uppdragsgivare fastställer "
-            "det ersätter det den tidigare versionen."
+            "Utkastet till ny version är skapat. Ändra och spara det: då skickas det till "
+            "uppdragsgivarna för fastställelse, och när det fastställs ersätter det den "
+            "tidigare versionen."
         ),
     )
     return HttpResponseRedirect(draft.get_absolute_url())

@@ -20,7 +20,9 @@ def seed_004():
 
 
 def draft_of_seed_004() -> Assignment:
-    return create_draft(seed_004(), data=documents.SEED_004.read_bytes(), filename="004.txt")
+    return create_draft(
+        seed_004(), data=documents.SEED_004.read_bytes(), filename="004.txt", trusted=True
+    )
 
 
 def test_seed_004_becomes_a_draft_with_every_part_of_the_document(accounts, central_office):
@@ -73,7 +75,7 @@ def test_the_import_is_in_the_audit_trail_with_its_file(accounts, central_office
     entry = AuditEntry.objects.get(action="assignment.imported")
     assert (entry.assignment, entry.reason) == (assignment, "004.txt")
     assert entry.after["registration_number"] == "RS 2024-05699"
-    rows = AuditEntry.objects.filter(action="import.registered", assignment=assignment)
+    rows = AuditEntry.objects.filter(action="row.registered", assignment=assignment)
     # 6 items, 8 members, 4 relations, 4 milestones, 13 on the distribution lists
     assert rows.count() == 35
 
@@ -93,7 +95,9 @@ def test_a_name_like_an_account_is_matched_and_the_match_warned(db, central_offi
 
 def test_a_name_of_no_account_becomes_a_person_without_a_login(db):
     document = read_document(documents.SYNTHETIC.read_bytes(), "s.txt", today=D(2025, 1, 1))
-    assignment = create_draft(document, data=documents.SYNTHETIC.read_bytes(), filename="s.txt")
+    assignment = create_draft(
+        document, data=documents.SYNTHETIC.read_bytes(), filename="s.txt", trusted=True
+    )
     reader = assignment.distribution.get(purpose="information", position=1).person
     assert (str(reader), reader.has_usable_password(), reader.email) == (
         "Läkemedelskommitténs ordförande",
@@ -111,7 +115,9 @@ def test_a_name_of_no_account_becomes_a_person_without_a_login(db):
 
 def test_a_deadline_alone_starts_and_ends_on_its_day(db):
     document = read_document(documents.SYNTHETIC.read_bytes(), "s.txt", today=D(2025, 1, 1))
-    assignment = create_draft(document, data=documents.SYNTHETIC.read_bytes(), filename="s.txt")
+    assignment = create_draft(
+        document, data=documents.SYNTHETIC.read_bytes(), filename="s.txt", trusted=True
+    )
     report = assignment.milestones.get(period_label="Senast 15 mars 2027")
     assert (report.start, report.due) == (D(2027, 3, 15), D(2027, 3, 15))
     autumn = assignment.milestones.get(period_label="Hösten 2026")
@@ -149,5 +155,5 @@ def test_a_document_without_its_parties_cannot_become_a_draft(db):
     text = documents.synthetic_text().replace("Uppdragstagare: Sofia Bergström\n", "")
     document = read_document(text.encode(), "s.txt")
     with pytest.raises(ValidationError, match="det saknas: uppdragstagare"):
-        create_draft(document, data=text.encode(), filename="s.txt")
+        create_draft(document, data=text.encode(), filename="s.txt", trusted=True)
     assert not Assignment.objects.exists()

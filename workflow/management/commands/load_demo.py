@@ -15,22 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from assignments import demo_data
-from assignments.models import (
-    Assignment,
-    AssignmentItem,
-    AssignmentRelation,
-    Distribution,
-    Group,
-    Milestone,
-    OrgUnit,
-    User,
-    WorkingGroupMember,
-)
+from assignments.models import Assignment, Group, OrgUnit, User
 from assignments.permissions import (
     REGIONAL_DIRECTOR_GROUP,
     REGISTRAR_GROUP,
     registrar_permissions,
 )
+from assignments.registration import TEXT_FIELDS, save_draft
 from reminders import calendar
 from workflow import services as workflow
 from workflow.lifecycle import lifecycle
@@ -160,6 +151,8 @@ class Command(BaseCommand):
     def _seed_004(self, units, people, groups) -> Assignment:
         seed = demo_data.SEED_004
         old_spec = seed["supersedes"]
+        # The version it replaces is history: created and ended (superseded) through the
+        # lifecycle, never a draft the writer saves.
         old, old_created = Assignment.objects.get_or_create(
             registration_number=old_spec["registration_number"],
             document_date=old_spec["document_date"],
@@ -173,30 +166,17 @@ class Command(BaseCommand):
             # the earlier version, known only as the one seed 004 replaces
             note = f"Ersatt av {seed['registration_number']}"
             lifecycle(old, actor=None, reason=note).supersede()
-        assignment, created = Assignment.objects.get_or_create(
-            registration_number=seed["registration_number"],
-            document_date=seed["document_date"],
-            defaults={
-                "issuing_unit": units[seed["issuing_unit"]],
-                "title": seed["title"],
-                "description": seed["description"],
-                "purpose": seed["purpose"],
-                "working_group_note": seed["working_group_note"],
-                "communication": seed["communication"],
-                "schedule_note": seed["schedule_note"],
-                "costs_and_financing": seed["costs_and_financing"],
-                "decision_form": seed["decision_form"],
-                "decision_makers_label": seed["decision_makers_label"],
-                "delivery_due": seed["delivery_due"],
-                "assignee": people[seed["assignee"]],
-                "project_lead": people[seed["project_lead"]],
-                "supersedes": old,
-                "state": Assignment.State.DRAFT,
-            },
-        )
-        if not created:
+        assignment = Assignment.objects.filter(
+            registration_number=seed["registration_number"], document_date=seed["document_date"]
+        ).first()
+        if assignment is not None:
             return assignment
-        add_document_rows(assignment, seed, people, groups)
+        assignment = save_draft(
+            data=document_values(seed, people, groups, units),
+            actor=None,
+            trusted=True,
+            supersedes=old,
+        )
         workflow.start_process(assignment=assignment)
         if not self.draft:
             workflow.adopt_assignment(
@@ -216,45 +196,41 @@ class Command(BaseCommand):
             number, title, state, registered, assignee, commissioners, milestones, due, readers = (
                 row
             )
-            assignment, created = Assignment.objects.get_or_create(
-                registration_number=f"RS {today.year}-{number}",
-                defaults={
-                    "title": title,
-                    "document_date": today - dt.timedelta(days=registered),
-                    "issuing_unit": units["Koncernkontoret"],
-                    "assignee": people[assignee],
-                    "description": f"Demouppdrag i läget ”{Assignment.State(state).label}”.",
-                    "delivery_due": calendar.add_working_days(today, due),
-                },
-            )
-            if not created:
+            registration_number = f"RS {today.year}-{number}"
+            if Assignment.objects.filter(registration_number=registration_number).exists():
                 continue
-            self._generated_people(assignment, people, commissioners, readers)
-            for position, (kind, label, start, end) in enumerate(milestones, start=1):
-                Milestone.objects.create(
-                    assignment=assignment,
-                    kind=kind,
-                    title=label,
-                    start=calendar.add_working_days(today, start),
-                    due=calendar.add_working_days(today, end),
-                    position=position,
-                )
+            deciders = [{"name": people[username]} for username in commissioners]
+            values = {
+                **{name: None for name in TEXT_FIELDS},
+                "registration_number": registration_number,
+                "title": title,
+                "document_date": today - dt.timedelta(days=registered),
+                "issuing_unit": units["Koncernkontoret"],
+                "assignee": people[assignee],
+                "project_lead": None,
+                "description": f"Demouppdrag i läget ”{Assignment.State(state).label}”.",
+                "delivery_due": calendar.add_working_days(today, due),
+                "commissioners": deciders,
+                "decision_makers": deciders,
+                "scope": [],
+                "requirements": [],
+                "working_group": [{"name": people["levi.siljemyr"], "role": "Ekonomi"}],
+                "relations": [],
+                "milestones": [
+                    {
+                        "kind": kind,
+                        "title": label,
+                        "period_label": "",
+                        "start": calendar.add_working_days(today, start),
+                        "due": calendar.add_working_days(today, end),
+                    }
+                    for kind, label, start, end in milestones
+                ],
+                "execution": [],
+                "information": [{"name": people[username], "note": ""} for username in readers],
+            }
+            assignment = save_draft(data=values, actor=None, trusted=True)
             self._generated_state(assignment, state, people[assignee], people[commissioners[0]])
-
-    def _generated_people(self, assignment, people, commissioners, readers) -> None:
-        deciders = [people[username] for username in commissioners]
-        assignment.commissioners.set(deciders)
-        assignment.decision_makers.set(deciders)
-        WorkingGroupMember.objects.create(
-            assignment=assignment, person=people["levi.siljemyr"], role="Ekonomi", position=1
-        )
-        for position, username in enumerate(readers, start=1):
-            Distribution.objects.create(
-                assignment=assignment,
-                person=people[username],
-                purpose=Distribution.Purpose.INFORMATION,
-                position=position,
-            )
 
     def _generated_state(self, assignment, state, assignee, commissioner) -> None:
         today = timezone.localdate()
@@ -301,46 +277,42 @@ class Command(BaseCommand):
             out.write(f"  {username:<26} {role}")
 
 
-def add_document_rows(assignment, data, people, groups, *, milestones=None) -> None:
-    """An uppdragshandling's people and rows, as demo_data writes them (seed 004 and, in the
-    tests, its earlier version): commissioners, decision-makers, scope and requirements, working
-    group, relations, tidplan (`milestones`, else the data's) and distribution."""
-    assignment.commissioners.set([people[u] for u in data["commissioners"]])
-    assignment.decision_makers.set([people[u] for u in data["decision_makers"]])
-    for kind, texts in (("scope", data["scope"]), ("requirement", data["requirements"])):
-        for position, text in enumerate(texts, start=1):
-            AssignmentItem.objects.create(
-                assignment=assignment, kind=kind, position=position, text=text
+def document_values(data, people, groups, units, *, milestones=None) -> dict:
+    """An uppdragshandling as demo_data writes it (seed 004), in the draft writer's shape
+    (assignments/registration.py save_draft): people by username, groups by name, the tidplan
+    (`milestones`, else the data's)."""
+    values = {name: data.get(name) for name in TEXT_FIELDS}
+    values.update(
+        issuing_unit=units[data["issuing_unit"]],
+        assignee=people[data["assignee"]],
+        project_lead=people[data["project_lead"]] if data.get("project_lead") else None,
+        commissioners=[{"name": people[u]} for u in data["commissioners"]],
+        decision_makers=[{"name": people[u]} for u in data["decision_makers"]],
+        scope=[{"text": text} for text in data["scope"]],
+        requirements=[{"text": text} for text in data["requirements"]],
+        working_group=[
+            {"name": people[username], "role": role} for username, role in data["working_group"]
+        ],
+        relations=[
+            {
+                "kind": kind,
+                "text": text,
+                "target_group": groups.get(group) if group else None,
+                "target_reference": reference,
+            }
+            for kind, text, group, reference in data["relations"]
+        ],
+        milestones=[
+            {"kind": kind, "title": title, "period_label": label, "start": start, "due": due}
+            for kind, title, label, start, due in (
+                data["milestones"] if milestones is None else milestones
             )
-    for position, (username, role) in enumerate(data["working_group"], start=1):
-        WorkingGroupMember.objects.create(
-            assignment=assignment, person=people[username], role=role, position=position
-        )
-    for position, (kind, text, group, reference) in enumerate(data["relations"], start=1):
-        AssignmentRelation.objects.create(
-            assignment=assignment,
-            kind=kind,
-            position=position,
-            text=text,
-            target_group=groups.get(group) if group else None,
-            target_reference=reference,
-        )
-    timeline = data["milestones"] if milestones is None else milestones
-    for position, (kind, title, label, start, due) in enumerate(timeline, start=1):
-        Milestone.objects.create(
-            assignment=assignment,
-            kind=kind,
-            title=title,
-            period_label=label,
-            start=start,
-            due=due,
-            position=position,
-        )
-    for position, (purpose, username, note) in enumerate(data["distribution"], start=1):
-        Distribution.objects.create(
-            assignment=assignment,
-            person=people[username],
-            purpose=purpose,
-            note=note,
-            position=position,
-        )
+        ],
+    )
+    for purpose in ("execution", "information"):
+        values[purpose] = [
+            {"name": people[username], "note": note}
+            for kind, username, note in data["distribution"]
+            if kind == purpose
+        ]
+    return values

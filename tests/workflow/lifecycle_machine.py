@@ -231,6 +231,10 @@ def fingerprint() -> dict:
         found[("User", pk, "__exists__")] = True
         for name, value in row.items():
             found[("User", pk, name)] = value
+    for pk, artifact in AssignmentProcess.objects.values_list("pk", "artifact_object_id"):
+        # a process started is a change (a new version's copy is sent for adoption when saved)
+        found[("Process", pk, "__exists__")] = True
+        found[("Process", pk, "assignment_id")] = int(artifact)
     for task in Task.objects.filter(flow_task_type="HUMAN").only(
         "pk", "owner_id", "status", "data", "process_id"
     ):

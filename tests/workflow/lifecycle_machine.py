@@ -1187,6 +1187,9 @@ def check_decision(assignment: Assignment, chosen: set[tuple[int, int]]) -> None
     if delivery is None:
         assert assignment.state not in ("delivered", "decided"), assignment.state
         return
+    if delivery.status == Delivery.Status.RETURNED:
+        # that round is history: who decides may have changed since (change_decision_makers)
+        return
     makers = set(assignment.decision_makers.values_list("pk", flat=True))
     working = delivering_side(assignment)
     # Whose delivery it is: no decision-maker answers for it. A decision-maker the document

@@ -162,3 +162,17 @@ def test_handing_a_task_to_whoever_holds_it_writes_nothing():
             },
         ),
     )
+
+
+def test_a_drafts_delivery_date_corrected_in_the_admin_is_no_reported_move():
+    """The report's deviations are the moves that happened: a draft's final delivery corrected
+    in the admin (no reason asked: it is not adopted) was listed as "Flyttat slutdatum" once the
+    draft was adopted, while the same correction on "Ändra utkastet" is not."""
+    replay(
+        (
+            "start_with_one",
+            {"spec": spec(delivery_due=60, milestones=[(5, 0)]), "stage": "draft"},
+        ),
+        ("move_delivery", {"who": "registrar", "i": 0, "j": 0, "days": 1}),
+        ("adopt", {"via": "service", "who": "commissioner", "i": 0, "j": 0}),
+    )

@@ -82,8 +82,10 @@ fmt: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# `make bench BENCH=property_lifecycle` runs one of them.
+BENCH ?= [!_]*
 bench: install messages ## Benchmarks against PostgreSQL and Redis (see bench/README.md)
-	@for b in bench/[!_]*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@for b in bench/$(BENCH).py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 # PostgreSQL and Redis up before a benchmark, as before the suite (a rule of its own, so the
 # bench target's own lines stay as they are)

@@ -181,7 +181,8 @@ def link_contact(*, contact: User, account: User, actor) -> int:
             actor=actor,
             action="contact.linked",
             obj=contact,
-            after={"account": account.pk, "places": moved},
+            before={"is_active": True},
+            after={"is_active": False, "account": account.pk, "places": moved},
             reason=str(account),
         )
     return moved

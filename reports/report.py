@@ -18,7 +18,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from assignments.rows import (
+    CLOSED_STATES,
+    AssignmentReport,
+    DecisionRow,
+    Deviation,
+    MilestoneRow,
+    Move,
+    Report,
+    Scope,
+)
+from django.db.models import Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,17 +41,6 @@ from assignments.models import (
     Milestone,
     MilestoneUpdate,
     User,
-)
-
-from .rows import (
-    CLOSED_STATES,
-    AssignmentReport,
-    DecisionRow,
-    Deviation,
-    MilestoneRow,
-    Move,
-    Report,
-    Scope,
 )
 
 # -- reading it ----------------------------------------------------------------------------------
@@ -117,8 +116,17 @@ def _moves(ids: list[int]) -> dict[tuple[str, int], list[Move]]:
         .select_related("actor")
         .order_by("occurred_at", "pk")
     )
+    # A draft's corrections are no moves: the tidplan is in force from the adoption on.
+    adopted = dict(
+        AuditEntry.objects.filter(assignment_id__in=ids, action="assignment.adopted")
+        .values("assignment_id")
+        .annotate(first=Min("occurred_at"))
+        .values_list("assignment_id", "first")
+    )
     moves: dict[tuple[str, int], list[Move]] = {}
     for entry in entries:
+        if entry.assignment_id not in adopted or entry.occurred_at < adopted[entry.assignment_id]:
+            continue
         # What the entry changed, not what it holds: a save that kept the date is no move
         # (entries written before 2026-12 hold whole snapshots).
         if entry.action == "milestone.due_moved":

@@ -45,6 +45,11 @@ def reassign_task(*, task: Task, actor, new_owner, reason: str) -> Task:
             raise ValidationError(_("Uppgiften kan inte delegeras nu."))
         if not permissions.may_hand_to(task, me, permissions.standing(new_owner, assignment)):
             raise ValidationError({"new_owner": _refusal(task, me)})
+        if task.owner_id == new_owner.pk:
+            # Nothing to hand on: a no-op writes nothing and tells nobody.
+            raise ValidationError(
+                {"new_owner": _("Uppgiften ligger redan hos %(name)s.") % {"name": new_owner}}
+            )
         if is_approval and _stands_in_for_another(assignment, task, new_owner):
             raise ValidationError(
                 {"new_owner": _("Personen är redan ställföreträdare för en annan beslutsfattare.")}

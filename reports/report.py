@@ -18,16 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from assignments.rows import (
-    CLOSED_STATES,
-    AssignmentReport,
-    DecisionRow,
-    Deviation,
-    MilestoneRow,
-    Move,
-    Report,
-    Scope,
-)
 from django.db.models import Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +31,17 @@ from assignments.models import (
     Milestone,
     MilestoneUpdate,
     User,
+)
+
+from .rows import (
+    CLOSED_STATES,
+    AssignmentReport,
+    DecisionRow,
+    Deviation,
+    MilestoneRow,
+    Move,
+    Report,
+    Scope,
 )
 
 # -- reading it ----------------------------------------------------------------------------------

@@ -117,16 +117,17 @@ def _moves(ids: list[int]) -> dict[tuple[str, int], list[Move]]:
         .select_related("actor")
         .order_by("occurred_at", "pk")
     )
-    # A draft's corrections are no moves: the tidplan is in force from the adoption on.
+    # A draft's corrections are no moves: the tidplan is in force from the adoption on (the
+    # entries' order, not their time: a frozen or coarse clock gives both the same moment).
     adopted = dict(
         AuditEntry.objects.filter(assignment_id__in=ids, action="assignment.adopted")
         .values("assignment_id")
-        .annotate(first=Min("occurred_at"))
+        .annotate(first=Min("pk"))
         .values_list("assignment_id", "first")
     )
     moves: dict[tuple[str, int], list[Move]] = {}
     for entry in entries:
-        if entry.assignment_id not in adopted or entry.occurred_at < adopted[entry.assignment_id]:
+        if entry.pk < adopted.get(entry.assignment_id, entry.pk):
             continue
         # What the entry changed, not what it holds: a save that kept the date is no move
         # (entries written before 2026-12 hold whole snapshots).

@@ -71,7 +71,8 @@ from assignments.models import (
 )
 from assignments.registration_forms import RegistrationForms, fill_periods
 from assignments.selectors import latest_delivery, milestone_people, registration_values
-from reminders import services as reminder_services
+from reminders import deadlines as reminder_deadlines
+from reminders import planning as reminder_planning
 from reminders.models import DELIVERY_SUBJECT, Reminder, ReminderPolicy
 from reports import report
 from workflow import services
@@ -1274,7 +1275,7 @@ def check_reminders(assignment: Assignment, today: dt.date) -> None:
         Reminder.objects.filter(
             assignment=assignment,
             state=Reminder.State.PLANNED,
-            kind__in=[*reminder_services.DEADLINE_KINDS, Reminder.Kind.DECISION_WAITING],
+            kind__in=[*reminder_planning.DEADLINE_KINDS, Reminder.Kind.DECISION_WAITING],
         ).select_related("milestone", "recipient")
     )
     working = assignment.state in Assignment.WORKING_STATES
@@ -1313,13 +1314,13 @@ def check_reminders(assignment: Assignment, today: dt.date) -> None:
     have = {(r.subject_key, r.recipient_id, r.kind, r.due_version) for r in planned}
     if working:
         deadlines = [
-            (reminder_services.milestone_key(m), m.due, set(milestone_people(m)), m.kind)
+            (reminder_planning.milestone_key(m), m.due, set(milestone_people(m)), m.kind)
             for m in assignment.milestones.exclude(status__in=Milestone.CLOSED_STATUSES)
         ]
         if assignment.delivery_due:
             deadlines.append(
                 (
-                    reminder_services.deadline_key(assignment),
+                    reminder_planning.deadline_key(assignment),
                     assignment.delivery_due,
                     {assignment.assignee_id},
                     DELIVERY_SUBJECT,
@@ -1327,7 +1328,7 @@ def check_reminders(assignment: Assignment, today: dt.date) -> None:
             )
         active = set(User.objects.filter(is_active=True).values_list("pk", flat=True))
         for key, due, owners, subject in deadlines:
-            if due < today or reminder_services.passed_before_registration(due, assignment):
+            if due < today or reminder_deadlines.passed_before_registration(due, assignment):
                 continue
             policy = ReminderPolicy.for_subject(subject)
             if policy.remind_overdue:
@@ -1341,7 +1342,7 @@ def check_reminders(assignment: Assignment, today: dt.date) -> None:
                         f"{where}: {key} due {due}: no escalation planned for {person}"
                     )
     if assignment.state == Assignment.State.DELIVERED:
-        key = reminder_services.delivery_key(delivery)
+        key = reminder_planning.delivery_key(delivery)
         active = set(User.objects.filter(is_active=True).values_list("pk", flat=True))
         for holder in holders & active:
             assert (key, holder, Reminder.Kind.DECISION_WAITING, str(delivery.number)) in have, (

@@ -16,6 +16,8 @@ SETTINGS = settings(
 )
 
 
+# In the full suite, not the fast lane: 200 examples take minutes.
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_the_lifecycle_keeps_its_invariants_under_random_acts():
     before = LifecycleMachine.examples

@@ -5,7 +5,9 @@ not taken from the settings), the acts done by kind, and the violations: each ru
 Hypothesis that found one counts once, with its shrunk steps printed. Exits non-zero unless
 0 violations in >= 5,000 examples.
 
-`BENCH_EXAMPLES` changes the number (default 5,000); `BENCH_JOBS` runs that many processes
+`BENCH_EXAMPLES` changes the number (default 5,000); `BENCH_STEPS` the most acts an example
+takes after its first assignment (default 12, the suite's 200 examples take at most 8; each
+act is checked, so an example's cost grows with it); `BENCH_JOBS` runs that many processes
 (default 2, one a core), each on its own database (`BENCH_DB`_<n>, default
 uppdrag_bench_property_<n>, made anew) with its share of the examples; their counts add up.
 """
@@ -30,7 +32,8 @@ from _common import PG, SECRET_KEY, recreate_database  # noqa: E402
 EXAMPLES = int(os.environ.get("BENCH_EXAMPLES", "5000"))
 JOBS = int(os.environ.get("BENCH_JOBS", "2"))
 WORKER = os.environ.get("BENCH_WORKER")  # set in the processes the benchmark starts
-CHUNK = 100  # examples per run of Hypothesis: a violation ends a run, not the benchmark
+STEPS = int(os.environ.get("BENCH_STEPS", "12"))
+CHUNK = 50  # examples per run of Hypothesis: a violation ends a run, not the benchmark
 
 
 def run_workers() -> int:
@@ -62,7 +65,7 @@ def run_workers() -> int:
             ok = False
     folder.rmdir()
     seconds = time.monotonic() - started
-    print(f"examples run: {totals['examples']} ({JOBS} processes)")
+    print(f"examples run: {totals['examples']} ({JOBS} processes, at most {STEPS} acts each)")
     print(f"acts: {totals['acts']}")
     print(f"violations: {totals['violations']}")
     print(f"time: {seconds:.0f} s")
@@ -119,7 +122,7 @@ from tests.workflow.lifecycle_machine import LifecycleMachine  # noqa: E402
 def main() -> int:
     runs = hypothesis_settings(
         max_examples=CHUNK,
-        stateful_step_count=25,
+        stateful_step_count=STEPS,
         deadline=None,
         database=None,  # every run explores anew
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],

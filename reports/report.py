@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,7 +53,8 @@ def _day(moment: dt.datetime) -> dt.date:
 
 def active_in(start: dt.date, end: dt.date) -> QuerySet[Assignment]:
     """The assignments active in the period: written by its end, adopted (a draft is nobody's
-    commission yet), not closed before its start (when it closed is in the audit trail)."""
+    commission yet, nor is a draft cancelled or replaced before its adoption), not closed
+    before its start (when it closed is in the audit trail)."""
     closed = AuditEntry.objects.filter(
         assignment=OuterRef("pk"),
         action="assignment.state_changed",
@@ -62,8 +63,12 @@ def active_in(start: dt.date, end: dt.date) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(document_date__lte=end)
         .exclude(state=Assignment.State.DRAFT)
-        .annotate(closed_at=Subquery(closed.values("occurred_at")[:1]))
+        .annotate(
+            closed_at=Subquery(closed.values("occurred_at")[:1]),
+            closed_as_draft=Exists(closed.filter(before__state=Assignment.State.DRAFT)),
+        )
         .exclude(state__in=CLOSED_STATES, closed_at__date__lt=start)
+        .exclude(state__in=CLOSED_STATES, closed_as_draft=True)
     )
 
 

@@ -176,3 +176,16 @@ def test_a_drafts_delivery_date_corrected_in_the_admin_is_no_reported_move():
         ("move_delivery", {"who": "registrar", "i": 0, "j": 0, "days": 1}),
         ("adopt", {"via": "service", "who": "commissioner", "i": 0, "j": 0}),
     )
+
+
+def test_a_draft_cancelled_before_adoption_reports_no_move():
+    """The report's deviations are the moves that happened (bench, 5,000 examples): a draft's
+    final delivery corrected in the admin, then the draft cancelled, was reported as moved
+    "från 2026-06-30 till 2026-08-19": with no adoption the report counted every correction.
+    A draft cancelled or replaced before its adoption was nobody's commission."""
+    replay(
+        ("start_with_one", {"spec": spec(delivery_due=120), "stage": "draft"}),
+        ("time_passes", {"days": 1}),
+        ("move_delivery", {"who": "registrar", "i": 0, "j": 5, "days": 50}),
+        ("cancel", {"via": "page", "who": "commissioner", "i": 2, "j": 0}),
+    )

@@ -181,6 +181,9 @@ OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", default="")
 OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
 OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
 OIDC_MATCH_CLAIM = env.str("OIDC_MATCH_CLAIM", default="email")
+# The claim that names the person for good at the provider ("sub"; Entra ID: "oid"): stored on an
+# account when a sign-in links it, and from then on the only claim that finds it.
+OIDC_ID_CLAIM = env.str("OIDC_ID_CLAIM", default="sub")
 # An unknown person gets an account with no role (they see nothing until someone names them in
 # an assignment); false refuses them instead.
 OIDC_CREATE_USER = env.bool("OIDC_CREATE_USER", default=True)

@@ -360,7 +360,7 @@ def test_the_history_tells_the_change_of_address(demo, registrar):
 def test_single_sign_on_links_a_decision_maker_to_their_employee_id(demo, settings):
     settings.OIDC_MATCH_CLAIM = "employeeid"
     per = User.objects.get(username="per.albertsson")
-    claims = {"employeeid": "E-PER", "email": "Per.Albertsson@region.example"}
+    claims = {"sub": "per", "employeeid": "E-PER", "email": "Per.Albertsson@region.example"}
     SingleSignOnBackend().update_user(per, claims)
     per.refresh_from_db()
     assert per.employee_id == "E-PER"

@@ -7,6 +7,7 @@ generated once into a file under var/ that git ignores.
 
 import datetime as dt
 import ipaddress
+import os
 import secrets
 from pathlib import Path
 
@@ -279,9 +280,24 @@ AXES_HTTP_RESPONSE_CODE = 429
 # cool-off. Who did what is in our own audit trail.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False  # no start-up banner on every command; failures are still logged
-# How many reverse proxies in front of the app append the address they saw to X-Forwarded-For
-# (1 behind one TLS-terminating proxy); 0 trusts REMOTE_ADDR alone.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The networks of the reverse proxies in front of the app (CIDRs, e.g. docker-compose's network):
+# X-Forwarded-For is believed only from a peer in one of them, and then the client is its
+# right-most address outside them (people.logins.client_address). Empty: REMOTE_ADDR alone. A
+# count of proxies is not enough: whoever reaches the app port directly writes the header too.
+if "TRUSTED_PROXY_COUNT" in os.environ:
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT is no longer read: set TRUSTED_PROXY_NETWORKS to the proxies' "
+        "networks, e.g. 172.30.27.0/24."
+    )
+try:
+    TRUSTED_PROXY_NETWORKS = [
+        ipaddress.ip_network(network, strict=False)
+        for network in env.list("TRUSTED_PROXY_NETWORKS", default=[])
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXY_NETWORKS lists networks, e.g. 172.30.27.0/24,10.0.0.5: {error}"
+    ) from error
 # "Forgot my password" requests per e-mail address and per client address in a window.
 PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=10)
@@ -453,8 +469,8 @@ HEALTH_OUTBOX_MAX_DELAY = dt.timedelta(
 # Seconds to connect to the broker's Redis and for its answer to PING.
 HEALTH_REDIS_TIMEOUT = env.float("HEALTH_REDIS_TIMEOUT", default=0.5)
 # /metrics: a scraper sends "Authorization: Bearer <METRICS_TOKEN>", or asks from one of these
-# networks (the client's address as TRUSTED_PROXY_COUNT reads it). With DEBUG on (`make run`)
-# this machine may; in production nobody, until one of the two is set.
+# networks (the client's address as people.logins.client_address reads it). With DEBUG on
+# (`make run`) this machine may; in production nobody, until one of the two is set.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 try:
     METRICS_ALLOWED_NETWORKS = [

@@ -908,6 +908,26 @@ class Approval(PublicRecord):
     def __str__(self) -> str:
         return f"{self.answered_by}: {self.get_verdict_display()}"
 
+    def clean(self) -> None:
+        """The date of a decision: not in the future, and not before the delivery it answers
+        was submitted (a decision cannot precede what it decides on)."""
+        super().clean()
+        if self.decided_on is None:
+            return
+        if self.decided_on > timezone.localdate():
+            raise ValidationError({"decided_on": _("Beslutsdatum kan inte ligga i framtiden.")})
+        submitted_on = timezone.localdate(self.delivery.submitted_at)
+        if self.decided_on < submitted_on:
+            raise ValidationError(
+                {
+                    "decided_on": _(
+                        "Beslutsdatum kan inte ligga före leveransen, som lämnades in "
+                        "%(submitted_on)s."
+                    )
+                    % {"submitted_on": submitted_on.isoformat()}
+                }
+            )
+
     @property
     def answered_by(self) -> str:
         """The decision-maker, and the stand-in when one answered for them."""

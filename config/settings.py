@@ -490,11 +490,38 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 
 DJANGO_NOTIFICATIONS_CONFIG = {"USE_JSONFIELD": True, "SOFT_DELETE": True}
 
+# Every handler shows a calendar feed's address with its secret redacted (config/logredact.py;
+# gunicorn's access log: gunicorn.conf.py), runserver's request lines included.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"secrets": {"()": "config.logredact.RedactSecrets"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["secrets"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["secrets"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # axes tells each step of every login at INFO; failures and lockouts are warnings
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # axes tells each step of every login at INFO; failures and lockouts are warnings
+        "axes": {"level": "WARNING"},
+        # a logger's own filter holds before any handler, Django's DEBUG console one included
+        "django.request": {"filters": ["secrets"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["secrets"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
 }

@@ -3,7 +3,9 @@
 Excel, LibreOffice and Google Sheets read a cell that begins with "=", "+", "-", "@", a tab or a
 carriage return as a formula (OWASP: CSV injection), so a title or a comment typed by one
 person could run on the machine of whoever opens the export. CSV has no cell types: such text
-gets a leading apostrophe, which the spreadsheets take as "this is text". XLSX has them: text is
+gets a leading apostrophe, which the spreadsheets take as "this is text"; and since a
+spreadsheet may split a semicolon-separated file on commas instead, so does every part of a
+cell between commas ("Info,=2+5" is written "Info,'=2+5"). XLSX has them: text is
 a string cell, which is never evaluated, and the ones that look like formulas are also marked
 quote-prefixed so that Excel keeps them text when someone edits the cell. Numbers and dates are
 not text and are written as they are, so a negative number keeps its sign.
@@ -29,14 +31,22 @@ FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _starts_like_formula(text: str) -> bool:
+    return text.lstrip(" ").startswith(FORMULA_LEADS)
+
+
 def looks_like_formula(value: Any) -> bool:
-    """Whether a spreadsheet would read this text as a formula."""
-    return isinstance(value, str) and value.startswith(FORMULA_LEADS)
+    """Whether a spreadsheet would read this text, or any part of it between commas (one that
+    splits the file on commas makes a cell of each), as a formula."""
+    return isinstance(value, str) and any(_starts_like_formula(p) for p in value.split(","))
 
 
 def csv_value(value: Any) -> Any:
-    """The value as a CSV cell: text that looks like a formula gets a leading apostrophe."""
-    return "'" + value if looks_like_formula(value) else value
+    """The value as a CSV cell: each comma-separated part that looks like a formula gets a
+    leading apostrophe, so the text is text however a spreadsheet splits the line."""
+    if not looks_like_formula(value):
+        return value
+    return ",".join("'" + p if _starts_like_formula(p) else p for p in value.split(","))
 
 
 def _attachment(response: HttpResponse, filename: str) -> HttpResponse:

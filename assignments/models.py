@@ -156,6 +156,20 @@ class User(AbstractUser):
         ),
     )
 
+    # The provider's immutable id of the person (OIDC_ID_CLAIM: "sub", Entra ID's "oid"), stored
+    # when single sign-on links the account: from then on the account is found by it alone,
+    # never again by an address or an employee id (people/sso.py).
+    sso_subject = models.CharField(
+        _("id hos regionens inloggning"),
+        max_length=255,
+        blank=True,
+        default="",
+        help_text=_(
+            "Den oföränderliga identitet som regionens inloggning ger personen. Sätts vid "
+            "första inloggningen; för administratörer bara av en administratör."
+        ),
+    )
+
     objects = PersonManager()
 
     class Meta:
@@ -168,7 +182,15 @@ class User(AbstractUser):
                 condition=~Q(employee_id=""),
                 name="user_unique_employee_id",
                 violation_error_message=_("Någon annan har redan det anställnings-id:t."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["sso_subject"],
+                condition=~Q(sso_subject=""),
+                name="user_unique_sso_subject",
+                violation_error_message=_(
+                    "Någon annan är redan kopplad till den identiteten hos regionens inloggning."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -885,6 +907,26 @@ class Approval(PublicRecord):
 
     def __str__(self) -> str:
         return f"{self.answered_by}: {self.get_verdict_display()}"
+
+    def clean(self) -> None:
+        """The date of a decision: not in the future, and not before the delivery it answers
+        was submitted (a decision cannot precede what it decides on)."""
+        super().clean()
+        if self.decided_on is None:
+            return
+        if self.decided_on > timezone.localdate():
+            raise ValidationError({"decided_on": _("Beslutsdatum kan inte ligga i framtiden.")})
+        submitted_on = timezone.localdate(self.delivery.submitted_at)
+        if self.decided_on < submitted_on:
+            raise ValidationError(
+                {
+                    "decided_on": _(
+                        "Beslutsdatum kan inte ligga före leveransen, som lämnades in "
+                        "%(submitted_on)s."
+                    )
+                    % {"submitted_on": submitted_on.isoformat()}
+                }
+            )
 
     @property
     def answered_by(self) -> str:

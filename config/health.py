@@ -45,7 +45,7 @@ def healthz(request):
 
 def may_read_metrics(request) -> bool:
     """The scraper sends the bearer token METRICS_TOKEN, or asks from an allowed network (the
-    client's address as people.logins reads it: behind TRUSTED_PROXY_COUNT proxies)."""
+    client's address as people.logins.client_address reads it)."""
     token = settings.METRICS_TOKEN
     if token and constant_time_compare(request.headers.get("Authorization", ""), f"Bearer {token}"):
         return True

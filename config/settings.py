@@ -7,6 +7,7 @@ generated once into a file under var/ that git ignores.
 
 import datetime as dt
 import ipaddress
+import os
 import secrets
 from pathlib import Path
 
@@ -181,6 +182,9 @@ OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", default="")
 OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
 OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
 OIDC_MATCH_CLAIM = env.str("OIDC_MATCH_CLAIM", default="email")
+# The claim that names the person for good at the provider ("sub"; Entra ID: "oid"): stored on an
+# account when a sign-in links it, and from then on the only claim that finds it.
+OIDC_ID_CLAIM = env.str("OIDC_ID_CLAIM", default="sub")
 # An unknown person gets an account with no role (they see nothing until someone names them in
 # an assignment); false refuses them instead.
 OIDC_CREATE_USER = env.bool("OIDC_CREATE_USER", default=True)
@@ -219,7 +223,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "api.parsers.BoundedJSONParser",  # a too deeply nested body is a 400, not a 500
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -276,9 +280,24 @@ AXES_HTTP_RESPONSE_CODE = 429
 # cool-off. Who did what is in our own audit trail.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False  # no start-up banner on every command; failures are still logged
-# How many reverse proxies in front of the app append the address they saw to X-Forwarded-For
-# (1 behind one TLS-terminating proxy); 0 trusts REMOTE_ADDR alone.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The networks of the reverse proxies in front of the app (CIDRs, e.g. docker-compose's network):
+# X-Forwarded-For is believed only from a peer in one of them, and then the client is its
+# right-most address outside them (people.logins.client_address). Empty: REMOTE_ADDR alone. A
+# count of proxies is not enough: whoever reaches the app port directly writes the header too.
+if "TRUSTED_PROXY_COUNT" in os.environ:
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT is no longer read: set TRUSTED_PROXY_NETWORKS to the proxies' "
+        "networks, e.g. 172.30.27.0/24."
+    )
+try:
+    TRUSTED_PROXY_NETWORKS = [
+        ipaddress.ip_network(network, strict=False)
+        for network in env.list("TRUSTED_PROXY_NETWORKS", default=[])
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXY_NETWORKS lists networks, e.g. 172.30.27.0/24,10.0.0.5: {error}"
+    ) from error
 # "Forgot my password" requests per e-mail address and per client address in a window.
 PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=10)
@@ -450,8 +469,8 @@ HEALTH_OUTBOX_MAX_DELAY = dt.timedelta(
 # Seconds to connect to the broker's Redis and for its answer to PING.
 HEALTH_REDIS_TIMEOUT = env.float("HEALTH_REDIS_TIMEOUT", default=0.5)
 # /metrics: a scraper sends "Authorization: Bearer <METRICS_TOKEN>", or asks from one of these
-# networks (the client's address as TRUSTED_PROXY_COUNT reads it). With DEBUG on (`make run`)
-# this machine may; in production nobody, until one of the two is set.
+# networks (the client's address as people.logins.client_address reads it). With DEBUG on
+# (`make run`) this machine may; in production nobody, until one of the two is set.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 try:
     METRICS_ALLOWED_NETWORKS = [
@@ -471,11 +490,38 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 
 DJANGO_NOTIFICATIONS_CONFIG = {"USE_JSONFIELD": True, "SOFT_DELETE": True}
 
+# Every handler shows a calendar feed's address with its secret redacted (config/logredact.py;
+# gunicorn's access log: gunicorn.conf.py), runserver's request lines included.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"secrets": {"()": "config.logredact.RedactSecrets"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["secrets"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["secrets"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # axes tells each step of every login at INFO; failures and lockouts are warnings
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # axes tells each step of every login at INFO; failures and lockouts are warnings
+        "axes": {"level": "WARNING"},
+        # a logger's own filter holds before any handler, Django's DEBUG console one included
+        "django.request": {"filters": ["secrets"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["secrets"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
 }

@@ -60,6 +60,12 @@ urlpatterns = [
     # before Django's own, which they replace: the login page offers single sign-on, and logging
     # out ends the provider's session too (people/sso.py)
     path("accounts/login/", logins.LoginView.as_view(), name="login"),
+    # before Django's own, which it replaces: a wrong old password counts for the lockout
+    path(
+        "accounts/password_change/",
+        logins.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
     path("accounts/logout/", sso.logout, name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     # single sign-on (404 unless OIDC_RP_CLIENT_ID is set)

@@ -33,10 +33,10 @@ from people import identity
 SUPERUSER_FIELDS = ("password", "is_superuser", "groups", "user_permissions")
 POSITION_FIELDSET = (
     _("Befattning och inställningar"),
-    {"fields": ("title", "org_unit", "employee_id", "language", "wants_digest")},
+    {"fields": ("title", "org_unit", "employee_id", "sso_subject", "language", "wants_digest")},
 )
 # The ways into an account the change form edits (the password has its own form).
-IDENTITY_FORM_FIELDS = ("username", "email", "employee_id")
+IDENTITY_FORM_FIELDS = ("username", "email", "employee_id", "sso_subject")
 REASON_FIELDSET = (_("Ändringen"), {"fields": ("change_reason",)})
 
 

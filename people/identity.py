@@ -11,8 +11,8 @@ registrar: only those of someone who holds no authority, and never a password):
   may not change them and refuses a POST that carries them anyway; its save goes through
   check_identity_change / record_identity_change below; the password form asks
   may_set_password;
-- single sign-on linking an account to the person's employee id (sso.SingleSignOnBackend,
-  through save_person: the person's own act);
+- single sign-on linking an account to the person's immutable id at the provider and employee
+  id (sso.SingleSignOnBackend, through save_person: the person's own act);
 - the person's own password change and reset (Django's views: their own password).
 
 Nothing else writes them: "Inställningar" holds no address, and a sign-in never rewrites one.
@@ -41,7 +41,7 @@ from assignments import audit
 from assignments.models import User
 from assignments.permissions import holds_authority, may_change_identity_fields
 
-IDENTITY_FIELDS = ("username", "email", "employee_id", "password")
+IDENTITY_FIELDS = ("username", "email", "employee_id", "sso_subject", "password")
 
 
 def refusal(person: User) -> str:

@@ -10,34 +10,64 @@ requests are counted per e-mail address and per client address in the cache.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import time
+from functools import partial
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
+
+from people.tasks import send_password_reset
 
 
 def client_address(request) -> str | None:
-    """The address the request came from (axes' AXES_CLIENT_IP_CALLABLE, and the reset throttle).
+    """The address the request came from: the one place that says it (axes'
+    AXES_CLIENT_IP_CALLABLE, the reset throttle, /metrics' allow-list).
 
-    Behind TRUSTED_PROXY_COUNT reverse proxies that each append the address they saw to
-    X-Forwarded-For, the client's address is that many entries from the right: whatever stands
-    to the left of it was written by the client and is not believed. Without the setting every
-    request behind a proxy would come from the proxy, and one person's failures would lock
-    everybody out.
+    X-Forwarded-For is believed only when the direct peer is a proxy of TRUSTED_PROXY_NETWORKS;
+    each proxy appends the address it saw, so the client is the right-most address that is not
+    one of ours: whatever stands to the left of it was written by the client. From any other
+    peer the header is the client's own word and REMOTE_ADDR is the address. (A count of proxies
+    would believe the header from whoever reached the app port directly.)
     """
-    hops = settings.TRUSTED_PROXY_COUNT
-    if hops:
-        header = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        forwarded = [part.strip() for part in header.split(",") if part.strip()]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR") or None
+    peer = request.META.get("REMOTE_ADDR") or None
+    if not _is_trusted_proxy(peer):
+        return peer
+    header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    address = peer
+    for hop in reversed([part.strip() for part in header.split(",") if part.strip()]):
+        if not _is_address(hop):
+            break  # not written by a proxy of ours: the last one we trust saw the client
+        address = hop
+        if not _is_trusted_proxy(hop):
+            break
+    return address
+
+
+def _is_address(value: str | None) -> bool:
+    try:
+        ipaddress.ip_address(value or "")
+    except ValueError:
+        return False
+    return True
+
+
+def _is_trusted_proxy(value: str | None) -> bool:
+    if not _is_address(value):
+        return False
+    address = ipaddress.ip_address(value)
+    return any(address in network for network in settings.TRUSTED_PROXY_NETWORKS)
 
 
 class LoginAttempts(AxesDatabaseHandler):
@@ -85,11 +115,45 @@ def is_over_limit(scope: str, value: str, *, limit: int, window_seconds: int) ->
     return count > limit
 
 
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset request, whose mail a worker writes and sends (people/tasks.py) once the
+    request has committed: an address with an account answers as fast as one without."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        user = context["user"]
+        context = {
+            name: value
+            for name, value in context.items()
+            if name not in ("user", "uid", "token")  # made again by the worker
+        }
+        context["language"] = translation.get_language()
+        templates = {
+            "subject": subject_template_name,
+            "email": email_template_name,
+            "html": html_email_template_name,
+            "from_email": from_email,
+        }
+        transaction.on_commit(
+            partial(send_password_reset.delay, user.pk, to_email, context, templates)
+        )
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's "forgot my password" request, throttled per e-mail address and per client
     address. Both are counted whether or not the e-mail belongs to anyone, and a throttled
-    request gets the same answer either way, so the answer tells nothing about who has a login.
+    request gets the same answer either way, so the answer tells nothing about who has a login;
+    nor does its time: the mail is sent by a worker (PasswordResetForm).
     """
+
+    form_class = PasswordResetForm
 
     @property
     def extra_email_context(self):
@@ -143,3 +207,34 @@ class LoginView(auth_views.LoginView):
             "sso_enabled": settings.OIDC_ENABLED,
             "passwords_for_superusers_only": settings.PASSWORD_LOGIN_SUPERUSERS_ONLY,
         }
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's password change, whose old password is checked by authenticate(): a wrong one
+    counts as a failed login for django-axes, and a locked-out account or address is refused
+    here as on the login page. (Django's own form asks check_password(), which axes never
+    sees: a stolen session could guess the password without end.)"""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        checked = authenticate(
+            self.request, username=self.user.get_username(), password=old_password
+        )
+        if checked is None or checked.pk != self.user.pk:
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change page with the form above."""
+
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}

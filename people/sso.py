@@ -3,19 +3,26 @@
 On when OIDC_RP_CLIENT_ID is set (config/settings.py): the authorization-code flow with PKCE,
 the ID token checked against the provider's keys. Who the person is, decided here once:
 
-- matched to an existing account by OIDC_MATCH_CLAIM: the e-mail address (the default, case
-  does not matter) or another claim, e.g. an employee id, against `User.employee_id`; an
-  account that has no employee id yet is found by its e-mail address and is given the id, so a
-  registry set up before single sign-on keeps one account per person;
+- an account linked to the person's immutable id at the provider (OIDC_ID_CLAIM: "sub", or
+  Entra ID's "oid"; `User.sso_subject`) is found by that id alone, whatever address or employee
+  id the sign-in presents, and no other identity at the provider opens it;
+- an account not linked yet is found by OIDC_MATCH_CLAIM: the e-mail address (the default, case
+  does not matter) only when the provider says it verified it (`email_verified` true: Entra ID,
+  which does not say, never matches by address), or another claim, e.g. an employee id, against
+  `User.employee_id`; an account that has no employee id yet is found by its verified address
+  and is given the id. Then it is linked to the person's immutable id, for good (audited);
+- a staff member's or a superuser's account is never linked by a sign-in: an administrator
+  stores its immutable id in the people admin, or it signs in with its password;
 - an unknown person gets an account with no role (OIDC_CREATE_USER): they see nothing until an
-  assignment names them;
+  assignment names them; one whose address an account already has is refused instead, as is
+  anyone whose claims match more than one account;
 - a deactivated account is refused, never replaced by a new one;
-- two accounts with the same address or id are refused rather than one guessed at;
 - logging out ends the provider's session too (its end_session endpoint).
 
-The registry is the record of people's names, units and addresses: a login never rewrites them.
-The one way into an account it writes, the employee id of an account found by its address, is
-written through people.identity as the person's own act.
+The registry is the record of people's names, units and addresses: a login never rewrites them,
+and never writes an address the provider has not verified. The one way into an account it
+writes, the link (and the employee id of an account found by its address), is written through
+people.identity as the person's own act.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
@@ -73,66 +81,92 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def describe_user_by_claims(self, claims):
-        return f"{settings.OIDC_MATCH_CLAIM} {_claim(claims, settings.OIDC_MATCH_CLAIM)!r}"
+        return f"{settings.OIDC_ID_CLAIM} {_claim(claims, settings.OIDC_ID_CLAIM)!r}"
 
     def verify_claims(self, claims) -> bool:
-        """The claim people are matched by is there, and any address is one the provider has
-        not said is unverified: an unverified address neither finds an account nor opens one
-        (anyone can type someone else's address into an account of their own)."""
-        if not _claim(claims, settings.OIDC_MATCH_CLAIM):
-            logger.warning("single sign-on without the claim %r", settings.OIDC_MATCH_CLAIM)
-            return False
-        return not (_claim(claims, EMAIL) and claims.get("email_verified") is False)
+        """The person's immutable id and the claim people are matched by are there."""
+        for name in (settings.OIDC_ID_CLAIM, settings.OIDC_MATCH_CLAIM):
+            if not _claim(claims, name):
+                logger.warning("single sign-on without the claim %r", name)
+                return False
+        return True
 
     def filter_users_by_claims(self, claims):
-        value = _claim(claims, settings.OIDC_MATCH_CLAIM)
-        if not value:
-            return User.objects.none()
+        """The account linked to the person's id; else the unlinked candidates found by a
+        verified claim (update_user refuses the ones a sign-in may not link)."""
+        linked = User.objects.filter(sso_subject=_claim(claims, settings.OIDC_ID_CLAIM))
+        if linked.exists():
+            return linked
+        email = _verified_email(claims)
         if matches_by_email():
-            return User.objects.filter(email__iexact=value)
-        found = User.objects.filter(employee_id=value)
-        email = _claim(claims, EMAIL)
+            return User.objects.filter(email__iexact=email) if email else User.objects.none()
+        found = User.objects.filter(employee_id=_claim(claims, settings.OIDC_MATCH_CLAIM))
         if email and not found.exists():
             # not linked yet: the account registered before single sign-on, by its address
             found = User.objects.filter(employee_id="", email__iexact=email)
         return found
 
     def update_user(self, user, claims):
-        """Link an account found by its address to the person's id; nothing else changes."""
-        if matches_by_email() or user.employee_id or not user.is_active:
-            return user
-        user.employee_id = _claim(claims, settings.OIDC_MATCH_CLAIM)
-        identity.save_person(person=user, actor=user, update_fields=["employee_id"])
+        """Link an account found by a verified claim to the person's immutable id (and to
+        their employee id, when it has none); refuse one a sign-in may not link."""
+        subject = _claim(claims, settings.OIDC_ID_CLAIM)
+        if user.sso_subject == subject or not user.is_active:
+            return user  # linked already; a deactivated account is refused by the view
+        if user.sso_subject:
+            raise SuspiciousOperation("the account is linked to another identity")
+        if user.is_staff or user.is_superuser:
+            raise SuspiciousOperation("an administrator's account is never linked by a sign-in")
+        before = {"sso_subject": "", "employee_id": user.employee_id}
+        user.sso_subject = subject
+        if not (matches_by_email() or user.employee_id):
+            user.employee_id = _claim(claims, settings.OIDC_MATCH_CLAIM)
+        identity.save_person(person=user, actor=user, update_fields=["sso_subject", "employee_id"])
         audit.record(
             actor=user,
             action="person.linked_by_sign_in",
             obj=user,
-            before={"employee_id": ""},
-            after={"employee_id": user.employee_id},
+            before=before,
+            after={"sso_subject": subject, "employee_id": user.employee_id},
         )
         return user
 
     def create_user(self, claims):
-        """An account with no role for a person the registry does not know yet."""
+        """An account with no role for a person the registry does not know yet, linked to
+        their immutable id; refused when an account has their address already."""
+        email = _verified_email(claims)
+        unverified = _claim(claims, EMAIL)
+        if unverified and User.objects.filter(email__iexact=unverified).exists():
+            raise SuspiciousOperation("an account has this address; it is not created twice")
         first_name, last_name = _names(claims)
         user = User.objects.create_user(
             _free_username(claims),
-            email=_claim(claims, EMAIL),
+            email=email,
             first_name=first_name[:150],
             last_name=last_name[:150],
         )  # no password: they sign in with the region's account (or reset one)
+        user.sso_subject = _claim(claims, settings.OIDC_ID_CLAIM)
         if not matches_by_email():
             user.employee_id = _claim(claims, settings.OIDC_MATCH_CLAIM)
-            user.save(update_fields=["employee_id"])
+        user.save(update_fields=["sso_subject", "employee_id"])
         audit.record(
             actor=user,
             action="person.created_by_sign_in",
             obj=user,
             after=audit.snapshot(
-                user, ["username", "first_name", "last_name", "email", "employee_id"]
+                user,
+                ["username", "first_name", "last_name", "email", "employee_id", "sso_subject"],
             ),
         )
         return user
+
+
+def _verified_email(claims: dict) -> str:
+    """The address, if the provider says it verified it (OpenID Connect's email_verified; some
+    providers send it as the string "true")."""
+    verified = claims.get("email_verified")
+    if verified is True or str(verified).lower() == "true":
+        return _claim(claims, EMAIL)
+    return ""
 
 
 def _names(claims: dict) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from assignments import audit, links
 from assignments.forms import SettingsForm
@@ -45,13 +45,24 @@ def notification_list(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def notification_open(request, pk):
-    """Follow a notification to its object; opening it marks it read."""
+    """A notification: GET shows it, POST marks it read and follows it to its object. A GET
+    changes nothing: a link previewer, a prefetching browser or a crawler that follows the
+    address must not mark it read."""
     notification = get_object_or_404(_mine(request), pk=pk)
-    if notification.unread:
-        notification.mark_as_read()
-    return HttpResponseRedirect(selectors.target_url(notification))
+    if request.method == "POST":
+        if notification.unread:
+            notification.mark_as_read()
+        return HttpResponseRedirect(selectors.target_url(notification))
+    (notification,) = notices.readable([notification])
+    notification.url = selectors.target_url(notification)
+    return render(
+        request,
+        "reminders/notification.html",
+        {"page_title": notification.text, "n": notification},
+    )
 
 
 def _back(request):

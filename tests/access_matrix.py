@@ -241,7 +241,10 @@ OUR_PAGES = {
     ),
     # per.albertsson's notification ("a decision waits for you"): his alone, 404 for others
     "notiser/": Row(get=logged_in()),
-    "notiser/<int:pk>/": Row(get=only(DECISION_MAKER, others="notfound")),
+    "notiser/<int:pk>/": Row(
+        get=only(DECISION_MAKER, others="notfound"),
+        post=only(DECISION_MAKER, ok="allowed", others="notfound"),
+    ),
     "notiser/<int:pk>/last/": Row(
         get=POST_ONLY, post=only(DECISION_MAKER, ok="allowed", others="notfound")
     ),

@@ -46,6 +46,18 @@ def password():
 
 
 @pytest.fixture
+def celery_eager():
+    """Celery's tasks run in this process when queued (its task_always_eager), for a test that
+    follows a request to the mail a worker would send (e.g. people/tasks.py's reset mail)."""
+    from config.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture
 def demo(db):
     """The demo data of `load_demo`: seed 004 as a live assignment, seed 002 groups, the demo
     people (not the generated assignments: a second a test; test_load_demo tests those)."""

@@ -9,6 +9,7 @@ import re
 
 import docx
 import pdfplumber
+import time_machine
 
 from assignments import demo_data
 from assignments.models import Assignment, Distribution, User
@@ -159,7 +160,9 @@ def decided_assignment(*, title="Regional plan för kompetensförsörjning", par
     )
     services.start_process(assignment=assignment)
     services.adopt_assignment(assignment=assignment, actor=per)
-    delivery = services.submit_delivery(assignment=assignment, actor=jan, summary="Planen.")
+    # submitted before it is decided: a decision is never dated before its delivery
+    with time_machine.travel(dt.datetime(2025, 10, 1, 10, tzinfo=dt.UTC), tick=False):
+        delivery = services.submit_delivery(assignment=assignment, actor=jan, summary="Planen.")
     services.approve_delivery(
         delivery=delivery,
         decided_by=per,

@@ -48,12 +48,35 @@ ACCOUNTS = {
         "preferred_username": "nina.nyberg@region.example",
         "employeeid": "E2002",
     },
-    # claims as Entra ID gives them: the login name and the employee id in the ID token only
+    # claims as Entra ID gives them: no email_verified; the login name, the employee id and the
+    # object id (oid) in the ID token only
     "entra": {
         "email": "erica.sandberg@example.org",
         "given_name": "Erica",
         "family_name": "Sandberg",
-        "_id_token": {"preferred_username": "erica.sandberg@region.example", "employeeid": "E3003"},
+        "_id_token": {
+            "preferred_username": "erica.sandberg@region.example",
+            "employeeid": "E3003",
+            "oid": "6f1c2a9e-0000-4000-8000-000000003003",
+        },
+    },
+    # another person at the provider who has been given Jan's address (a reused address, or a
+    # provider that lets people choose theirs): verified, but not Jan
+    "annan-jan": {
+        "email": "jan.strang@example.org",
+        "email_verified": True,
+        "given_name": "Jan",
+        "family_name": "Annan",
+        "preferred_username": "jan.annan@region.example",
+        "employeeid": "E9009",
+    },
+    # the registrar's address, verified: their account is staff
+    "registrator": {
+        "email": "registrator@example.org",
+        "email_verified": True,
+        "given_name": "Rebecka",
+        "family_name": "Registrator",
+        "preferred_username": "registrator@region.example",
     },
     "overifierad": {
         "email": "per.albertsson@example.org",

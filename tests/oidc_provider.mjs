@@ -71,7 +71,7 @@ server.listen(0, '127.0.0.1', () => {
     jwks: { keys: [signingKey] },
     cookies: { keys: ['uppdrag-test-provider'] },
     claims: {
-      openid: ['sub'],
+      openid: ['sub', 'oid'],
       email: ['email', 'email_verified'],
       profile: ['given_name', 'family_name', 'name', 'preferred_username', 'employeeid'],
     },

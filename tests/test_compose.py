@@ -100,3 +100,27 @@ def test_the_web_probe_passes_on_200_and_fails_on_503(live_server, settings, mon
     assert probe.main(url) == 1  # no sweep yet
     sweep_record.record_sweep(duration=0.1)
     assert probe.main(url) == 0
+
+
+def test_the_app_and_mailpit_are_published_to_this_machine_only():
+    """Issue 27: the app port reached from elsewhere lets a client write its own
+    X-Forwarded-For; Mailpit's web UI shows every mail (reset links) without a login."""
+    result = _config({"SECRET_KEY": "x", "POSTGRES_PASSWORD": "y"})
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+    for service, port in (("web", 8000), ("mailpit", 8025)):
+        [published] = services[service]["ports"]
+        published = published if isinstance(published, str) else str(published)
+        assert published.startswith(f"127.0.0.1:{port}:"), (service, published)
+    for service in ("postgres", "redis", "worker", "beat"):
+        assert "ports" not in services[service]
+
+
+def test_the_proxies_trusted_are_the_compose_network():
+    result = _config({"SECRET_KEY": "x", "POSTGRES_PASSWORD": "y"})
+    assert result.returncode == 0, result.stderr
+    config = yaml.safe_load(result.stdout)
+    [subnet] = [c["subnet"] for c in config["networks"]["default"]["ipam"]["config"]]
+    for service in ("web", "worker", "beat"):
+        assert config["services"][service]["environment"]["TRUSTED_PROXY_NETWORKS"] == subnet
+    assert "TRUSTED_PROXY_COUNT" not in config["services"]["web"]["environment"]

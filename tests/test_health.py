@@ -214,9 +214,27 @@ def test_a_forged_forwarded_address_opens_no_metrics(client, settings):
     """Without a trusted proxy, X-Forwarded-For is the client's own word."""
     import ipaddress
 
-    settings.TRUSTED_PROXY_COUNT = 0
+    settings.TRUSTED_PROXY_NETWORKS = []
     settings.METRICS_ALLOWED_NETWORKS = [ipaddress.ip_network("127.0.0.0/8")]
     forged = client.get(
         reverse("metrics"), REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="127.0.0.1"
     )
     assert forged.status_code == 403
+
+
+def test_a_forged_forwarded_address_from_outside_the_proxies_opens_no_metrics(client, settings):
+    """Issue 27, reproduction 4: with a proxy in front, a client that reaches the app port
+    directly writes the scraper's address into X-Forwarded-For; only the proxy's is believed."""
+    import ipaddress
+
+    settings.TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network("172.30.27.0/24")]
+    settings.METRICS_TOKEN = ""
+    settings.METRICS_ALLOWED_NETWORKS = [ipaddress.ip_network("10.1.0.0/16")]
+    forged = client.get(
+        reverse("metrics"), REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="10.1.2.3"
+    )
+    assert forged.status_code == 403
+    through_the_proxy = client.get(
+        reverse("metrics"), REMOTE_ADDR="172.30.27.2", HTTP_X_FORWARDED_FOR="10.1.2.3"
+    )
+    assert through_the_proxy.status_code == 200

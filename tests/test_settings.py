@@ -248,3 +248,26 @@ def test_a_misspelt_metrics_network_refuses_to_start():
     result = manage(env, "check")
     assert result.returncode != 0
     assert "METRICS_ALLOWED_NETWORKS lists networks" in result.stderr
+
+
+def test_the_trusted_proxy_networks_are_read_as_networks():
+    networks = evaluated_under(
+        {"TRUSTED_PROXY_NETWORKS": "172.30.27.0/24,10.0.0.5"},
+        "[str(n) for n in settings.TRUSTED_PROXY_NETWORKS]",
+        imports="from django.conf import settings",
+    )
+    assert networks == "['172.30.27.0/24', '10.0.0.5/32']"
+
+
+def test_the_proxy_count_is_refused_with_the_networks_named():
+    """Issue 27: a deployment that still sets the count hears of the networks, rather than
+    having anyone's X-Forwarded-For believed or silently ignored."""
+    result = manage(production_environ(DEBUG="true", TRUSTED_PROXY_COUNT="1"), "check")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_NETWORKS" in result.stderr
+
+
+def test_a_malformed_trusted_proxy_network_is_refused():
+    result = manage(production_environ(DEBUG="true", TRUSTED_PROXY_NETWORKS="nätet"), "check")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_NETWORKS lists networks" in result.stderr

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from api import tokens
@@ -394,6 +395,33 @@ def test_a_future_decision_date_is_refused_on_its_field(delivered, api_as):
     )
     assert response.status_code == 400
     assert response.json()["errors"] == {"decided_on": ["Beslutsdatum kan inte ligga i framtiden."]}
+
+
+@pytest.mark.parametrize("decided_on", ["1999-01-01", "day before the delivery"])
+def test_a_decision_dated_before_its_delivery_is_refused_on_its_field(
+    delivered, api_as, decided_on
+):
+    """Issue 27: a decision could be dated 1999; it cannot precede what it decides on."""
+    delivery = delivered.deliveries.get()
+    if decided_on.startswith("day"):
+        decided_on = (timezone.localdate(delivery.submitted_at) - dt.timedelta(days=1)).isoformat()
+    response = api_as("per.albertsson").post(
+        f"/api/assignments/{delivered.pk}/approve/", {"decided_on": decided_on}, format="json"
+    )
+    assert response.status_code == 400
+    [message] = response.json()["errors"]["decided_on"]
+    assert message.startswith("Beslutsdatum kan inte ligga före leveransen")
+    assert not Approval.objects.filter(delivery=delivery).exists()
+
+
+def test_a_decision_dated_the_day_of_its_delivery_is_recorded(delivered, api_as):
+    delivery = delivered.deliveries.get()
+    on = timezone.localdate(delivery.submitted_at).isoformat()
+    response = api_as("per.albertsson").post(
+        f"/api/assignments/{delivered.pk}/approve/", {"decided_on": on}, format="json"
+    )
+    assert response.status_code == 201
+    assert Approval.objects.get(delivery=delivery).decided_on.isoformat() == on
 
 
 def test_the_schema_and_its_texts_follow_the_language_asked_for(db):

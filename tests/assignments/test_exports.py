@@ -49,6 +49,17 @@ def test_csv_prefixes_text_that_starts_like_a_formula(lead):
 
 
 @pytest.mark.parametrize("lead", LEADS, ids=repr)
+def test_csv_prefixes_a_formula_after_a_comma(lead):
+    """A spreadsheet that splits the line on commas (not on our semicolons) makes a cell of
+    each part: none of them may start a formula (issue 27, reproduction 5)."""
+    response = exports.csv_response("x", ["Text"], [[f"Info,{lead}2+5, ok, {lead}{PAYLOAD}"]])
+    (cell,) = _csv_rows(response)[1]
+    for part in cell.split(","):
+        assert not part.lstrip(" ").startswith(tuple(LEADS)), cell
+    assert cell == f"Info,'{lead}2+5, ok,' {lead}{PAYLOAD}"
+
+
+@pytest.mark.parametrize("lead", LEADS, ids=repr)
 def test_xlsx_writes_text_that_starts_like_a_formula_as_a_string_cell(lead):
     response = exports.xlsx_response("x", "Blad", ["Text"], [[lead + PAYLOAD]])
     cell = _sheet(response)["A2"]

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
@@ -48,9 +49,11 @@ def adopted(draft):
 
 @pytest.fixture
 def delivered(adopted):
-    services.submit_delivery(
-        assignment=adopted, actor=person("jan.strang"), summary="Förslag till organisering"
-    )
+    # submitted before the decision dates below: a decision is never dated before its delivery
+    with time_machine.travel(dt.datetime(2025, 12, 1, 10, tzinfo=dt.UTC), tick=False):
+        services.submit_delivery(
+            assignment=adopted, actor=person("jan.strang"), summary="Förslag till organisering"
+        )
     return adopted
 
 

@@ -49,7 +49,7 @@ def _assert_ours(page, heading: str) -> None:
     assert_accessible(page, heading)
 
 
-def test_a_forgotten_password_is_reset_through_our_pages(site, console):
+def test_a_forgotten_password_is_reset_through_our_pages(site, console, celery_eager):
     page, errors = console
     page.goto(site.url("/accounts/login/"))
     page.get_by_role("link", name="Glömt lösenordet?").click()

@@ -131,7 +131,9 @@ def test_d_bell_shows_unread_notification_and_marking_read_clears_it(site, new_p
     assert _person("per.albertsson").notifications.unread().count() == 0
 
     # the notification still leads to its object
-    page.locator("#notifications li a").first.click()
+    page.locator("#notifications li").first.get_by_role(
+        "button", name=re.compile("^Väntar på ditt beslut")
+    ).click()
     page.wait_for_url(re.compile(f"/uppdrag/{site.assignment.pk}/beslut/"))
 
 

@@ -77,7 +77,7 @@ def test_an_account_without_an_employee_id_is_found_by_e_mail_and_linked(browser
     assert signed_in(browser.client).pk == jan.pk
     assert jan.employee_id == "E1001"
     entry = AuditEntry.objects.get(action="person.linked_by_sign_in", object_id=str(jan.pk))
-    assert entry.after == {"employee_id": "E1001"}
+    assert entry.after == {"employee_id": "E1001", "sso_subject": "jan"}
 
 
 def test_a_claim_in_the_id_token_alone_matches_too(browser, demo, settings):
@@ -142,6 +142,97 @@ def test_an_address_the_provider_has_not_verified_finds_no_account(browser, demo
     assert page.request["PATH_INFO"] == "/accounts/login/"
     assert not signed_in(browser.client).is_authenticated
     assert User.objects.count() == people
+
+
+# -- trusted claims only (issue 27): who is matched, who is linked, for good ---------------------
+
+
+def test_a_sign_in_links_the_account_to_the_providers_immutable_id(browser, demo):
+    browser.sign_in("jan")
+    jan = User.objects.get(username="jan.strang")
+    assert jan.sso_subject == "jan"  # the provider's sub
+    entry = AuditEntry.objects.get(action="person.linked_by_sign_in", object_id=str(jan.pk))
+    assert (entry.before["sso_subject"], entry.after["sso_subject"]) == ("", "jan")
+
+
+def test_an_address_without_email_verified_opens_no_account(browser, demo):
+    """Entra ID sends no email_verified: its e-mail claim finds no account, nor is a second
+    account made with the address of an existing one."""
+    people = User.objects.count()
+    page = browser.sign_in("entra")  # claims erica.sandberg@example.org, not said verified
+    assert page.request["PATH_INFO"] == "/accounts/login/"
+    assert "misslyckades" in page.content.decode()
+    assert not signed_in(browser.client).is_authenticated
+    assert User.objects.count() == people
+    assert User.objects.get(username="erica.sandberg").sso_subject == ""
+
+
+def test_a_staff_account_is_never_linked_by_a_sign_in(browser, demo):
+    page = browser.sign_in("registrator")  # the registrar's own address, verified
+    assert page.request["PATH_INFO"] == "/accounts/login/"
+    assert not signed_in(browser.client).is_authenticated
+    assert User.objects.get(username="registrator").sso_subject == ""
+
+
+def test_a_staff_account_linked_by_an_administrator_signs_in(browser, demo):
+    User.objects.filter(username="registrator").update(sso_subject="registrator")
+    browser.sign_in("registrator")
+    assert signed_in(browser.client).username == "registrator"
+
+
+def test_a_superuser_is_never_linked_by_a_sign_in(browser, demo):
+    User.objects.filter(username="jan.strang").update(is_superuser=True)
+    browser.sign_in("jan")
+    assert not signed_in(browser.client).is_authenticated
+    assert User.objects.get(username="jan.strang").sso_subject == ""
+
+
+def test_a_linked_account_opens_to_its_own_identity_only(browser, demo):
+    """Once linked, another identity at the provider with the same verified address is not
+    let in, and no account is made for it."""
+    browser.sign_in("jan")
+    browser.client.logout()
+    browser.at_provider.cookies.clear()  # another person at the same browser
+    people = User.objects.count()
+    page = browser.sign_in("annan-jan")
+    assert page.request["PATH_INFO"] == "/accounts/login/"
+    assert not signed_in(browser.client).is_authenticated
+    assert User.objects.count() == people
+
+
+def test_a_linked_account_is_found_by_its_id_after_its_address_changes(browser, demo):
+    browser.sign_in("jan")
+    browser.client.logout()
+    User.objects.filter(username="jan.strang").update(email="jan.strang@nytt-namn.example")
+    people = User.objects.count()
+    browser.sign_in("jan")
+    assert signed_in(browser.client).username == "jan.strang"
+    assert User.objects.count() == people
+
+
+def test_the_immutable_id_claim_is_configurable(browser, demo, settings):
+    """Entra ID's object id (oid), in its ID token: the account that an administrator linked
+    to it is found by it, and by nothing else."""
+    settings.OIDC_ID_CLAIM = "oid"
+    settings.OIDC_MATCH_CLAIM = "employeeid"
+    erica = User.objects.get(username="erica.sandberg")
+    erica.sso_subject = "6f1c2a9e-0000-4000-8000-000000003003"
+    erica.save(update_fields=["sso_subject"])
+    browser.sign_in("entra")
+    assert signed_in(browser.client).pk == erica.pk
+
+
+def test_employee_id_mode_links_no_account_by_an_unverified_address(browser, demo, settings):
+    """In employee-id mode an account with no id yet is not given, for good, the id of whoever
+    presents its address unverified."""
+    settings.OIDC_MATCH_CLAIM = "employeeid"
+    people = User.objects.count()
+    page = browser.sign_in("entra")  # erica.sandberg@example.org, not said verified; E3003
+    assert page.request["PATH_INFO"] == "/accounts/login/"
+    erica = User.objects.get(username="erica.sandberg")
+    assert (erica.employee_id, erica.sso_subject) == ("", "")
+    assert User.objects.count() == people
+    assert not AuditEntry.objects.filter(action="person.linked_by_sign_in").exists()
 
 
 def test_logging_out_ends_the_providers_session_too(browser, demo):

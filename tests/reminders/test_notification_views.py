@@ -81,10 +81,34 @@ def test_open_marks_read_and_follows_the_link(client, two_people):
     me, _other = two_people
     client.force_login(me)
     notification = me.notifications.first()
-    response = client.get(reverse("notification_open", args=[notification.pk]))
+    response = client.post(reverse("notification_open", args=[notification.pk]))
     assert response.status_code == 302 and response["Location"] == "/uppdrag/1/"
     notification.refresh_from_db()
     assert notification.unread is False
+
+
+def test_a_get_shows_the_notification_and_leaves_it_unread(client, two_people):
+    """Issue 27: a link previewer or prefetch that GETs the address marks nothing read."""
+    me, _other = two_people
+    client.force_login(me)
+    notification = me.notifications.first()
+    response = client.get(reverse("notification_open", args=[notification.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert notification.verb in page
+    assert f'action="{reverse("notification_open", args=[notification.pk])}"' in page
+    notification.refresh_from_db()
+    assert notification.unread is True
+
+
+def test_the_list_opens_a_notification_by_a_form(client, two_people):
+    me, _other = two_people
+    client.force_login(me)
+    page = client.get(reverse("notification_list")).content.decode()
+    for notification in me.notifications.all():
+        url = reverse("notification_open", args=[notification.pk])
+        assert f'<form method="post" action="{url}"' in page
+        assert f'href="{url}"' not in page
 
 
 def test_mark_read_unread_and_all(client, two_people):
@@ -112,6 +136,7 @@ def test_someone_elses_notification_is_a_404_and_unchanged(client, two_people):
     theirs = other.notifications.get()
     assert client.post(reverse("notification_read", args=[theirs.pk])).status_code == 404
     assert client.get(reverse("notification_open", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("notification_open", args=[theirs.pk])).status_code == 404
     client.post(reverse("notification_read_all"))
     theirs.refresh_from_db()
     assert theirs.unread is True

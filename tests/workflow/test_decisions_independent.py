@@ -8,6 +8,7 @@ checks the record, not just the status code."""
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from viewflow.workflow.models import Task
@@ -40,7 +41,9 @@ def answers(assignment):
 
 def deliver(assignment, people):
     services.adopt_assignment(assignment=assignment, actor=people.anders_kullbratt)
-    services.submit_delivery(assignment=assignment, actor=people.jan_strang, summary="Förslag")
+    # submitted before the decision dates below: a decision is never dated before its delivery
+    with time_machine.travel(dt.datetime(2025, 11, 28, 10, tzinfo=dt.UTC), tick=False):
+        services.submit_delivery(assignment=assignment, actor=people.jan_strang, summary="Förslag")
     return assignment
 
 

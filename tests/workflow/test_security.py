@@ -2,7 +2,10 @@
 and 7). Each test takes the adversary's side: the assignee, a working-group member, a
 commissioner who is not the task's decision-maker, a person with no role at all."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -22,7 +25,9 @@ DECIDED_ON = "2025-12-01"
 def delivered(seed004, people):
     """RS 2024-05699 adopted and delivered: one approval task per decision-maker."""
     services.adopt_assignment(assignment=seed004, actor=people.anders_kullbratt)
-    services.submit_delivery(assignment=seed004, actor=people.jan_strang, summary="Förslag")
+    # submitted before the decision dates below: a decision is never dated before its delivery
+    with time_machine.travel(dt.datetime(2025, 11, 28, 10, tzinfo=dt.UTC), tick=False):
+        services.submit_delivery(assignment=seed004, actor=people.jan_strang, summary="Förslag")
     return seed004
 
 

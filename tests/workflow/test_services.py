@@ -67,7 +67,7 @@ def test_seed_004_whole_lifecycle_through_the_flow(seed004, people):
     services.approve_delivery(
         delivery=second,
         decided_by=albertsson,
-        decided_on=dt.date(2025, 12, 2),
+        decided_on=TODAY,  # the day the second delivery is in
         paragraph_reference="§ 14",
     )
     services.approve_delivery(delivery=second, decided_by=kullbratt, decided_on=TODAY)

@@ -132,17 +132,17 @@ def approve_delivery(
         assignment = _lock(delivery.assignment)
         delivery = delivery_awaiting_decision(assignment)
         task, decision_maker = answerable_task(assignment=assignment, actor=decided_by)
-        decided_on = decided_on or timezone.localdate()
-        if decided_on > timezone.localdate():
-            raise ValidationError({"decided_on": _("Beslutsdatum kan inte ligga i framtiden.")})
-        approval = Approval.objects.create(
+        approval = Approval(
             delivery=delivery,
             decision_maker=decision_maker,
             acted_by=decided_by,
             verdict=Approval.Verdict.APPROVED,
-            decided_on=decided_on,
+            decided_on=decided_on or timezone.localdate(),
             paragraph_reference=paragraph_reference.strip(),
         )
+        approval.clean()  # the model's rule of a decision's date
+        approval.save()
+        decided_on = approval.decided_on
         audit.record(
             actor=decided_by,
             action="delivery.approved",

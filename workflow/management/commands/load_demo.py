@@ -257,7 +257,7 @@ class Command(BaseCommand):
             workflow.approve_delivery(
                 delivery=delivery,
                 decided_by=commissioner,
-                decided_on=calendar.add_working_days(today, -20),
+                decided_on=today,  # a decision is never dated before its delivery
                 paragraph_reference="§ 12",
             )
 

@@ -282,6 +282,13 @@ ACCOUNTS = {
         get=everyone("ok"), params={"uidb64": lambda w: "MQ", "token": lambda w: "ogiltig-lank"}
     ),
     "accounts/reset/done/": Row(get=everyone("ok")),
+    # "is it you?" (people/confirm.py): the person's own password again; a wrong one is refused
+    # (and counted as a failed login); it confirms nobody else
+    "konto/bekrafta/": Row(
+        get=logged_in(),
+        post=logged_in("bad"),
+        cases=(Case("a wrong password", logged_in("bad"), data={"password": "fel-lösenord"}),),
+    ),
 }
 
 # Single sign-on (people/sso.py) is off here, as in `make run`: its addresses are 404 for

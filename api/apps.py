@@ -7,4 +7,4 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self):
-        from . import schema  # noqa: F401  (describes the token authentication to the schema)
+        from . import receivers, schema  # noqa: F401  (tokens end with the ways in; the schema)

@@ -31,7 +31,10 @@ class PersonalTokenAuthentication(authentication.BaseAuthentication):
         token = tokens.token_for(secret)
         if token is None:
             raise exceptions.AuthenticationFailed(
-                _("API-nyckeln är ogiltig eller återkallad, eller kontot är inaktiverat.")
+                _(
+                    "API-nyckeln är ogiltig, har gått ut eller är återkallad, eller kontot är "
+                    "inaktiverat."
+                )
             )
         return token.user, token
 

@@ -1,5 +1,6 @@
-"""The personal API tokens on "Inställningar": create one (shown once, on a page nobody caches)
-and revoke one. The list itself is the settings page's (templates/api/settings_tokens.html)."""
+"""The personal API tokens on "Inställningar": create one (shown once, on a page nobody caches,
+by a session that recently showed who it is: people/sessions.py) and revoke one. The list itself
+is the settings page's (templates/api/settings_tokens.html)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from people.sessions import recent_authentication_required
+
 from . import tokens
 from .forms import TokenForm
 from .models import PersonalToken
 
 
 @login_required
+@recent_authentication_required
 def create_token(request):
     """GET: the form; POST: a new token, shown this once."""
     form = TokenForm(request.POST or None)
@@ -27,7 +31,10 @@ def create_token(request):
         if form.is_valid():
             try:
                 token, secret = tokens.issue_token(
-                    user=request.user, name=form.cleaned_data["name"]
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                    scope=form.cleaned_data["scope"],
+                    days=form.cleaned_data["days"],
                 )
             except ValidationError as error:
                 form.add_error(None, error)

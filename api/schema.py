@@ -34,8 +34,8 @@ def _descriptions() -> dict[str, str]:
         "400": _("Felaktiga uppgifter, eller en regel i processen sa nej (se detail och errors)."),
         "401": _("Ingen giltig API-nyckel eller inloggning."),
         "403": _(
-            "Du får läsa uppdraget men inte göra det här (eller en skrivning med inloggning "
-            "utan CSRF-token)."
+            "Du får läsa uppdraget men inte göra det här, eller API-nyckeln får bara läsa (code "
+            "token_scope), eller en skrivning med inloggning utan CSRF-token."
         ),
         "404": _("Finns inte, eller är inget du får läsa."),
         "415": _("En kropp av en annan medietyp än de beskrivna."),
@@ -52,7 +52,8 @@ class PersonalTokenScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": _(
                 "En personlig API-nyckel, skapad under Inställningar (/installningar/): "
-                "`Authorization: Bearer upd_…`. Den gör det du får göra."
+                "`Authorization: Bearer upd_…`. Den gör det du får göra, inom sin behörighet "
+                "(läsa, eller läsa och agera), tills den går ut."
             ),
         }
 

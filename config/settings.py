@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "people.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "people.sessions.SessionLifetimeMiddleware",  # idle and absolute limits of a sign-in
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "viewflow.middleware.SiteMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -150,6 +151,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # not a rule for the password: Django's hook after every password change or reset, which
+    # revokes the person's API tokens (and says so under the password field)
+    {"NAME": "api.receivers.TokensEndWithThePassword"},
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before any check
@@ -220,7 +224,10 @@ REST_FRAMEWORK = {
         "api.authentication.PersonalTokenAuthentication",  # first: a 401 names Bearer
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.TokenScope",  # a token of scope "read" writes nothing: 403
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "api.parsers.BoundedJSONParser",  # a too deeply nested body is a 400, not a 500
@@ -261,6 +268,12 @@ SPECTACULAR_SETTINGS = {
         "api.schema.document_errors",
     ],
 }
+# A personal token expires this many days after it is created, unless its person chooses
+# fewer or more, up to the maximum.
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+if not 1 <= API_TOKEN_DEFAULT_DAYS <= API_TOKEN_MAX_DAYS:
+    raise ImproperlyConfigured("API_TOKEN_DEFAULT_DAYS is between 1 and API_TOKEN_MAX_DAYS.")
 # -- end of the REST API -------------------------------------------------------------------------
 
 # -- Logins: lockout (django-axes) and the password-reset throttle (issue 15) -------------------
@@ -302,6 +315,14 @@ except ValueError as error:
 PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=10)
 PASSWORD_RESET_WINDOW_MINUTES = env.int("PASSWORD_RESET_WINDOW_MINUTES", default=60)
+# How long a sign-in lasts (people/sessions.py): it ends after SESSION_IDLE_MINUTES without a
+# request, and SESSION_MAX_HOURS after it began however busy it was. Creating an API token or a
+# calendar address, or changing an e-mail address, asks who it is again unless the session
+# signed in or confirmed it within REAUTHENTICATION_MINUTES.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=60)
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=10)
+REAUTHENTICATION_MINUTES = env.int("REAUTHENTICATION_MINUTES", default=10)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60  # the session's expiry, moved on by each request
 # -- end of Logins --------------------------------------------------------------------------------
 
 LANGUAGE_CODE = "sv"

@@ -8,7 +8,7 @@ from viewflow.urls import Application, Site
 from api import pages as api_pages
 from assignments import views as pages
 from config import health
-from people import logins, sso
+from people import confirm, logins, sso
 from reminders import views as notices
 from reports import views as report_pages
 from workflow.flows import AssignmentFlow
@@ -68,6 +68,8 @@ urlpatterns = [
     ),
     path("accounts/logout/", sso.logout, name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
+    # "is it you?" before creating a token or a calendar address, or changing an address
+    path("konto/bekrafta/", confirm.confirm_identity, name="confirm_identity"),
     # single sign-on (404 unless OIDC_RP_CLIENT_ID is set)
     path("oidc/authenticate/", sso.authentication_request, name="oidc_authentication_init"),
     path("oidc/callback/", sso.callback, name="oidc_authentication_callback"),

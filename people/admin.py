@@ -2,7 +2,9 @@
 privileges (superuser, staff, groups, permissions) and other people's passwords are a
 superuser's alone, so the Registrator group cannot raise anyone, herself included. The ways into
 an account of someone who decides, commissions or administers (e-mail, user name, employee id)
-are a superuser's too (people/identity.py): read-only on the form, refused in a POST."""
+are a superuser's too (people/identity.py): read-only on the form, refused in a POST. Whoever
+may change them does so from a session that recently showed who it is (people/sessions.py):
+until then they are read-only too, with a link to confirm."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -11,8 +13,10 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -26,7 +30,7 @@ from assignments.permissions import (
     may_manage_person,
     may_set_password,
 )
-from people import identity
+from people import identity, sessions
 
 # Shown to and changed by superusers only. The password field only links to the password
 # form, which is theirs too.
@@ -155,7 +159,13 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     def get_form(self, request, obj=None, **kwargs):
         if obj is None and not request.user.is_superuser:
             kwargs["form"] = PersonCreationForm
-        return super().get_form(request, obj, **kwargs)
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None and not sessions.is_recent(request):
+            # the ways in wait for a session that recently showed who it is
+            for name in IDENTITY_FORM_FIELDS:
+                if name in form.base_fields:
+                    form.base_fields[name].disabled = True
+        return form
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and may_manage_person(request.user, obj)
@@ -163,11 +173,39 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """A POST that carries a way into the account its sender may not change (the form
         shows them read-only, so no browser sends them) is refused whole, not half saved."""
-        if request.method == "POST":
-            person = self.get_object(request, unquote(object_id))
-            if person is not None and self._forged_identity(request, person):
+        person = self.get_object(request, unquote(object_id))
+        if request.method == "POST" and person is not None:
+            if self._forged_identity(request, person):
                 return _refused(request, identity.refusal(person))
+            if self._posted_identity(request, person) and not sessions.is_recent(request):
+                return HttpResponseRedirect(sessions.confirm_url(request.get_full_path()))
+        elif (
+            person is not None
+            and may_change_identity(request.user, person)
+            and not sessions.is_recent(request)
+        ):
+            messages.info(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _(
+                        "E-postadress, användarnamn och anställnings-id ändras först när du har "
+                        "bekräftat att det är du."
+                    ),
+                    sessions.confirm_url(request.get_full_path()),
+                    _("Bekräfta"),
+                ),
+            )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    @staticmethod
+    def _posted_identity(request, person) -> list[str]:
+        """The ways in (e-mail, user name, employee id) a POST changes."""
+        return [
+            name
+            for name in IDENTITY_FORM_FIELDS
+            if name in request.POST and request.POST[name].strip() != (getattr(person, name) or "")
+        ]
 
     @staticmethod
     def _forged_identity(request, person) -> list[str]:

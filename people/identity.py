@@ -21,7 +21,8 @@ A change of e-mail address, whoever makes it and on whatever path:
 - ends the person's sessions: User.get_session_auth_hash covers the address, so a session
   started under another address no longer verifies;
 - ends their API tokens: a token works only while its person has the address it was issued
-  under (api.models.PersonalToken);
+  under (api.models.PersonalToken), and a saved change revokes them for good, as a password
+  change or reset and a deactivation do (api/receivers.py);
 - and, on the paths above, is told to the old address in the person's language once the change
   is committed, and audited: who, when, old -> new, why ("person.email_changed").
 """

@@ -285,6 +285,13 @@ ACCOUNTS = {
         get=everyone("ok"), params={"uidb64": lambda w: "MQ", "token": lambda w: "ogiltig-lank"}
     ),
     "accounts/reset/done/": Row(get=everyone("ok")),
+    # "is it you?" (people/confirm.py): the person's own password again; a wrong one is refused
+    # (and counted as a failed login); it confirms nobody else
+    "konto/bekrafta/": Row(
+        get=logged_in(),
+        post=logged_in("bad"),
+        cases=(Case("a wrong password", logged_in("bad"), data={"password": "fel-lösenord"}),),
+    ),
 }
 
 # Single sign-on (people/sso.py) is off here, as in `make run`: its addresses are 404 for
@@ -294,13 +301,32 @@ SINGLE_SIGN_ON = {
     "oidc/callback/": Row(get=everyone("notfound")),
 }
 
-# Personal API tokens on "Inställningar" (api/pages.py): everyone their own. Per has a token
-# (world.api_token); anyone else's revoke of it is a 404.
+# Personal API tokens on "Inställningar" (api/pages.py): everyone their own, of either scope, up
+# to API_TOKEN_MAX_DAYS. Per has a token (world.api_token); anyone else's revoke of it is a 404.
+# (Every session here has just logged in: tests/people/test_sessions.py asks for the password
+# again after REAUTHENTICATION_MINUTES.)
 API_TOKENS = {
     "installningar/api-nycklar/": Row(
         get=logged_in(),
         post=logged_in("bad"),
-        cases=(Case("a named token", logged_in("ok"), data={"name": "Diariet"}),),
+        cases=(
+            Case("a token that reads", logged_in("ok"), data={"name": "Power BI", "scope": "read"}),
+            Case(
+                "a token that acts",
+                logged_in("ok"),
+                data={"name": "Diariet", "scope": "act", "days": "30"},
+            ),
+            Case(
+                "beyond the longest expiry",
+                logged_in("bad"),
+                data={"name": "Diariet", "scope": "act", "days": "100000"},
+            ),
+            Case(
+                "an unknown scope",
+                logged_in("bad"),
+                data={"name": "Diariet", "scope": "admin"},
+            ),
+        ),
     ),
     "installningar/api-nycklar/<int:pk>/aterkalla/": Row(
         get=POST_ONLY,
@@ -578,7 +604,7 @@ FORBIDDEN_ROUTES = {
 # The pages' rules, answered the API's way: no token or session is a 401 (not the login page); an
 # assignment the person may not read a 404; an act they may not take a 403, before their input
 # is read; bad input a 400; done a 200 or 201. Here as a session (the test client's login); a
-# token stands for its person the same way (tests/api/).
+# personal token stands for its person within its scope (TOKEN_SCOPES below).
 
 
 def api(*allowed: str, ok: str = "ok") -> dict[str, str]:
@@ -677,6 +703,22 @@ API = {
         ),
     ),
 }
+
+
+# A personal API token (issue 27) answers as its person's session does, within its scope: one
+# that may "act" exactly as the session; one that may only "read" as the session for a GET, and
+# 403 for every write before anything else is asked (even where the session would get a 404:
+# the refusal tells nothing about the assignment). test_access_matrix_with_tokens runs every row
+# of API (but the schema and its docs, which take no credentials) as every logged-in role with a
+# token of each scope; the caller with no token is the session table's anonymous column.
+TOKEN_SCOPES = ("read", "act")
+
+
+def with_token(scope: str, method: str, as_session: str) -> str:
+    """What a token of `scope` gets where the session gets `as_session`."""
+    if scope == "read" and method != "GET":
+        return "forbidden"
+    return as_session
 
 
 # -- viewflow -------------------------------------------------------------------------------------

@@ -459,6 +459,8 @@ class Mismatch:
 @pytest.fixture
 def world(demo, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # every client logs in once, before the walk, however long the walk takes on a busy machine
+    settings.REAUTHENTICATION_MINUTES = 24 * 60
     return World(demo)
 
 
@@ -549,6 +551,42 @@ def test_access_matrix(world):
                 got = _run(route, row, case, role, world, clients, forms, markers)
                 if got is not None:
                     mismatches.append(Mismatch(route, case.name, role, case.expect[role], got))
+    assert not mismatches, _report(mismatches)
+
+
+def test_access_matrix_with_tokens(world):
+    """Every API row as every logged-in role holding a personal token of each scope, expected as
+    tests/access_matrix.with_token derives from the session's column."""
+    from dataclasses import replace
+
+    from api import tokens
+
+    markers = world.leak_pattern()
+    routes = set(url_routes())
+    mismatches = []
+    for scope in table.TOKEN_SCOPES:
+        clients = {}
+        for role in table.LOGGED_IN:
+            _token, secret = tokens.issue_token(user=world.users[role], name=scope, scope=scope)
+            clients[role] = Client(
+                raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {secret}"
+            )
+        for route, row in table.API.items():
+            if route in ("api/schema/", "api/docs/"):
+                continue
+            assert route in routes, route
+            for case in _cases(row):
+                method = "GET" if case.data is None else "POST"
+                expect = {
+                    role: table.with_token(scope, method, case.expect[role])
+                    for role in table.LOGGED_IN
+                }
+                token_case = replace(case, expect=expect)
+                for role in table.LOGGED_IN:
+                    got = _run(route, row, token_case, role, world, clients, {}, markers)
+                    if got is not None:
+                        request = f"{case.name}, {scope} token"
+                        mismatches.append(Mismatch(route, request, role, expect[role], got))
     assert not mismatches, _report(mismatches)
 
 

@@ -30,10 +30,11 @@ def people(demo):
 
 @pytest.fixture
 def api_as(people):
-    """api_as("jan.strang") is an API client holding a fresh token of that person."""
+    """api_as("jan.strang") is an API client holding a fresh token of that person that may act
+    (api_as(..., scope="read"): one that only reads)."""
 
-    def make(username: str, **headers) -> APIClient:
-        _token, secret = tokens.issue_token(user=people[username], name="Test")
+    def make(username: str, scope: str = "act", **headers) -> APIClient:
+        _token, secret = tokens.issue_token(user=people[username], name="Test", scope=scope)
         client = APIClient(**headers)
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
         return client

@@ -82,7 +82,7 @@ def live_schema(demo, settings, tmp_path, wsgi_in_the_test_transaction):
 
 
 def token_of(person) -> str:
-    _token, secret = tokens.issue_token(user=person, name="schemathesis")
+    _token, secret = tokens.issue_token(user=person, name="schemathesis", scope="act")
     return secret
 
 

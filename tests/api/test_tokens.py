@@ -125,7 +125,7 @@ def test_a_token_needs_a_name_and_a_person_has_at_most_25(people):
 
 def test_the_settings_page_creates_a_token_and_shows_it_once(client, people):
     client.force_login(people["jan.strang"])
-    response = client.post("/installningar/api-nycklar/", {"name": "Diariet"})
+    response = client.post("/installningar/api-nycklar/", {"name": "Diariet", "scope": "act"})
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     token = PersonalToken.objects.get(user=people["jan.strang"], name="Diariet")

@@ -29,7 +29,9 @@ def _autumn_2025():
 
 @pytest.fixture
 def stranger(demo):
-    _token, secret = tokens.issue_token(user=UserFactory(username="ingen.roll"), name="Test")
+    _token, secret = tokens.issue_token(
+        user=UserFactory(username="ingen.roll"), name="Test", scope="act"
+    )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
     return client

@@ -29,7 +29,10 @@ def test_a_token_is_created_shown_once_used_and_revoked_on_the_settings_page(sit
     login(page, site, "jan.strang")
     page.goto(site.url("/installningar/"))
     assert_accessible(page, "settings with the API tokens")
-    page.fill("#id_token_name", "Diariet")
+    page.get_by_role("link", name="Skapa API-nyckel").click()  # just logged in: no password
+    page.fill("#id_name", "Diariet")
+    page.get_by_label("Läsa", exact=True).check()
+    assert_accessible(page, "the form of a new token")
     page.get_by_role("button", name="Skapa API-nyckel").click()
     page.wait_for_selector("#api-token-secret")
     assert_accessible(page, "the new token")
@@ -62,8 +65,9 @@ def test_the_settings_page_fits_a_phone(site, browser):
     context = browser.new_context(locale="sv-SE", viewport={"width": 390, "height": 844})
     page = context.new_page()
     login(page, site, "jan.strang")
-    page.goto(site.url("/installningar/"))
-    page.fill("#id_token_name", "Power BI")
+    page.goto(site.url("/installningar/api-nycklar/"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.fill("#id_name", "Power BI")
     page.get_by_role("button", name="Skapa API-nyckel").click()
     page.wait_for_selector("#api-token-secret")
     width = page.evaluate("document.documentElement.scrollWidth")

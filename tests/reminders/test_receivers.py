@@ -167,7 +167,7 @@ class World:
         return client
 
     def api(self, username: str) -> APIClient:
-        _token, secret = tokens.issue_token(user=self[username], name="Test")
+        _token, secret = tokens.issue_token(user=self[username], name="Test", scope="act")
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
         return client

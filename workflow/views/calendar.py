@@ -20,6 +20,8 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from people.sessions import recent_authentication_required
+
 from .. import calendar_feed, calendar_tokens
 
 # A calendar program asks again on its own schedule (an hour at the soonest: REFRESH in
@@ -53,8 +55,11 @@ def feed(request, token):
 
 @require_POST
 @login_required
+@recent_authentication_required(then="user_settings")
 def renew(request):
-    """A new address for the person, shown this once; the old one stops working at once."""
+    """A new address for the person, shown this once; the old one stops working at once. Only
+    for a session that recently showed who it is (people/sessions.py): the address is a lasting
+    key to the person's calendar."""
     _token, secret = calendar_tokens.renew_calendar_token(user=request.user)
     response = render(
         request,

@@ -21,6 +21,7 @@ LANGUAGE = "swe"
 MIN_CONFIDENCE = 30
 # What Tesseract makes of a bullet glyph standing alone before a list item's text.
 BULLET_READ_AS = re.compile(r"[eoc«»*°+•●◦▪■□·©®>.,'’\-–—]{1,2}")
+DESCENDERS = re.compile(r"[gjpqy,;]")
 # A diarium's scan of an uppdragshandling has a few pages; past this many, the rest is left.
 MAX_PAGES = 30
 
@@ -66,7 +67,7 @@ def words_of(page) -> list[dict]:
         # A line's words share one box, as high as the page's usual line, standing on the
         # line's baseline (most words' foot): a line of x-height letters or one with a
         # descender must not look further from its neighbours than it is.
-        feet = sorted(word["bottom"] for word in line)
+        feet = sorted(_baseline(word) for word in line)
         baseline = feet[len(feet) // 2]
         top, bottom = baseline - 0.8 * height, baseline + 0.2 * height
         line.sort(key=lambda word: word["x0"])
@@ -79,6 +80,13 @@ def words_of(page) -> list[dict]:
                 word["text"] = "–"
         words += [{**word, "top": top, "bottom": bottom} for word in line]
     return words
+
+
+def _baseline(word: dict) -> float:
+    """Where a word stands: its foot, above the descender of a g, j, p, q or y."""
+    if DESCENDERS.search(word["text"]):
+        return word["bottom"] - 0.22 * (word["bottom"] - word["top"])
+    return word["bottom"]
 
 
 def _resolution(page) -> int:

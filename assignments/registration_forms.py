@@ -266,6 +266,22 @@ def fill_periods(data, *, today: dt.date | None = None) -> None:
             data[due_key] = period.due.isoformat()
 
 
+def mark_past_done(data, *, today: dt.date) -> None:
+    """Every tidplan row whose date has passed and that is not answered yet answered "Klar"
+    (the review page's one action for a document registered mid-flight)."""
+    try:
+        total = int(data.get("milestones-TOTAL_FORMS", 0))
+    except (TypeError, ValueError):
+        return
+    for i in range(min(total, 1000)):
+        try:
+            due = dt.date.fromisoformat(data.get(f"milestones-{i}-due") or "")
+        except ValueError:
+            continue
+        if due < today and not data.get(f"milestones-{i}-status"):
+            data[f"milestones-{i}-status"] = DONE
+
+
 def add_row(data, prefix: str) -> None:
     """One more empty row in the formset `prefix` ("Lägg till rad" without JavaScript)."""
     if prefix in FORMSETS:

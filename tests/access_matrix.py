@@ -567,6 +567,12 @@ DOCUMENTS = {
         post=only(DECISION_MAKER, REGISTRAR, SUPERUSER, ok="notfound"),
         params={"token": lambda w: "okand-token"},
     ),
+    # a scanned upload's page beside the review: the uploader's session only
+    "uppdrag/nytt/granska/<str:token>/sida-<int:number>.png": Row(
+        get=only(DECISION_MAKER, REGISTRAR, SUPERUSER, ok="notfound"),
+        post=everyone("method"),
+        params={"token": lambda w: "okand-token", "number": lambda w: 1},
+    ),
     # a draft is edited by a registrar or one of its commissioners
     "uppdrag/<int:pk>/redigera/": Row(
         on="draft",

@@ -9,6 +9,11 @@ urlpatterns = [
     path("nytt/period/", register.period_dates, name="period"),
     path("nytt/importera/", register.import_upload, name="import_upload"),
     path("nytt/granska/<str:token>/", register.import_review, name="import_review"),
+    path(
+        "nytt/granska/<str:token>/sida-<int:number>.png",
+        register.import_page_image,
+        name="import_page_image",
+    ),
     path("<int:pk>/redigera/", register.edit_assignment, name="edit"),
     path("<int:pk>/kalldokument/", register.source_document, name="source_document"),
     path("<int:pk>/", assignment.process_page, name="assignment"),

@@ -1,6 +1,6 @@
 """The body of an uppdragshandling: its text sections as paragraphs, its lists as items (a
 "- " item, "1." item or a wrapped continuation), the working group, the relations, the
-decision form with the decision-makers' signature, and the distribution lists."""
+distribution lists (the decision form and its signature are decision.py's)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from documents.importer.people import (
     looks_like_name,
     split_name_and_note,
     split_name_and_role,
-    split_names,
 )
 from documents.importer.result import Found, ParsedDocument, Person, Relation
 from documents.importer.sections import Layout
@@ -58,13 +57,20 @@ def items_and_paragraphs(
                 body = text[2:] if text.startswith("- ") else NUMBERED_ITEM.sub("", text)
                 current = Found(body.strip(), index)
                 items.append(current)
-            elif current is not None and "\t" not in text:
+            elif current is not None and "\t" not in text and not _ends_items(text):
                 current.value = f"{current.value} {text}"
             else:
                 loose.append((index, text))
         if loose:
             other.append(Found(" ".join(t for _i, t in loose), loose[0][0]))
     return items, other
+
+
+def _ends_items(text: str) -> bool:
+    """A line that cannot go on with the list item above it: a label line ("Sammanställande
+    och projektledare: Jan Sträng."), whatever the layout lost of the gap before it."""
+    labelled = label_of(text)
+    return labelled is not None and labelled[0] not in ("title", "issuing_unit")
 
 
 def joined(paragraphs: list[Found[str]]) -> Found[str] | None:
@@ -176,44 +182,7 @@ def read_relations(document: ParsedDocument, layout: Layout) -> None:
         )
 
 
-# -- decision and distribution ---------------------------------------------------------------------
-
-
-def read_decision(document: ParsedDocument, lines: list[str], layout: Layout) -> None:
-    """The decision form's text, and the signature under "Datum för beslut": the names of the
-    decision-makers, then what they are ("Beslutfattare Samordningsgrupp för …")."""
-    section = layout.sections.get("decision_form")
-    kept: list[tuple[int, str]] = []
-    if section is not None:
-        for index, line in section.lines:
-            if re.match(r"^\s*datum för beslut", line, re.I) or label_of(line.strip()):
-                continue
-            kept.append((index, line))
-    for index, line in enumerate(lines):
-        text = line.strip()
-        if not re.match(r"^beslut(?:s)?fattare(?:na)?\b(?!\s*:)", text, re.I):
-            continue
-        names_line = _previous_text(lines, index, layout)
-        if names_line is None:
-            continue
-        names_index, names_text = names_line
-        names = split_names(names_text)
-        if names and all(looks_like_name(name) for name in names):
-            document.decision_makers_label = Found(text, index)
-            if not document.decision_makers:
-                document.decision_makers = [Person(name, names_index) for name in names]
-            kept = [(i, t) for i, t in kept if i not in (index, names_index)]
-            break
-    if section is not None:
-        document.decision_form = joined(paragraphs(kept, layout))
-
-
-def _previous_text(lines: list[str], index: int, layout: Layout) -> tuple[int, str] | None:
-    for before in range(index - 1, max(index - 4, -1), -1):
-        if before in layout.dropped or not lines[before].strip():
-            continue
-        return before, lines[before].strip()
-    return None
+# -- distribution ------------------------------------------------------------------------------
 
 
 def read_distribution(document: ParsedDocument, layout: Layout) -> None:
@@ -222,11 +191,7 @@ def read_distribution(document: ParsedDocument, layout: Layout) -> None:
         if section is None:
             continue
         people = getattr(document, key)
-        for index, line in section.lines:
-            text = line.strip()
-            if index in layout.dropped or not text:
-                continue
-            text = text[2:] if text.startswith("- ") else NUMBERED_ITEM.sub("", text)
+        for index, text in _entries(section.lines, layout):
             entries = [text]
             if "," in text and all(looks_like_name(p.strip()) for p in text.split(",")):
                 entries = [p.strip() for p in text.split(",")]
@@ -236,18 +201,41 @@ def read_distribution(document: ParsedDocument, layout: Layout) -> None:
                     people.append(Person(name, index, note=note))
     loose = layout.sections.get("distribution")
     if loose is not None and not (document.execution or document.information):
-        for index, line in loose.lines:
-            text = line.strip()
-            if text and index not in layout.dropped:
-                name, note = split_name_and_note(text[2:] if text.startswith("- ") else text)
-                document.information.append(
-                    Person(
-                        name,
-                        index,
-                        note=note,
-                        uncertain=True,
-                        reason=_(
-                            "Sändlistan säger inte om det är för genomförande eller kännedom."
-                        ),
-                    )
+        for index, text in _entries(loose.lines, layout):
+            name, note = split_name_and_note(text)
+            document.information.append(
+                Person(
+                    name,
+                    index,
+                    note=note,
+                    uncertain=True,
+                    reason=_("Sändlistan säger inte om det är för genomförande eller kännedom."),
                 )
+            )
+
+
+def _entries(lines: list[tuple[int, str]], layout: Layout) -> list[tuple[int, str]]:
+    """A distribution list's entries: a line each, or a list item with its wrapped lines (a
+    PDF's "… för distribution till koncernledning hälso- och" / "sjukvård")."""
+    entries: list[tuple[int, str]] = []
+    in_item = False
+    for index, line in lines:
+        text = line.strip()
+        if index in layout.dropped or not text:
+            in_item = False
+            continue
+        is_item = text.startswith("- ") or NUMBERED_ITEM.match(text)
+        if in_item and not is_item and entries and _continues(text):
+            entries[-1] = (entries[-1][0], f"{entries[-1][1]} {text}")
+            continue
+        in_item = bool(is_item)
+        entries.append((index, text[2:] if text.startswith("- ") else NUMBERED_ITEM.sub("", text)))
+    return entries
+
+
+def _continues(text: str) -> bool:
+    """Whether a line right under a list item goes on with it (the readers set a blank line
+    where a list ends): not a label line ("Projektledare: …") nor a heading."""
+    from documents.importer.sections import heading_of
+
+    return label_of(text) is None and heading_of(text) is None and ":" not in text[:40]

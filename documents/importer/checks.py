@@ -110,3 +110,44 @@ def warn_past_deadlines(document: ParsedDocument, today: dt.date) -> None:
             field="delivery_due",
             line=document.delivery_due.line,
         )
+
+
+def flag_scanned(document: ParsedDocument) -> None:
+    """Every field read by OCR from a scanned page is marked for review, naming its page: a
+    misread letter in a name or a digit in a date looks right."""
+    if not document.scanned_pages:
+        return
+    found = [
+        getattr(document, name)
+        for name in (
+            "registration_number",
+            "date",
+            "title",
+            "issuing_unit",
+            "supersedes",
+            "delivery_due",
+            "description",
+            "purpose",
+            "communication",
+            "costs_and_financing",
+            "decision_form",
+        )
+    ]
+    found += [person for _field, person in document.people()]
+    found += document.scope + document.requirements
+    for item in found:
+        page = document.scanned_page(item.line) if item is not None else None
+        if page is None:
+            continue
+        item.uncertain = True
+        item.reason = " ".join(filter(None, [item.reason, scanned_reason(page)]))
+    pages = ", ".join(str(page) for page in sorted(document.scanned_pages))
+    document.warn(
+        _("Sidan %(pages)s är skannad och lästes med OCR: jämför varje fält med sidbilden.")
+        % {"pages": pages},
+        field="scan",
+    )
+
+
+def scanned_reason(page: int) -> str:
+    return _("Läst med OCR från sida %(page)d: jämför med sidbilden.") % {"page": page}

@@ -36,6 +36,8 @@ LABELS: list[tuple[str, str, bool]] = [
     ("issuing_unit", r"utfärdande enhet|utfärdad av|avsändare|enhet|förvaltning", True),
     ("title", r"uppdrag|uppdragets (?:namn|titel|rubrik)|rubrik|benämning|ärende", True),
 ]
+# Labels whose value is any text: read without a colon only from a table's next cell.
+FREE_TEXT = ("title", "issuing_unit")
 # Where a second label hides inside a cell: "… Per Albertsson Uppdragstagare: Jan Sträng".
 INNER_LABEL = re.compile(
     r"\s+(?=(?:uppdragstagare|uppdragsgivare|beslutsfattare|diarienummer|dnr|datum)\s*:)", re.I
@@ -65,6 +67,17 @@ def label_of(cell: str) -> tuple[str, str] | None:
     return None
 
 
+def bare_label(cell: str) -> str | None:
+    """The field of a cell that is a label and nothing else, without its colon: the label
+    cell of a header table ("Datum" | "2025-08-12") or a label on a line of its own."""
+    if cell.startswith("- ") or cell.endswith(":"):
+        return None
+    for key, pattern, _colon in LABELS:
+        if re.fullmatch(rf"(?:{pattern})", cell.strip(), re.I):
+            return key
+    return None
+
+
 def _plausible(key: str, value: str) -> bool:
     """A label without a colon is one only when its value is of its kind."""
     if key == "registration_number":
@@ -83,6 +96,8 @@ def read_labels(document: ParsedDocument, lines: list[str], layout: Layout) -> N
         for position, cell in enumerate(cells):
             labelled = label_of(cell)
             if labelled is None:
+                labelled = _bare(cells, position, lines, index)
+            if labelled is None:
                 continue
             key, value = labelled
             if key in taken:
@@ -99,6 +114,23 @@ def read_labels(document: ParsedDocument, lines: list[str], layout: Layout) -> N
                 value = _title_with_continuation(value, lines, line_of_value)
             if _store(document, key, value, line_of_value):
                 taken.add(key)
+
+
+def _bare(cells: list[str], position: int, lines: list[str], index: int):
+    """A label without its colon, its value in the next cell of the row (a header table) or
+    on the next line, when the value is of the label's kind (a date, a Dnr, names)."""
+    key = bare_label(cells[position])
+    if key is None:
+        return None
+    if position + 1 < len(cells):
+        value = cells[position + 1]
+    else:
+        value, _line = _next_value(lines, index)
+    if not value or label_of(value) is not None or bare_label(value) is not None:
+        return None
+    if _plausible(key, value) or (key in FREE_TEXT and position + 1 < len(cells)):
+        return key, value if position + 1 < len(cells) else ""
+    return None
 
 
 def _next_value(lines: list[str], index: int) -> tuple[str, int]:

@@ -10,8 +10,8 @@ import re
 
 from django.utils.translation import gettext as _
 
-from documents.importer import body, checks, timeline
-from documents.importer.labels import cells_of, date_in, label_of, read_labels
+from documents.importer import body, checks, decision, timeline
+from documents.importer.labels import bare_label, cells_of, date_in, label_of, read_labels
 from documents.importer.result import Found, ParsedDocument, Superseded
 from documents.importer.sections import Layout, split_sections
 from documents.importer.text import NotAnAssignmentDocument
@@ -24,7 +24,7 @@ REGION = re.compile(
 
 
 def parse_text(lines: list[str], *, today: dt.date | None = None) -> ParsedDocument:
-    """The fields of an uppdragshandling from its lines (text.extract_lines)."""
+    """The fields of an uppdragshandling from its lines (formats.extract_lines)."""
     layout = split_sections(lines)
     if not is_assignment_document(lines, layout):
         raise NotAnAssignmentDocument(
@@ -44,7 +44,7 @@ def parse_text(lines: list[str], *, today: dt.date | None = None) -> ParsedDocum
     document.communication = body.section_text(layout, "communication")
     document.costs_and_financing = body.section_text(layout, "costs")
     timeline.read_timeline(document, layout)
-    body.read_decision(document, lines, layout)
+    decision.read_decision(document, lines, layout)
     body.read_distribution(document, layout)
     checks.warn_missing(document, layout)
     checks.warn_spellings(document)
@@ -60,6 +60,7 @@ def is_assignment_document(lines: list[str], layout: Layout) -> bool:
     """An uppdragshandling names its parties and has a few of its sections or header fields."""
     cells = [cell for line in lines for cell in cells_of(line)]
     found = {key for cell in cells for key, _v in [label_of(cell) or (None, None)] if key}
+    found |= {key for cell in cells if (key := bare_label(cell)) and key != "title"}
     marker = any(
         line.strip().casefold().startswith("uppdragshandling") and len(line) < 120 for line in lines
     )
@@ -82,8 +83,13 @@ def _issuing_unit(document: ParsedDocument, layout: Layout) -> None:
     for index, line in layout.header:
         if index in layout.dropped or _is_known_line(document, index):
             continue
-        for cell in cells_of(line):
-            if label_of(cell) or len(cell) > 80 or cell.endswith(".") or ":" in cell:
+        cells = cells_of(line)
+        for position, cell in enumerate(cells):
+            if label_of(cell) or bare_label(cell) or len(cell) > 80:
+                continue
+            if position and _is_label_cell(cells[position - 1]):
+                continue  # the value of the label before it
+            if cell.endswith(".") or ":" in cell:
                 continue
             if cell.casefold().startswith("uppdragshandling") or not re.search(
                 r"[A-Za-zÅÄÖåäö]", cell
@@ -103,8 +109,14 @@ def _issuing_unit(document: ParsedDocument, layout: Layout) -> None:
         document.issuing_unit = Found(cell, index, uncertain=True)
 
 
+def _is_label_cell(cell: str) -> bool:
+    labelled = label_of(cell)
+    return bool(bare_label(cell)) or (labelled is not None and not labelled[1])
+
+
 def _is_known_line(document: ParsedDocument, index: int) -> bool:
-    used = [document.title, document.registration_number, document.date]
+    used = [document.title, document.registration_number, document.date, document.assignee]
+    used += document.commissioners + document.decision_makers
     return any(found is not None and found.line == index for found in used)
 
 

@@ -106,6 +106,16 @@ class ParsedDocument:
     warnings: list[Warning] = field(default_factory=list)
     # A name spelled two ways in the document: the rarer spelling → the usual one (checks.py).
     same_person: dict[str, str] = field(default_factory=dict)
+    # A PDF's page of each line (from 1), and the pages that were scans read by OCR.
+    line_pages: list[int | None] = field(default_factory=list)
+    scanned_pages: frozenset[int] = frozenset()
+
+    def scanned_page(self, line: int | None) -> int | None:
+        """The page a line was read from by OCR, if it was."""
+        if line is None or line >= len(self.line_pages):
+            return None
+        page = self.line_pages[line]
+        return page if page in self.scanned_pages else None
 
     def warn(self, message: str, *, field: str = "", line: int | None = None) -> None:
         self.warnings.append(Warning(message, field, line))

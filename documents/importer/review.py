@@ -6,9 +6,10 @@ a milestone whose date has already passed (done? still open?). Reads only; saves
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from assignments.contacts import person_label
 from assignments.models import User
@@ -39,9 +40,7 @@ def review_values(document: ParsedDocument, matches: PeopleMatches, today: dt.da
         match = matches.matches.get(name)
         account = accounts.get(match.candidate.pk) if match and match.candidate else None
         if match is None or account is None:
-            marks[key] = _(
-                "Inget konto heter ”%(name)s”: sparas som kontakt (utan inloggning)."
-            ) % {"name": name}
+            # one line of the checks names them all (review_checks), not a mark on each
             return name
         if match.kind == "exact":
             return person_label(account)
@@ -124,4 +123,165 @@ def review_values(document: ParsedDocument, matches: PeopleMatches, today: dt.da
             marks[f"{prefix}-section"] = _("Avsnittet %(section)s saknas i handlingen.") % {
                 "section": section
             }
+    _mark_uncertain_people(document, marks)
     return initial, rows, marks
+
+
+def _mark_uncertain_people(document: ParsedDocument, marks: dict[str, str]) -> None:
+    """A person the document gave uncertainly (read by OCR, spelled two ways): the reason on
+    the field, unless the field has a mark already."""
+    for key, person in person_fields(document):
+        if person.uncertain and person.reason and key not in marks:
+            marks[key] = person.reason
+
+
+def person_fields(document: ParsedDocument):
+    """(the form field's HTML name, the person) for every person the document names."""
+    counters: dict[str, int] = {}
+    for field, person in document.people():
+        index = counters.get(field, 0)
+        counters[field] = index + 1
+        yield (field if field in ("assignee", "project_lead") else f"{field}-{index}-name"), person
+
+
+# -- the checks above the form, by consequence ----------------------------------------------
+
+BLOCKING, PEOPLE, PERIODS, OTHER = "blocking", "people", "periods", "other"
+LEVELS = (BLOCKING, PEOPLE, PERIODS, OTHER)
+LEVEL_NAMES = {
+    BLOCKING: gettext_lazy("Måste fyllas i"),
+    PEOPLE: gettext_lazy("Personer"),
+    PERIODS: gettext_lazy("Tidplan"),
+    OTHER: gettext_lazy("Övrigt"),
+}
+# A missing header field → its form field and what to say; the draft cannot be saved without.
+REQUIRED = (
+    ("registration_number", "registration_number", gettext_lazy("Diarienummer saknas.")),
+    ("date", "document_date", gettext_lazy("Handlingens datum saknas.")),
+    ("commissioners", "commissioners-0-name", gettext_lazy("Uppdragsgivare saknas.")),
+    ("title", "title", gettext_lazy("Uppdragets rubrik saknas.")),
+    ("assignee", "assignee", gettext_lazy("Uppdragstagare saknas.")),
+    ("issuing_unit", "issuing_unit", gettext_lazy("Utfärdande enhet saknas.")),
+)
+
+
+@dataclass
+class Check:
+    """One thing the registrar should look at: how much it matters (`level`), what to say,
+    the form field it is about (its HTML name) and the source line it came from."""
+
+    level: str
+    message: str
+    field: str = ""
+    line: int | None = None
+    action: str = ""  # "past_done": the check's button answers every past milestone "Klar"
+
+    @property
+    def level_name(self) -> str:
+        return str(LEVEL_NAMES[self.level])
+
+
+def review_checks(document: ParsedDocument, matches: PeopleMatches, today: dt.date) -> list[Check]:
+    """The review's checks in the order of their consequence: what keeps the draft from being
+    saved, then people (a name to confirm; the names without an account, on one line), then
+    the tidplan (inexact periods; the milestones already past, with one action for all), then
+    the rest (a scan read by OCR, a missing section)."""
+    checks: list[Check] = []
+    covered: set[str] = set()
+    for attribute, field, message in REQUIRED:
+        if not getattr(document, attribute):
+            checks.append(Check(BLOCKING, str(message), field))
+            covered.add(str(message))
+    first_field = _first_fields(document)
+    for match in matches.matches.values():
+        if match.kind == "fuzzy":
+            checks.append(
+                Check(
+                    PEOPLE,
+                    _("”%(name)s” liknar kontot %(account)s: kontrollera att det är samma person.")
+                    % {"name": match.name, "account": match.candidate.full_name},
+                    *first_field.get(match.name, ("", None)),
+                )
+            )
+    for rare, usual in document.same_person.items():
+        checks.append(
+            Check(
+                PEOPLE,
+                _("”%(rare)s” stavas ”%(usual)s” på andra ställen: räknas som samma person.")
+                % {"rare": rare, "usual": usual},
+                *first_field.get(rare, ("", None)),
+            )
+        )
+    covered |= {w.message for w in document.warnings if w.message.startswith("”")}
+    unmatched = [m.name for m in matches.matches.values() if m.kind == "none"]
+    if unmatched:
+        checks.append(
+            Check(
+                PEOPLE,
+                _("Inget konto för %(names)s: de sparas som kontakter utan inloggning.")
+                % {"names": ", ".join(unmatched)},
+                *first_field.get(unmatched[0], ("", None)),
+            )
+        )
+    if not document.decision_makers:
+        checks.append(
+            Check(
+                PEOPLE,
+                _("Beslutsfattare anges inte: uppdragsgivarna blir beslutsfattare."),
+                "decision_makers-0-name",
+            )
+        )
+        covered.add(_("Beslutsfattare anges inte i handlingen."))
+    past = []
+    for i, row in enumerate(document.milestones):
+        if row.period.needs_review:
+            checks.append(
+                Check(
+                    PERIODS,
+                    _("”%(title)s”: %(reason)s")
+                    % {"title": row.title, "reason": row.period.reason},
+                    f"milestones-{i}-period_label",
+                    row.line,
+                )
+            )
+        if row.period.due and row.period.due < today:
+            past.append((i, row))
+    if past:
+        checks.append(
+            Check(
+                PERIODS,
+                ngettext(
+                    "%(count)d aktivitet har redan passerat: är den klar?",
+                    "%(count)d aktiviteter har redan passerat: är de klara?",
+                    len(past),
+                )
+                % {"count": len(past)},
+                f"milestones-{past[0][0]}-status",
+                past[0][1].line,
+                action="past_done",
+            )
+        )
+    covered |= {w.message for w in document.warnings if w.field == "milestones"}
+    for warning in document.warnings:
+        if warning.message not in covered and warning.field not in ("milestones",):
+            checks.append(
+                Check(OTHER, warning.message, _FIELDS.get(warning.field, ""), warning.line)
+            )
+            covered.add(warning.message)
+    return sorted(checks, key=lambda check: LEVELS.index(check.level))
+
+
+_FIELDS = {
+    "delivery_due": "delivery_due",
+    "issuing_unit": "issuing_unit",
+    "decision_makers": "decision_makers-0-name",
+    "distribution": "execution-0-name",
+}
+
+
+def _first_fields(document: ParsedDocument) -> dict[str, tuple[str, int | None]]:
+    """Each written name → the form field it first stands in, and its source line."""
+    fields: dict[str, tuple[str, int | None]] = {}
+    for name, person in person_fields(document):
+        fields.setdefault(person.name, (name, person.line))
+    return fields

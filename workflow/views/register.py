@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,10 +29,12 @@ from assignments.registration_forms import (
     RegistrationForms,
     add_row,
     fill_periods,
+    mark_past_done,
 )
 from documents.importer import NotAnAssignmentDocument, ReaderUnavailable, read_document
 from documents.importer.drafts import match_people
-from documents.importer.review import review_values
+from documents.importer.review import review_checks, review_values
+from documents.importer.scans import page_image
 
 from .. import forms as workflow_forms
 from .. import imports, pending_uploads, services
@@ -52,6 +54,9 @@ def _bound(request, instance=None) -> tuple[RegistrationForms, str | None]:
     more = data.get("add_row")
     if more:
         add_row(data, more)
+    if data.get("past_done"):  # the review's one action: every past milestone "Klar"
+        mark_past_done(data, today=timezone.localdate())
+        more = "past_done"
     return RegistrationForms(data, instance=instance), more
 
 
@@ -182,9 +187,12 @@ def import_review(request, token):
     data, filename = pending
     today = timezone.localdate()
     document = read_document(data, filename, today=today)
-    initial, rows, marks = review_values(document, match_people(document), today)
+    matches = match_people(document)
+    initial, rows, marks = review_values(document, matches, today)
     context = {
         "review": document,
+        "checks": review_checks(document, matches, today),
+        "scanned_pages": sorted(document.scanned_pages),
         "marks": marks,
         "filename": filename,
         "token": token,
@@ -203,6 +211,22 @@ def import_review(request, token):
         request, _("Handlingen är importerad som utkast och skickad för fastställelse.")
     )
     return HttpResponseRedirect(assignment.get_absolute_url())
+
+
+@require_safe
+@login_required
+def import_page_image(request, token, number):
+    """A page of the upload under review as an image, shown beside the fields read from it
+    by OCR (404 for a page it has not, or an upload that is not this session's)."""
+    _may_register(request)
+    pending = pending_uploads.get(request, token)
+    if pending is None or not pending[1].lower().endswith(".pdf"):
+        raise Http404
+    try:
+        image = page_image(pending[0], number)
+    except Exception as error:  # no such page, or a PDF pdfminer cannot draw: not found
+        raise Http404 from error
+    return HttpResponse(image, content_type="image/png")
 
 
 @require_safe

@@ -170,3 +170,62 @@ def lists_of(document) -> dict:
         "relation_kinds": [r.kind for r in document.relations],
         "milestone_kinds": [row.kind for row in document.milestones],
     }
+
+
+# The synthetic uppdragshandling written as Västra Götalandsregionen writes them (region.txt):
+# a signature of the commissioner under "Form för beslut", the project lead's line right
+# under the working group's list.
+REGION = {
+    "registration_number": "RS 2026-00871",
+    "date": "2026-03-10",
+    "title": "Gemensam uppföljning av väntetider inom specialiserad vård",
+    "issuing_unit": "Koncernstab hälso- och sjukvård",
+    "commissioners": ["Ann Söderström"],
+    "decision_makers": ["Ann Söderström"],
+    "assignee": "Mikael Ek",
+    "project_lead": "Sara Lund",
+    "supersedes": None,
+    "working_group": [
+        {"name": "Mikael Ek", "role": "enhetschef analys"},
+        {"name": "Sara Lund", "role": "verksamhetsutvecklare Skaraborgs Sjukhus"},
+        {"name": "Johan Pettersson", "role": "controller Södra Älvsborgs Sjukhus"},
+    ],
+    "milestones": [
+        {
+            "title": title,
+            "period_label": label,
+            "start": start,
+            "due": due,
+            "needs_review": False,
+        }
+        for title, label, start, due in [
+            (
+                "Kartläggning av nuvarande rapportering",
+                "April – maj 2026",
+                "2026-04-01",
+                "2026-05-31",
+            ),
+            (
+                "Förslag till gemensamma definitioner",
+                "Juni – aug 2026",
+                "2026-06-01",
+                "2026-08-31",
+            ),
+            ("Pilot med två förvaltningar", "Sep – okt 2026", "2026-09-01", "2026-10-31"),
+            ("Slutrapport och förslag till beslut", "Nov 2026", "2026-11-01", "2026-11-30"),
+        ]
+    ],
+    "delivery_due": "2026-11-30",
+    "distribution": {
+        "execution": [
+            {"name": "Mikael Ek", "note": ""},
+            {"name": "Sara Lund", "note": ""},
+            {"name": "Johan Pettersson", "note": ""},
+        ],
+        "information": [
+            {"name": "Helena Ström", "note": "för distribution till förvaltningscheferna"},
+            {"name": "Koncernledning hälso- och sjukvård", "note": ""},
+        ],
+    },
+    "warnings": [],
+}

@@ -9,7 +9,7 @@ import pdfplumber
 import pytest
 
 from documents.importer import read_document
-from documents.importer.text import extract_lines
+from documents.importer.formats import extract_lines
 from tests import uppdragshandlingar as documents
 from tests.documents.importer import expected
 
@@ -76,7 +76,10 @@ def test_the_pdf_has_a_footer_on_every_page_and_bullet_glyphs_which_are_not_cont
     lines = extract_lines(data, "004.pdf")
     assert not any("Sida" in line or "•" in line for line in lines)
     assert "Västra Götalandsregionen" not in lines  # the running foot
-    assert "Sammanställning av material, framtagande av förslag\tNov 2025" in (lines)
+    # the activity wraps in its column and goes on there, beside its period
+    assert "Sammanställning av material, framtagande av förslag till organisering\tNov 2025" in (
+        lines
+    )
 
 
 def test_a_word_document_laid_out_in_a_one_column_table_reads_as_its_text():

@@ -3,14 +3,13 @@ the document is left out, and every format ends as the same kind of lines."""
 
 import pytest
 
+from documents.importer.formats import extract_lines
+from documents.importer.pdf import drop_page_furniture, lines_from_words
 from documents.importer.text import (
     Block,
     UnreadableDocument,
     clean_lines,
-    drop_page_furniture,
-    extract_lines,
     lines_from_blocks,
-    lines_from_words,
 )
 
 
@@ -108,12 +107,19 @@ def test_running_heads_feet_and_page_numbers_of_a_pdf_are_left_out():
     ]
     pages[1][1] = "Text två"
     pages[2][1] = "Text tre"
-    assert drop_page_furniture(pages) == ["Text ett", "Text två", "Text tre"]
+    assert sum(drop_page_furniture(pages), []) == ["Text ett", "Text två", "Text tre"]
 
 
 def test_a_line_repeated_on_one_page_only_is_kept():
     pages = [["Rubrik", "Text"], ["Annan text", "Mer"], ["Tredje", "Sista"]]
-    assert drop_page_furniture(pages) == ["Rubrik", "Text", "Annan text", "Mer", "Tredje", "Sista"]
+    assert sum(drop_page_furniture(pages), []) == [
+        "Rubrik",
+        "Text",
+        "Annan text",
+        "Mer",
+        "Tredje",
+        "Sista",
+    ]
 
 
 def test_a_text_file_is_read_as_utf8_or_windows_encoding():

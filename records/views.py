@@ -21,6 +21,7 @@ from assignments.models import Assignment
 
 from . import accessibility, audit_export
 from .archive import package, selection
+from .archive.pdfa import PdfaError
 from .forms import RecordsFilter
 
 MAX_PACKAGES = 200  # per download; a whole year goes through `manage.py earkiv`
@@ -52,7 +53,11 @@ def _filtered(form: RecordsFilter):
 
 
 def _zip(assignments, filename: str) -> HttpResponse:
-    response = HttpResponse(package.build_zip(assignments), content_type="application/zip")
+    try:
+        content = package.build_zip(assignments)
+    except PdfaError as error:  # Ghostscript missing: say so, not a 500
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{filename}.zip"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

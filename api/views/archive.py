@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from assignments import permissions
 from records.archive import package
+from records.archive.pdfa import PdfaError
 
 from .actions import visible_assignment
 from .base import ApiView
@@ -30,6 +31,7 @@ class ArchivePackage(ApiView):
             403: OpenApiResponse(description="Bara registratorer."),
             404: OpenApiResponse(description="Uppdraget finns inte eller syns inte."),
             409: OpenApiResponse(description="Uppdraget är inte avslutat."),
+            503: OpenApiResponse(description="Ghostscript saknas på servern (PDF/A)."),
         },
     )
     def get(self, request, pk):
@@ -41,7 +43,11 @@ class ArchivePackage(ApiView):
                 {"detail": gettext("Bara avslutade uppdrag arkiveras.")},
                 status=status.HTTP_409_CONFLICT,
             )
-        response = HttpResponse(package.build_zip([assignment]), content_type="application/zip")
+        try:
+            content = package.build_zip([assignment])
+        except PdfaError as error:  # Ghostscript missing: say so, not a 500
+            return Response({"detail": str(error)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        response = HttpResponse(content, content_type="application/zip")
         name = package.package_name(assignment)
         response["Content-Disposition"] = f'attachment; filename="{name}.zip"'
         return response

@@ -158,3 +158,19 @@ def test_earkiv_writes_every_package_closed_in_a_year(demo, tmp_path):
     assert written and all((tmp_path / name / "METS.xml").exists() for name in written)
     assert f"{len(written)} e-arkivpaket för {year}" in out.getvalue()
     assert OrgUnit.objects.exists()
+
+
+def test_a_server_without_ghostscript_says_so_instead_of_failing(
+    registrar_client, demo, monkeypatch
+):
+    from records.archive import pdfa
+
+    monkeypatch.setattr(pdfa, "GHOSTSCRIPT", "gs-not-installed")
+    closed = Assignment.objects.filter(state__in=package.CLOSED_STATES).first()
+
+    page = registrar_client.get(f"/arkiv/uppdrag/{closed.pk}/e-arkiv.zip")
+    api = registrar_client.get(f"/api/assignments/{closed.pk}/e-arkiv/")
+
+    assert (page.status_code, api.status_code) == (503, 503)
+    assert "Ghostscript (gs) saknas" in page.content.decode()
+    assert "Ghostscript (gs) saknas" in api.json()["detail"]

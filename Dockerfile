@@ -1,7 +1,8 @@
 # The application image for docker-compose.yml: web (gunicorn), worker and beat.
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UPPDRAG_VAR_DIR=/var/lib/uppdrag
-RUN apt-get update && apt-get install -y --no-install-recommends gettext \
+# ghostscript: the e-arkiv package's PDF/A (records/archive/pdfa.py)
+RUN apt-get update && apt-get install -y --no-install-recommends gettext ghostscript \
     && rm -rf /var/lib/apt/lists/* && pip install --no-cache-dir uv
 WORKDIR /app
 COPY requirements.lock .

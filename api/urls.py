@@ -3,7 +3,7 @@ waits for me. Routes are written out, one per endpoint, as the access matrix lis
 
 from django.urls import path
 
-from .views import actions, assignments, docs, mine
+from .views import actions, archive, assignments, docs, mine
 
 app_name = "api"
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path("assignments/<int:pk>/deliveries/", actions.SubmitDelivery.as_view(), name="deliveries"),
     path("assignments/<int:pk>/approve/", actions.Approve.as_view(), name="approve"),
     path("assignments/<int:pk>/return/", actions.Return.as_view(), name="return"),
+    path("assignments/<int:pk>/e-arkiv/", archive.ArchivePackage.as_view(), name="archive_package"),
     path("me/tasks/", mine.MyTasks.as_view(), name="my_tasks"),
     path("me/notifications/", mine.MyNotifications.as_view(), name="my_notifications"),
 ]

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.contrib import admin
 
 # Our apps' admins state their own rules; every other app's admin is closed by this module.
-OUR_APPS = frozenset({"assignments", "reminders"})
+OUR_APPS = frozenset({"assignments", "reminders", "records"})
 PROCESS_APPS = frozenset({"viewflow"})
 
 

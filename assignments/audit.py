@@ -5,15 +5,27 @@ An entry keeps what changed: `before` holds the old value of each changed field,
 new one (a new object has no `before`, only its values). A save that changes nothing writes
 no entry. Entries written before 2026-12 held whole snapshots on both sides, unchanged fields
 included; they are public records and stay as written, so readers ask changes(entry), which
-reads both shapes."""
+reads both shapes.
+
+The trail is tamper-evident: each entry holds the SHA-256 of its own content and of the entry
+before it (`entry_hash`, `previous_hash`), chained in the order of their ids. record() is the
+one writer: it takes the chain's lock (a PostgreSQL transaction-level advisory lock; SQLite
+lets one writer in at a time anyway), reads the last hash and writes the entry in the same
+transaction, so two writers never chain onto the same entry. verify_chain() walks the trail
+and names the first entry whose content no longer matches its hash or whose link is broken
+(`manage.py verify_audit`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
 
 from . import signals
@@ -92,7 +104,7 @@ def record(
     `before` and `after` are given and equal: nothing changed."""
     if before is not None and after is not None and _jsonable(before) == _jsonable(after):
         return None
-    entry = AuditEntry.objects.create(
+    entry = AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
         assignment=assignment or _assignment_of(obj),
         object_type=obj._meta.label,
@@ -103,8 +115,105 @@ def record(
         after=_jsonable(after) if after is not None else None,
         reason=reason,
     )
-    signals.recorded.send(sender=AuditEntry, entry=entry)
+    with transaction.atomic():
+        _lock_chain()
+        entry.previous_hash = last_hash()
+        entry.entry_hash = chain_hash(entry, entry.previous_hash)
+        entry.save()
+        signals.recorded.send(sender=AuditEntry, entry=entry)
     return entry
+
+
+# -- the hash chain -----------------------------------------------------------------------------
+
+GENESIS = "0" * 64  # the "previous hash" of the first entry
+# Any constant of our own: the key of the advisory lock that orders the chain's writers.
+_CHAIN_LOCK_KEY = 0x55505044_52414721 & 0x7FFFFFFFFFFFFFFF
+# The content an entry's hash covers, in this order; never change it (stored hashes use it).
+HASHED_FIELDS = (
+    "occurred_at",
+    "actor_id",
+    "assignment_id",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "action",
+    "before",
+    "after",
+    "reason",
+)
+
+
+def _lock_chain() -> None:
+    """Hold the chain until the transaction ends: the next writer waits, then reads our hash."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+
+
+def last_hash() -> str:
+    """The hash of the newest entry, or GENESIS for an empty trail."""
+    newest = AuditEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
+    return newest or GENESIS
+
+
+def canonical(entry) -> bytes:
+    """The entry's content as the bytes its hash covers: JSON with sorted keys, no spaces, the
+    time in UTC with microseconds. Reads any object with the entry's attributes (a migration's
+    historical model too)."""
+    values = {}
+    for name in HASHED_FIELDS:
+        value = getattr(entry, name)
+        if isinstance(value, dt.datetime):
+            value = value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+        values[name] = value
+    return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def chain_hash(entry, previous_hash: str) -> str:
+    """SHA-256 over the previous entry's hash and this entry's canonical content."""
+    return hashlib.sha256(previous_hash.encode() + b"\n" + canonical(entry)).hexdigest()
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    """The first entry the chain does not vouch for, and why."""
+
+    entry_id: int
+    occurred_at: dt.datetime
+    action: str
+    problem: str
+
+    def __str__(self) -> str:
+        when = f"{self.occurred_at:%Y-%m-%d %H:%M:%S}"
+        return f"#{self.entry_id} ({when}, {self.action}): {self.problem}"
+
+
+def verify_chain(entries: Iterable[AuditEntry] | None = None) -> tuple[int, BrokenLink | None]:
+    """Walk the trail in id order: (entries checked, the first broken link or None)."""
+    if entries is None:
+        entries = AuditEntry.objects.order_by("id").iterator(chunk_size=2000)
+    previous = GENESIS
+    checked = 0
+    for entry in entries:
+        checked += 1
+        if entry.previous_hash != previous:
+            return checked, BrokenLink(
+                entry.pk,
+                entry.occurred_at,
+                entry.action,
+                "länken till föregående post stämmer inte (en post före den har ändrats, "
+                "tagits bort eller lagts till)",
+            )
+        if chain_hash(entry, previous) != entry.entry_hash:
+            return checked, BrokenLink(
+                entry.pk,
+                entry.occurred_at,
+                entry.action,
+                "innehållet stämmer inte med kontrollsumman (posten har ändrats)",
+            )
+        previous = entry.entry_hash
+    return checked, None
 
 
 def changed_fields(before: dict, after: dict) -> tuple[dict, dict]:

@@ -66,6 +66,7 @@ def _navigation(request) -> list[dict]:
         ("portfolio", _("Portfölj"), "view_list", _may_see_portfolio(request)),
         ("report", _("Återrapportering"), "assessment", _may_see_portfolio(request)),
         ("workflow:new", _("Nytt uppdrag"), "note_add", _may_register(request)),
+        ("records", _("Arkiv"), "inventory_2", permissions.is_registrar(user)),
         ("group_list", _("Grupper"), "groups", True),
         ("notification_list", _("Notiser"), "notifications", True),
         ("user_settings", _("Inställningar"), "settings", True),

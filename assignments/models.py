@@ -992,6 +992,10 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("före"), null=True, blank=True)
     after = models.JSONField(_("efter"), null=True, blank=True)
     reason = models.TextField(_("motivering"), blank=True)
+    # The hash chain (assignments/audit.py): SHA-256 of this entry's content and the previous
+    # entry's hash, so a change to a stored entry, or one removed, breaks the chain after it.
+    previous_hash = models.CharField(_("föregående postens kontrollsumma"), max_length=64)
+    entry_hash = models.CharField(_("kontrollsumma"), max_length=64, unique=True)
 
     objects = NoDeleteQuerySet.as_manager()
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "reports",
     "workflow",
     "reminders",
+    "records",  # e-arkiv packages, gallring, the accessibility statement (issue 32)
     "api",  # the REST API and personal API tokens (issue 19)
     "config.apps.OperationsConfig",  # health checks (config/checks.py) and their command
     "rest_framework",

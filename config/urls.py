@@ -74,6 +74,7 @@ urlpatterns = [
     path("oidc/authenticate/", sso.authentication_request, name="oidc_authentication_init"),
     path("oidc/callback/", sso.callback, name="oidc_authentication_callback"),
     path("api/", include("api.urls")),
+    path("", include("records.urls")),
     path("", home.home, name="home"),
     path("portfolj/", pages.portfolio, name="portfolio"),
     path("aterrapportering/", report_pages.report, name="report"),

@@ -46,6 +46,8 @@ away      403, 404 or a redirect not to login: nothing of the object is shown
 method    405 (the route does not take this method)
 unauthorized  401 naming Bearer: the API's answer to a caller with no token or session
 forbidden 403 (the API: a person who may read the assignment but not do this)
+conflict  409 (past the permission check, refused by the record's state: a package of an open
+          assignment)
 health    200 or 503 with a JSON body (/healthz: healthy or not, for anyone)
 download  200 with Content-Disposition: attachment and X-Content-Type-Options: nosniff
 any       anything but a 5xx or the login page (used with `frozen`: what counts is that nothing
@@ -103,6 +105,7 @@ OUTCOMES = [
     "any",
     "unauthorized",
     "forbidden",
+    "conflict",
     "health",
 ]
 
@@ -1223,6 +1226,35 @@ ADMIN_MODELS = {
 }
 
 
+# what a public body keeps (records/): the accessibility statement for everyone; the archive
+# page, the audit trail's export and the e-arkiv packages for registrars
+RECORDS = {
+    "tillganglighet/": Row(get=everyone("ok")),
+    "arkiv/": Row(get=only(REGISTRAR, SUPERUSER), post=only(REGISTRAR, SUPERUSER, ok="bad")),
+    "arkiv/granskningslogg.<str:fmt>": Row(
+        get=only(REGISTRAR, SUPERUSER, ok="download"), params={"fmt": lambda w: "csv"}
+    ),
+    # the seed is open: whoever passes the permission check gets 409, and no package is built
+    # here (building one runs Ghostscript; tests/records/test_pages.py downloads them)
+    "arkiv/uppdrag/<int:pk>/e-arkiv.zip": Row(
+        get=only(REGISTRAR, SUPERUSER, ok="conflict"), params={"pk": lambda w: w.seed.pk}
+    ),
+    "api/assignments/<int:pk>/e-arkiv/": Row(get=api(REGISTRAR, SUPERUSER, ok="conflict")),
+    **admin_model("records", "gallringrule", registrar="edit", superuser="edit"),
+    **admin_model("records", "legalhold", registrar="edit", superuser="edit"),
+    **admin_model("records", "gallringlogentry", registrar="view", superuser="view"),
+    **admin_model("records", "accessibilitystatement", registrar="edit", superuser="edit"),
+    **admin_model("records", "accessibilityassessment", registrar="view", superuser="view"),
+    # the dry run as a page, and disposal by POST (an empty world: nothing to dispose of)
+    ADMIN + "records/gallringrule/gallra/": Row(
+        get=staff("ok", "ok"), post=staff("saved", "saved")
+    ),
+    ADMIN + "records/gallringlogentry/export.<str:fmt>": Row(
+        get=staff("download", "download"), params={"fmt": lambda w: "json"}
+    ),
+}
+
+
 ROWS: dict[str, Row] = {
     **OUR_PAGES,
     **SITE,
@@ -1237,4 +1269,5 @@ ROWS: dict[str, Row] = {
     **NODE_ROWS,
     **ADMIN_SITE,
     **ADMIN_MODELS,
+    **RECORDS,
 }

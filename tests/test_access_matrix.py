@@ -423,6 +423,7 @@ MATCHES = {
         r.status_code == 401 and r.get("WWW-Authenticate", "").startswith("Bearer")
     ),
     "forbidden": lambda r: r.status_code == 403,
+    "conflict": lambda r: r.status_code == 409,
     "health": lambda r: r.status_code in (200, 503) and r["Content-Type"] == "application/json",
 }
 assert set(MATCHES) == set(table.OUTCOMES)

@@ -11,7 +11,17 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("assignments", "people", "documents", "reports", "reminders", "workflow", "api", "config")
+APPS = (
+    "assignments",
+    "people",
+    "documents",
+    "reports",
+    "reminders",
+    "records",
+    "workflow",
+    "api",
+    "config",
+)
 
 # The apps depend on each other in layers, each only on those below it: the record is the base;
 # people and sign-in, documents in and out, and the reports read it; reminders tell people about
@@ -24,9 +34,12 @@ LAYERS = {
     "documents": {"assignments"},
     "reports": {"assignments", "documents"},
     "reminders": {"assignments", "documents", "reports"},
+    # what a public body keeps: e-arkiv packages of the record (its document, its history),
+    # gallring of the record's and the reminders' rows, the accessibility statement
+    "records": {"assignments", "documents", "reminders"},
     "workflow": {"assignments", "documents", "people", "reminders"},
     # the REST API: reads the registry and the process, acts through the process's services
-    "api": {"assignments", "people", "reminders", "workflow"},
+    "api": {"assignments", "people", "records", "reminders", "workflow"},
     # settings, urls, the 404/500 handlers and the health checks: the site as a whole
     "config": {"api", "assignments", "people", "reminders", "reports", "workflow"},
 }

@@ -14,6 +14,7 @@ SOURCE = (
     "documents",
     "reports",
     "reminders",
+    "records",
     "workflow",
     "api",
     "config",

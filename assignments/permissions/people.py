@@ -102,6 +102,14 @@ REGISTRAR_PERMISSIONS = {
         **dict.fromkeys(("delivery", "approval", "milestoneupdate", "auditentry"), ("view",)),
     },
     "reminders": {"reminder": ("view",), "reminderpolicy": ("view",)},
+    # gallring rules, holds and the accessibility statement are the registrar's to keep; the
+    # gallringslogg and the assessments are only read
+    "records": {
+        **dict.fromkeys(
+            ("gallringrule", "legalhold", "accessibilitystatement"), ("view", "add", "change")
+        ),
+        **dict.fromkeys(("gallringlogentry", "accessibilityassessment"), ("view",)),
+    },
 }
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from viewflow.workflow.models import Task
 
+from assignments.admin_other_apps import OUR_APPS
 from assignments.permissions import REGISTRAR_GROUP
 
 pytestmark = pytest.mark.django_db
@@ -17,9 +18,7 @@ pytestmark = pytest.mark.django_db
 def overgranted_registrar_client(registrar_client, registrar):
     """A Registrator group someone has given every permission of the other apps by hand."""
     group = AuthGroup.objects.get(name=REGISTRAR_GROUP)
-    group.permissions.add(
-        *Permission.objects.exclude(content_type__app_label__in=["assignments", "reminders"])
-    )
+    group.permissions.add(*Permission.objects.exclude(content_type__app_label__in=OUR_APPS))
     return registrar_client
 
 
@@ -32,8 +31,7 @@ def other_apps_admins() -> list[str]:
     return [
         f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
         for model in apps.get_models()
-        if admin.site.is_registered(model)
-        and model._meta.app_label not in ("assignments", "reminders")
+        if admin.site.is_registered(model) and model._meta.app_label not in OUR_APPS
     ]
 
 

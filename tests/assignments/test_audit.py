@@ -53,12 +53,11 @@ def test_a_save_that_changes_nothing_writes_no_entry():
 def _old_style_entry(assignment, *, due_before, due_after, title_after):
     """An entry as the trail was written before 2026-12: whole snapshots on both sides."""
     snapshot = audit.full_snapshot(assignment)
-    return AuditEntry.objects.create(
+    # Through the one writer, so the entry is chained like every other.
+    return audit.record(
         actor=UserFactory(first_name="Rut", last_name="Registrator"),
         assignment=assignment,
-        object_type="assignments.Assignment",
-        object_id=str(assignment.pk),
-        object_repr=str(assignment),
+        obj=assignment,
         action="assignment.edited",
         before={**snapshot, "delivery_due": due_before},
         after={**snapshot, "delivery_due": due_after, "title": title_after},

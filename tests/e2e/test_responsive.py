@@ -14,6 +14,8 @@ which uppdrag.css answers with a menu that opens without sliding: the same scrip
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 import time
 from collections import defaultdict
@@ -34,6 +36,13 @@ from .conftest import AXE, ROOT, WCAG_TAGS, Console, login
 from .test_register import imported_docx
 
 SCREENSHOTS = ROOT / "var" / "screenshots" / "responsive"
+
+
+def _axe_version() -> str:
+    package = json.loads((AXE.parent / "package.json").read_text(encoding="utf-8"))
+    return package["version"]
+
+
 VIEWPORTS = {"phone": (390, 844), "laptop": (1366, 768)}
 FLOW = "/workflow/uppdrag/assignment"
 CHECKS = ("console", "scroll", "axe", "menu")
@@ -327,6 +336,7 @@ def test_every_page_fits_a_phone_and_a_laptop_for_every_role(site, browser, tmp_
         "/aterrapportering/",
         f"/aterrapportering/?scope=group:{group.pk}&period=ytd",
         "/uppdrag/nytt/",
+        "/arkiv/",  # the audit trail's export and the e-arkiv packages
         f"/uppdrag/{draft.pk}/redigera/",
         f"{FLOW}/",
         f"{FLOW}/flows/",
@@ -385,6 +395,7 @@ def test_every_page_fits_a_phone_and_a_laptop_for_every_role(site, browser, tmp_
         reset + default_token_generator.make_token(jan) + "/",  # on to the set-password form
         "/accounts/reset/done/",
         "/admin/login/",
+        "/tillganglighet/",  # the accessibility statement, linked from every page
     ]
     # while the assignment is worked on: the milestone buttons, the delivery form, the task
     before_the_delivery = {
@@ -447,5 +458,18 @@ def test_every_page_fits_a_phone_and_a_laptop_for_every_role(site, browser, tmp_
             context.close()
 
     SCREENSHOTS.joinpath("findings.txt").write_text(walk.report(limit=None), encoding="utf-8")
+    # What `manage.py record_accessibility_assessment` records (docs/records.md): the walk's
+    # pages and axe's violations, for the accessibility statement's date of assessment.
+    SCREENSHOTS.joinpath("axe-walk.json").write_text(
+        json.dumps(
+            {
+                "tool": f"axe-core {_axe_version()}, WCAG 2.1 A/AA (tests/e2e/test_responsive.py)",
+                "pages": walk.pages,
+                "violations": len(walk.findings["axe"]),
+                "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            }
+        ),
+        encoding="utf-8",
+    )
     assert walk.pages >= 180
     assert not any(walk.findings.values()), walk.report()

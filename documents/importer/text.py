@@ -19,6 +19,8 @@ from pathlib import PurePath
 
 from django.utils.translation import gettext as _
 
+from documents.importer import limits
+
 EXTENSIONS = ("docx", "pdf", "txt")
 
 # A glyph at the start of a line that only marks a list item. "o" is Word's second-level bullet
@@ -79,7 +81,7 @@ def extract_lines(data: bytes, filename: str) -> list[str]:
     if not data.strip():
         raise UnreadableDocument(_("Filen är tom."))
     if extension == "txt":
-        raw = text_lines(data)
+        raw = list(limits.counted(text_lines(data)))
     elif extension == "docx":
         raw = lines_from_blocks(_docx_blocks(data))
     else:
@@ -115,9 +117,12 @@ def _docx_blocks(data: bytes) -> list[Block]:
         raise ReaderUnavailable(
             _("Word-filer kan inte läsas på den här servern (python-docx saknas).")
         ) from error
+    limits.check_archive(data)
     try:
         document = docx.Document(io.BytesIO(data))
-        return list(_container_blocks(document, Table))
+        return list(limits.counted(_container_blocks(document, Table), _block_text))
+    except (limits.LimitExceeded, MemoryError):
+        raise
     except Exception as error:  # a corrupt or foreign zip fails anywhere inside python-docx
         raise UnreadableDocument(
             _("Filen kunde inte läsas som ett Word-dokument (.docx).")
@@ -139,6 +144,10 @@ def _container_blocks(container, table_class) -> Iterator[Block]:
         else:
             style = item.style.name if item.style is not None else ""
             yield Block(text=item.text, style=style or "")
+
+
+def _block_text(block: Block) -> str:
+    return block.text if block.cells is None else "\t".join(block.cells)
 
 
 def _distinct_cells(texts: list[str]) -> list[str]:
@@ -177,7 +186,12 @@ def _pdf_pages(data: bytes) -> list[list[str]]:
         ) from error
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            return [lines_from_words(page.extract_words()) for page in pdf.pages]
+            limits.check_pages(len(pdf.pages))
+            return [
+                list(limits.counted(lines_from_words(page.extract_words()))) for page in pdf.pages
+            ]
+    except (limits.LimitExceeded, MemoryError):
+        raise
     except Exception as error:  # pdfminer raises its own many kinds on a damaged file
         raise UnreadableDocument(_("Filen kunde inte läsas som en PDF.")) from error
 

@@ -480,6 +480,24 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
+# -- Imports (issue 27; docs/operations.md "Imports") ---------------------------------------------
+# An uploaded uppdragshandling is read by a Celery worker in a child process of its own
+# (documents/import_jobs.py). Over any of these limits the job stops with a message naming it.
+# Seconds of wall-clock (and CPU) time the child may take, Django's start included.
+IMPORT_TIME_LIMIT = env.int("IMPORT_TIME_LIMIT", default=30)
+# Megabytes of memory the child may use beyond what it has once started (RLIMIT_AS).
+IMPORT_MEMORY_LIMIT_MB = env.int("IMPORT_MEMORY_LIMIT_MB", default=512)
+IMPORT_MAX_PAGES = env.int("IMPORT_MAX_PAGES", default=100)
+# Paragraphs, lines and table rows, together.
+IMPORT_MAX_PARAGRAPHS = env.int("IMPORT_MAX_PARAGRAPHS", default=5000)
+IMPORT_MAX_TEXT_CHARS = env.int("IMPORT_MAX_TEXT_CHARS", default=500_000)
+# What a Word file's zip entries may unpack to, together.
+IMPORT_MAX_UNPACKED_MB = env.int("IMPORT_MAX_UNPACKED_MB", default=20)
+# An upload nobody confirmed is removed (with its file) after this many hours.
+IMPORT_PENDING_HOURS = env.int("IMPORT_PENDING_HOURS", default=24)
+# The Celery queue the reading jobs go to: a worker of their own can take them (-Q imports).
+IMPORT_QUEUE = env.str("IMPORT_QUEUE", default="celery")
+
 # -- Health and metrics (issue 20; README "Health and metrics") -----------------------------------
 # /healthz answers 503 when the last reminder sweep finished longer ago than this (beat sends
 # one a minute), or when the oldest reminder due and not sent has waited longer than this (a

@@ -560,14 +560,21 @@ DOCUMENTS = {
         post=everyone("method"),
         query="period=Sep+–+okt+2025",
     ),
+    # Importing a document (issue 27): registrars only, not a commissioner (a worker's time and
+    # memory go into reading the file).
     "uppdrag/nytt/importera/": Row(
         get=everyone("method"),
-        post=only(DECISION_MAKER, REGISTRAR, SUPERUSER, ok="allowed"),
+        post=only(REGISTRAR, SUPERUSER, ok="allowed"),
     ),
-    # a token only the uploader's session knows: anyone else's answer is 404 (or 403)
+    # a token only the uploader knows: anyone else's answer is 404 (or 403)
+    "uppdrag/nytt/inlasning/<str:token>/": Row(
+        get=only(REGISTRAR, SUPERUSER, ok="notfound"),
+        post=everyone("method"),
+        params={"token": lambda w: "okand-token"},
+    ),
     "uppdrag/nytt/granska/<str:token>/": Row(
-        get=only(DECISION_MAKER, REGISTRAR, SUPERUSER, ok="notfound"),
-        post=only(DECISION_MAKER, REGISTRAR, SUPERUSER, ok="notfound"),
+        get=only(REGISTRAR, SUPERUSER, ok="notfound"),
+        post=only(REGISTRAR, SUPERUSER, ok="notfound"),
         params={"token": lambda w: "okand-token"},
     ),
     # a scanned upload's page beside the review: the uploader's session only

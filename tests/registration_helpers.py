@@ -33,3 +33,27 @@ def save_unchanged(draft, actor, **changes):
     posted = RegistrationForms(as_shown(shown, **changes), instance=draft)
     assert posted.is_valid(), (posted.main.errors, [f.errors for f in posted.formsets.values()])
     return register_draft(data=posted.cleaned(), actor=actor, assignment=draft)
+
+
+def read_waiting_imports(*, isolated: bool = False) -> int:
+    """What the worker does with the uploads waiting to be read, done here: the same reading
+    with its page, paragraph and text limits, in this process (no child process, so no time or
+    memory limit: tests/documents/test_import_worker.py runs the real worker), or `isolated` in
+    the worker's child process. Returns how many."""
+    from documents import import_jobs
+    from documents.models import ImportJob
+
+    waiting = list(ImportJob.objects.filter(status=ImportJob.Status.QUEUED))
+    for job in waiting:
+        import_jobs.run(job.pk, isolated=isolated)
+    return len(waiting)
+
+
+def upload_and_read(client, upload):
+    """An uppdragshandling uploaded on "Nytt uppdrag" and read: the progress page's answer
+    once the file is read (a redirect to the review, or the refusal)."""
+    response = client.post("/uppdrag/nytt/importera/", {"document": upload})
+    assert response.status_code == 302, response.status_code
+    assert response["Location"].startswith("/uppdrag/nytt/inlasning/"), response["Location"]
+    assert read_waiting_imports() == 1
+    return client.get(response["Location"])

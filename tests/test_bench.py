@@ -24,7 +24,7 @@ def drop_databases() -> None:
     import psycopg
 
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        for name in (NAME, f"{NAME}_pages", f"{NAME}_pages_small"):
+        for name in (NAME, f"{NAME}_pages", f"{NAME}_pages_small", f"{NAME}_imports"):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -57,4 +57,15 @@ def test_the_pages_benchmark_measures_the_pages_at_its_smoke_size(tmp_path):
             line.startswith(f"  PASS  {page}") and "every response 200" in line
             for line in out.splitlines()
         ), page
+    assert "0 counted failed" in out
+
+
+def test_the_import_limits_benchmark_stops_crafted_files_at_its_smoke_size(tmp_path):
+    out = smoke("import_limits.py", tmp_path, BENCH_DB=f"{NAME}_imports", BENCH_BROKER=REDIS_URL)
+    for name in ("kostsam.pdf", "uppblast.docx"):
+        assert f"PASS  {name}: stopped at a limit with its message, shown with a 400" in out
+        assert any(
+            line.startswith(f"{name} (") and "upload answered in" for line in out.splitlines()
+        )
+    assert "PASS  the worker read a normal uppdragshandling afterwards" in out
     assert "0 counted failed" in out

@@ -8,6 +8,7 @@ urlpatterns = [
     path("nytt/", register.new_assignment, name="new"),
     path("nytt/period/", register.period_dates, name="period"),
     path("nytt/importera/", register.import_upload, name="import_upload"),
+    path("nytt/inlasning/<str:token>/", register.import_progress, name="import_progress"),
     path("nytt/granska/<str:token>/", register.import_review, name="import_review"),
     path(
         "nytt/granska/<str:token>/sida-<int:number>.png",

@@ -122,9 +122,9 @@ def may_report_on_commissioner(user, commissioner) -> bool:
 
 
 def may_register_assignments(user) -> bool:
-    """Who may open "Nytt uppdrag" and import a document: a registrar, or a commissioner (one
-    who commissions an assignment already) registering one of their own. The same rule guards
-    the page, the import and the admin's add form."""
+    """Who may open "Nytt uppdrag": a registrar, or a commissioner (one who commissions an
+    assignment already) registering one of their own. The same rule guards the page and the
+    admin's add form; importing a document asks may_import_documents."""
     if not getattr(user, "is_authenticated", False):
         return False
     if is_registrar(user):
@@ -134,6 +134,13 @@ def may_register_assignments(user) -> bool:
         cache = user.commissioned_assignments.exists()
         user._uppdrag_is_commissioner = cache
     return cache
+
+
+def may_import_documents(user) -> bool:
+    """Who may upload an uppdragshandling to be read ("Nytt uppdrag"'s import, its progress and
+    review pages): registrars only. Reading a file costs a worker's time and memory, so it is
+    not open to every commissioner; the command line is the server operator's and asks nobody."""
+    return bool(getattr(user, "is_authenticated", False)) and is_registrar(user)
 
 
 def may_register_for(user, commissioners) -> bool:

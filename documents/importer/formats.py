@@ -9,6 +9,7 @@ from pathlib import PurePath
 
 from django.utils.translation import gettext as _
 
+from documents.importer import limits
 from documents.importer.pdf import document_lines, pdf_pages
 from documents.importer.text import (
     EXTENSIONS,
@@ -47,7 +48,7 @@ def extract(data: bytes, filename: str) -> Extracted:
         raise UnreadableDocument(_("Filen är tom."))
     scanned: frozenset[int] = frozenset()
     if extension == "txt":
-        raw = [(line, None) for line in text_lines(data)]
+        raw = [(line, None) for line in limits.counted(text_lines(data))]
     elif extension == "docx":
         raw = [(line, None) for line in lines_from_blocks(docx_blocks(data))]
     else:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from documents.importer import limits
 from documents.importer.text import BULLET, ReaderUnavailable, UnreadableDocument
 
 # A PDF line's words further apart than this many character widths are table cells.
@@ -79,12 +80,15 @@ def pdf_pages(data: bytes) -> list[Page]:
     pages: list[Page] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            limits.check_pages(len(pdf.pages))
             for page in pdf.pages:
                 words = page.extract_words()
                 scanned = sum(len(w["text"]) for w in words) < SCANNED_BELOW and bool(page.images)
                 laid_out = layout(scans.words_of(page) if scanned else words)
                 pages.append(Page(*laid_out, scanned=scanned))
-    except (ReaderUnavailable, UnreadableDocument):
+                for line in laid_out[0]:
+                    limits.count_text(line)
+    except (ReaderUnavailable, UnreadableDocument, limits.LimitExceeded, MemoryError):
         raise
     except Exception as error:  # pdfminer raises its own many kinds on a damaged file
         raise UnreadableDocument(_("Filen kunde inte läsas som en PDF.")) from error

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from documents.importer import limits
 from documents.importer.labels import cells_of, label_of
 from documents.importer.sections import heading_of
 from documents.importer.text import LIST_STYLE, Block, UnreadableDocument
@@ -36,10 +37,15 @@ PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True
 MAX_PART = 50 * 1024 * 1024
 
 
+def _text(block: Block) -> str:
+    return block.text if block.cells is None else "\t".join(block.cells)
+
+
 def docx_blocks(data: bytes) -> list[Block]:
     """The blocks of a .docx file; UnreadableDocument when it is none."""
+    limits.check_archive(data)
     try:
-        return _Reader(zipfile.ZipFile(io.BytesIO(data))).blocks()
+        return list(limits.counted(_Reader(zipfile.ZipFile(io.BytesIO(data))).blocks(), _text))
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, ValueError, OSError) as error:
         raise UnreadableDocument(
             _("Filen kunde inte läsas som ett Word-dokument (.docx).")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from assignments.models import Assignment, Milestone
 from tests import uppdragshandlingar as documents
 from tests.e2e.conftest import ARTIFACTS, assert_accessible, login
+from tests.registration_helpers import read_waiting_imports
 from workflow.selectors import open_tasks
 
 
@@ -30,7 +31,11 @@ def test_a_registrar_uploads_reviews_corrects_and_confirms(site, new_page, tmp_p
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "register-1-upload.png"), full_page=True)
     page.click("#import-submit")
-    page.wait_for_selector("#source-heading")
+    # the upload answers at once; the page says the file is being read until it is (issue 27)
+    page.wait_for_selector("#import-status")
+    assert_accessible(page, "progress page")
+    assert read_waiting_imports(isolated=True) == 1  # the worker's reading, in its child process
+    page.wait_for_selector("#source-heading")  # the page's script moved on by itself
     fuzzy = page.locator("input[value='Ander Kullbratt']").first
     name = fuzzy.get_attribute("name")
     assert page.locator(f"#id_{name}-mark").is_visible()

@@ -28,6 +28,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from assignments.models import Assignment, Delivery, Group, Milestone, OrgUnit, User
 from reminders.models import Reminder, ReminderPolicy
+from tests.registration_helpers import read_waiting_imports
 from workflow import services
 from workflow.flows import AssignmentFlow
 from workflow.models import AssignmentProcess
@@ -296,6 +297,8 @@ def _uploaded_for_review(page, site, tmp_path) -> str:
     page.goto(site.url("/uppdrag/nytt/"))
     page.set_input_files("#id_document", str(imported_docx(tmp_path)))
     page.click("#import-submit")
+    page.wait_for_selector("#import-status")
+    read_waiting_imports(isolated=True)
     page.wait_for_selector("#source-heading")
     path = page.url.removeprefix(site.base)
     assert path.startswith("/uppdrag/nytt/granska/"), path

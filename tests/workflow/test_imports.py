@@ -109,7 +109,8 @@ def test_the_same_docx_imported_on_the_page_and_by_the_command_gives_the_same_re
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.core.management import call_command
 
-    from tests.registration_helpers import as_shown
+    from documents.models import ImportJob
+    from tests.registration_helpers import as_shown, upload_and_read
     from workflow.services import cancel_assignment
 
     docx = documents.docx_bytes(documents.seed_004_text())
@@ -124,9 +125,10 @@ def test_the_same_docx_imported_on_the_page_and_by_the_command_gives_the_same_re
 
         client.force_login(User.objects.get(username="registrator"))
         upload = SimpleUploadedFile("004.docx", docx)
-        review = client.get(client.post("/uppdrag/nytt/importera/", {"document": upload}).url)
+        review = client.get(upload_and_read(client, upload).url)
         confirmed = client.post(review.request["PATH_INFO"], as_shown(review.context["forms"]))
         assert confirmed.status_code == 302, confirmed.context["forms"].main.errors
+        assert not ImportJob.objects.exists()  # the job and its waiting file are gone
         on_the_page = Assignment.objects.exclude(pk__in=[demo.pk, earlier.pk]).get()
         page_record = _the_record(on_the_page)
         cancel_assignment(assignment=on_the_page, actor=anders, reason="Importeras på nytt")

@@ -9,6 +9,7 @@ import pytest
 from assignments import permissions
 from assignments.contacts import is_contact
 from assignments.models import Assignment, AuditEntry, Milestone, User
+from tests.registration_helpers import upload_and_read
 from workflow.selectors import open_tasks
 
 NEW = "/uppdrag/nytt/"
@@ -209,7 +210,7 @@ def test_a_file_that_is_no_uppdragshandling_gets_a_message_not_a_500(registrar, 
     from tests import uppdragshandlingar as documents
 
     upload = SimpleUploadedFile("protokoll.txt", documents.NOT_ASSIGNMENTS[1].read_bytes())
-    response = client.post("/uppdrag/nytt/importera/", {"document": upload})
+    response = upload_and_read(client, upload)
     assert response.status_code == 400
     assert 'id="import-error"' in response.content.decode()
 
@@ -223,7 +224,7 @@ def test_an_upload_is_saved_only_on_confirmation_with_its_file_kept(registrar, c
     text = "\n".join(line for line in text.splitlines() if not line.startswith("Observera:"))
     upload = SimpleUploadedFile("handling.txt", text.encode())
     count = Assignment.objects.count()
-    response = client.post("/uppdrag/nytt/importera/", {"document": upload})
+    response = upload_and_read(client, upload)
     assert response.status_code == 302
     review = client.get(response["Location"])
     assert review.status_code == 200

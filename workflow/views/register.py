@@ -1,11 +1,13 @@
 """ "Nytt uppdrag": register an assignment on one page in the document's order, edit a draft on
 the same page, or upload an uppdragshandling, review what was read and confirm it.
 
-Nothing is saved before the registrar confirms. Between the upload and the confirmation the
-file waits in the private document storage under a random name that only this session knows
-(`imports/<random>`): a browser cannot post a file input again, so keeping it server-side is
-the robust choice. Uploads nobody confirmed are swept after PENDING_UPLOAD_HOURS on the next
-upload (pending_uploads.sweep).
+Nothing is saved before the registrar confirms. An upload is read by a Celery worker, never
+in the request (documents/import_jobs.py): the upload stores the file and its job and answers
+at once with the progress page, which refreshes itself until the worker has read the file (or
+stopped at a limit); the review page shows the stored reading and never reads the file again.
+A browser cannot post a file input again, so the file waits server-side in the private
+storage until the draft is saved; uploads nobody confirmed are swept after
+IMPORT_PENDING_HOURS. Only registrars import (permissions.may_import_documents).
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonRespons
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assignments import permissions, storage
@@ -31,18 +33,24 @@ from assignments.registration_forms import (
     fill_periods,
     mark_past_done,
 )
-from documents.importer import NotAnAssignmentDocument, ReaderUnavailable, read_document
+from documents import import_jobs
 from documents.importer.drafts import match_people
 from documents.importer.review import review_checks, review_values
 from documents.importer.scans import page_image
+from documents.models import ImportJob
 
 from .. import forms as workflow_forms
-from .. import imports, pending_uploads, services
+from .. import imports, services
 from .assignment import visible_assignment
 
 
 def _may_register(request) -> None:
     if not permissions.may_register_assignments(request.user):
+        raise PermissionDenied
+
+
+def _may_import(request) -> None:
+    if not permissions.may_import_documents(request.user):
         raise PermissionDenied
 
 
@@ -103,6 +111,7 @@ def _render(request, page_forms, *, status=200, show_errors=True, **context):
             "units": registry.unit_names(),
             "show_errors": show_errors,
             "upload_form": context.get("upload_form") or workflow_forms.ImportUploadForm(),
+            "may_import": permissions.may_import_documents(request.user),
         }
     )
     return render(request, "workflow/register.html", context, status=status)
@@ -157,36 +166,64 @@ def edit_assignment(request, pk):
 @require_POST
 @login_required
 def import_upload(request):
-    """Read an uploaded uppdragshandling; keep the file until it is confirmed and show the
-    review page. A file that is refused shows "Nytt uppdrag" again with the reason (400)."""
-    _may_register(request)
+    """Take an uploaded uppdragshandling and hand it to a worker to read; answer at once with
+    the progress page. A file of the wrong kind or size is refused here (400)."""
+    _may_import(request)
     form = workflow_forms.ImportUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render(request, RegistrationForms(), upload_form=form, status=400)
     upload = form.cleaned_data["document"]
-    data = upload.read()
-    try:
-        read_document(data, upload.name, today=timezone.localdate())
-    except (NotAnAssignmentDocument, ReaderUnavailable) as error:
-        form.add_error("document", str(error) or _("Filen är ingen uppdragshandling."))
-        return _render(request, RegistrationForms(), upload_form=form, status=400)
-    pending_uploads.sweep()
-    token = pending_uploads.keep(request, data, upload.name)
-    return HttpResponseRedirect(reverse("workflow:import_review", args=[token]))
+    job = import_jobs.start(
+        user=request.user, data=upload.read(), filename=upload.name, language=get_language()
+    )
+    return HttpResponseRedirect(reverse("workflow:import_progress", args=[job.token]))
+
+
+def _job(request, token) -> ImportJob:
+    _may_import(request)
+    job = import_jobs.job_of(request.user, token)
+    if job is None:
+        raise Http404
+    return job
+
+
+@require_safe
+@login_required
+def import_progress(request, token):
+    """While a worker reads the file: a page that says so in a status region and asks again
+    by itself (its script; without script, its link); then the review page, or "Nytt uppdrag"
+    with why the file was stopped (400: nothing was saved)."""
+    job = _job(request, token)
+    if request.headers.get("Accept") == "application/json":  # the page's script asking
+        return JsonResponse({"status": job.status})
+    if job.status == ImportJob.Status.DONE:
+        return HttpResponseRedirect(reverse("workflow:import_review", args=[token]))
+    if job.status == ImportJob.Status.FAILED:
+        return _render(
+            request, RegistrationForms(), import_error=import_jobs.message(job), status=400
+        )
+    return render(
+        request,
+        "workflow/import_progress.html",
+        {
+            "job": job,
+            "page_title": _("Läser in %(name)s") % {"name": job.filename},
+            "refresh_seconds": 2,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def import_review(request, token):
-    """The parsed fields in the "Nytt uppdrag" form beside the source text, uncertain fields
+    """The worker's reading in the "Nytt uppdrag" form beside the source text, uncertain fields
     marked; on POST the corrected draft is saved with the file as its source document."""
-    _may_register(request)
-    pending = pending_uploads.get(request, token)
-    if pending is None:
-        raise Http404
-    data, filename = pending
+    job = _job(request, token)
+    if job.status != ImportJob.Status.DONE:
+        return HttpResponseRedirect(reverse("workflow:import_progress", args=[token]))
+    document = import_jobs.parsed(job)
+    filename = job.filename
     today = timezone.localdate()
-    document = read_document(data, filename, today=today)
     matches = match_people(document)
     initial, rows, marks = review_values(document, matches, today)
     context = {
@@ -203,10 +240,13 @@ def import_review(request, token):
     page_forms, more = _bound(request)
     if more:
         return _render(request, page_forms, show_errors=False, **context)
+    data = import_jobs.file_data(job)
+    if data is None:
+        raise Http404
     assignment = _save(request, page_forms, imported=(document, data, filename))
     if assignment is None:
         return _render(request, page_forms, status=400, **context)
-    pending_uploads.forget(request, token)
+    import_jobs.finish(job)
     messages.success(
         request, _("Handlingen är importerad som utkast och skickad för fastställelse.")
     )
@@ -218,12 +258,12 @@ def import_review(request, token):
 def import_page_image(request, token, number):
     """A page of the upload under review as an image, shown beside the fields read from it
     by OCR (404 for a page it has not, or an upload that is not this session's)."""
-    _may_register(request)
-    pending = pending_uploads.get(request, token)
-    if pending is None or not pending[1].lower().endswith(".pdf"):
+    job = _job(request, token)
+    data = import_jobs.file_data(job) if job.status == ImportJob.Status.DONE else None
+    if data is None or not job.filename.lower().endswith(".pdf"):
         raise Http404
     try:
-        image = page_image(pending[0], number)
+        image = page_image(data, number)
     except Exception as error:  # no such page, or a PDF pdfminer cannot draw: not found
         raise Http404 from error
     return HttpResponse(image, content_type="image/png")

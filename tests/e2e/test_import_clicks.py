@@ -9,6 +9,7 @@ from assignments.models import Assignment, Milestone
 from tests import uppdragshandlingar as documents
 from tests.documents.importer import layouts
 from tests.e2e.conftest import assert_accessible, login
+from tests.registration_helpers import read_waiting_imports
 from workflow.selectors import open_tasks
 
 COUNTER = """
@@ -55,7 +56,9 @@ def test_a_header_table_docx_is_registered_and_started_in_ten_clicks_without_typ
     chooser.value.set_files(str(document))
     dialog_clicks = 1  # choosing the file in the system's dialog
     page.click("#import-submit")
-    page.wait_for_selector("#review-checks")
+    page.wait_for_selector("#import-status")  # read by a worker (issue 27): the page waits
+    assert read_waiting_imports() == 1
+    page.wait_for_selector("#review-checks")  # the progress page moved on by itself
     checks = page.locator("#review-checks li").all_inner_texts()
     assert not any(text.startswith("Måste fyllas i") for text in checks), checks
     assert_accessible(page, "the review's checks")
@@ -88,7 +91,9 @@ def test_the_checks_come_by_consequence_and_lead_to_the_field_and_its_passage(
     page.goto(site.url("/uppdrag/nytt/"))
     page.set_input_files("#id_document", str(path))
     page.click("#import-submit")
-    page.wait_for_selector("#review-checks")
+    page.wait_for_selector("#import-status")  # read by a worker (issue 27): the page waits
+    assert read_waiting_imports() == 1
+    page.wait_for_selector("#review-checks")  # the progress page moved on by itself
     levels = [text.split(":", 1)[0] for text in page.locator("#review-checks li").all_inner_texts()]
     order = ["Måste fyllas i", "Personer", "Tidplan", "Övrigt"]
     assert levels[0] == "Måste fyllas i"

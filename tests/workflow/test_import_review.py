@@ -1,14 +1,17 @@
 """The import's review page (workflow/views/register.py): its checks above the form, the one
 action that answers every past milestone "Klar", and the pages of an uploaded PDF shown beside
-the source, to the uploader's session only."""
+the source, to the uploader only."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from assignments.models import Assignment, User
+from assignments.permissions import REGISTRAR_GROUP
 from tests import uppdragshandlingar as documents
-from tests.registration_helpers import as_shown
+from tests.factories import UserFactory
+from tests.registration_helpers import as_shown, upload_and_read
 
 
 @pytest.fixture
@@ -19,8 +22,10 @@ def registrar(seed004, client):
 
 
 def _review(client, name: str, data: bytes):
-    response = client.post("/uppdrag/nytt/importera/", {"document": SimpleUploadedFile(name, data)})
+    """The review page's address, once the worker's reading is done."""
+    response = upload_and_read(client, SimpleUploadedFile(name, data))
     assert response.status_code == 302
+    assert "/nytt/granska/" in response["Location"], response["Location"]
     return response["Location"]
 
 
@@ -54,13 +59,15 @@ def test_marking_every_past_milestone_done_answers_them_and_saves_nothing(regist
     assert Assignment.objects.count() == count
 
 
-def test_a_pdf_upload_shows_its_pages_to_its_session_only(registrar, client):
+def test_a_pdf_upload_shows_its_pages_to_its_uploader_only(registrar, client):
     location = _review(client, "handling.pdf", documents.pdf_bytes(documents.synthetic_text()))
     image = client.get(location + "sida-1.png")
     assert image.status_code == 200
     assert image["Content-Type"] == "image/png"
     assert image.content.startswith(b"\x89PNG")
     assert client.get(location + "sida-9.png").status_code == 404
-    other = Client()  # the same registrar in another session
-    other.force_login(registrar)
+    other = Client()  # another registrar
+    colleague = UserFactory()
+    colleague.groups.add(Group.objects.get(name=REGISTRAR_GROUP))
+    other.force_login(colleague)
     assert other.get(location + "sida-1.png").status_code == 404

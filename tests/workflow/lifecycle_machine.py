@@ -1008,10 +1008,8 @@ class LifecycleMachine(RuleBasedStateMachine):
     )
     def change_decision_makers(self, who, i, j, makers):
         """The registrar changes who decides, with a reason, when a decision-maker cannot act
-        (DOMAIN.md; workflow.services.change_decision_makers, where the code has it)."""
-        change = getattr(services, "change_decision_makers", None)
-        if change is None:
-            return
+        (workflow.services.change_decision_makers)."""
+        change = services.change_decision_makers
         assignment = self.assignment(i, "draft", "adopted", "in_progress", "delivered")
         actor = self.actor(who, assignment, j)
         people = [self.people[key] for key in makers]

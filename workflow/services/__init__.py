@@ -22,7 +22,12 @@ from .decisions import (
     submit_delivery,
 )
 from .process import current_process, start_process, waiting_for
-from .work import adopt_assignment, change_milestone_status, move_milestone_due
+from .work import (
+    adopt_assignment,
+    change_milestone_status,
+    comment_on_milestone,
+    move_milestone_due,
+)
 
 __all__ = [
     "PARTIES_MAY_CHANGE",
@@ -32,6 +37,7 @@ __all__ = [
     "cancel_assignment",
     "change_decision_makers",
     "change_milestone_status",
+    "comment_on_milestone",
     "current_process",
     "delivery_awaiting_decision",
     "draft_new_version",

@@ -33,8 +33,14 @@ def parsed(message) -> EmailMessage:
     return email.message_from_bytes(message.as_bytes(), policy=policy.default)
 
 
-def reply_to(original: EmailMessage, body: str, *, sender: str | None = None,
-             to: str | None = None, **headers) -> EmailMessage:
+def reply_to(
+    original: EmailMessage,
+    body: str,
+    *,
+    sender: str | None = None,
+    to: str | None = None,
+    **headers,
+) -> EmailMessage:
     """A reply as a mail program writes it: the answer on top, the original quoted below."""
     reply = EmailMessage()
     reply["From"] = sender or original["To"]

@@ -6,7 +6,10 @@ from email.utils import make_msgid
 
 import pytest
 
+from assignments.models import Milestone
+from reminders import reply_address
 from tests.reminders.conftest import clock, people_, seed004, smtp  # noqa: F401 (fixtures)
+from tests.reminders.test_dispatch import at, sweep_inline
 
 from .dovecot import PASSWORD, USER, Dovecot
 
@@ -59,3 +62,31 @@ def reply_to(
         f"Den {original['Date']} skrev Uppdrag <uppdrag@localhost>:\n{quoted}\n"
     )
     return reply
+
+
+NOW = at("2025-11-14")  # ten working days before "Sammanställning" of seed 004
+
+
+@pytest.fixture
+def reminder_mail(seed004, smtp, dovecot):  # noqa: F811 (the fixtures imported above)
+    """The first reminder mailed on NOW that carries a reply address, parsed."""
+    sweep_inline(NOW)
+    mails = [parsed(m) for m in smtp.inbox.messages if m["Reply-To"]]
+    assert mails, "no reminder carried a reply address"
+    smtp.inbox.messages.clear()
+    return mails[0]
+
+
+def token_of(mail) -> reply_address.ReplyToken:
+    return reply_address.read_token(reply_address.token_of(mail["Reply-To"]))
+
+
+def first(mail) -> tuple[str, Milestone]:
+    """The prefix naming the mail's first milestone ("" in a mail of one) and that milestone."""
+    token = token_of(mail)
+    prefix = "" if len(token.milestone_ids) == 1 else "1 "
+    return prefix, Milestone.objects.get(pk=token.milestone_for(1))
+
+
+def answers(server, to: str) -> list:
+    return [m for m in server.inbox.messages if m["To"] == to]

@@ -15,8 +15,7 @@ from replies.tasks import poll_replies
 from tests.reminders.test_worker import ROOT, database_url
 from tests.replies.dovecot import PASSWORD, USER
 
-from .conftest import DONE_FOLDER
-from .test_replies import answers, first, reminder_mail  # noqa: F401 (a fixture)
+from .conftest import DONE_FOLDER, answers, first, reply_to
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -36,8 +35,6 @@ def _tokens_good_in_the_childs_time(settings):
 
 
 def test_a_worker_killed_before_the_move_leads_to_exactly_one_update(reminder_mail, smtp, dovecot):
-    from .conftest import reply_to
-
     prefix, milestone = first(reminder_mail)
     dovecot.deliver(reply_to(reminder_mail, f"{prefix}klar"))
     env = {

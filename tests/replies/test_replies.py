@@ -10,38 +10,11 @@ from reminders import reply_address
 from reminders.models import Reminder
 from replies.models import InboundReply
 from replies.tasks import poll_replies
-from tests.reminders.test_dispatch import at, subject_of, sweep_inline
+from tests.reminders.test_dispatch import subject_of, sweep_inline
 
-from .conftest import DONE_FOLDER, parsed, reply_to
+from .conftest import DONE_FOLDER, NOW, answers, first, reply_to
 
 pytestmark = pytest.mark.django_db
-
-NOW = at("2025-11-14")  # ten working days before "Sammanställning" of seed 004
-
-
-@pytest.fixture
-def reminder_mail(seed004, smtp, dovecot):
-    """The first reminder mailed on NOW that carries a reply address, parsed."""
-    sweep_inline(NOW)
-    mails = [parsed(m) for m in smtp.inbox.messages if m["Reply-To"]]
-    assert mails, "no reminder carried a reply address"
-    smtp.inbox.messages.clear()
-    return mails[0]
-
-
-def token_of(mail) -> reply_address.ReplyToken:
-    return reply_address.read_token(reply_address.token_of(mail["Reply-To"]))
-
-
-def first(mail) -> tuple[str, Milestone]:
-    """The prefix naming the mail's first milestone ("" in a mail of one) and that milestone."""
-    token = token_of(mail)
-    prefix = "" if len(token.milestone_ids) == 1 else "1 "
-    return prefix, Milestone.objects.get(pk=token.milestone_for(1))
-
-
-def answers(smtp, to: str) -> list:
-    return [m for m in smtp.inbox.messages if m["To"] == to]
 
 
 def test_a_reply_klar_marks_the_milestone_done_within_one_poll(reminder_mail, smtp, dovecot):

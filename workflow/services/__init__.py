@@ -12,7 +12,14 @@ they move: process (the shared plumbing, starting), work (adopt, milestones), de
 decides)."""
 
 from ..selectors import open_tasks
-from .absence import PARTIES_MAY_CHANGE, change_decision_makers, reassign_task, task_to_hand_on
+from .absence import (
+    PARTIES_MAY_CHANGE,
+    away_with_stand_in,
+    change_decision_makers,
+    reassign_task,
+    set_absence,
+    task_to_hand_on,
+)
 from .closing import cancel_assignment, draft_new_version, supersede_assignment
 from .decisions import (
     answerable_task,
@@ -34,6 +41,7 @@ __all__ = [
     "adopt_assignment",
     "answerable_task",
     "approve_delivery",
+    "away_with_stand_in",
     "cancel_assignment",
     "change_decision_makers",
     "change_milestone_status",
@@ -45,6 +53,7 @@ __all__ = [
     "open_tasks",
     "reassign_task",
     "return_delivery",
+    "set_absence",
     "start_process",
     "submit_delivery",
     "supersede_assignment",

@@ -8,10 +8,12 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 from assignments.models import Milestone, MilestoneUpdate
 from replies.models import InboundReply
 from replies.tasks import poll_replies
+from tests.reminders.conftest import registered_as_written, told_at_once
 from tests.reminders.test_worker import ROOT, database_url
 from tests.replies.dovecot import PASSWORD, USER
 
@@ -26,6 +28,15 @@ from replies import mailbox
 mailbox.poll(on_committed=lambda: os.kill(os.getpid(), signal.SIGKILL))
 raise SystemExit("still alive")
 """
+
+
+@pytest.fixture
+def seed004(clock):
+    """Seed 004 by the command itself, as tests/reminders/test_worker.py loads it: the suite's
+    in-memory copy of the demo (tests/seeding.py) is for tests inside one transaction."""
+    call_command("load_demo", "--seed-only", verbosity=0)
+    told_at_once()
+    return registered_as_written()
 
 
 @pytest.fixture(autouse=True)

@@ -61,13 +61,18 @@ class SettingsForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["language", "wants_digest", "wants_monthly_report"]
+        fields = ["language", "wants_digest", "wants_monthly_report", "answers_by_mail"]
         labels = {
             "language": _("Språk"),
             "wants_digest": _("Daglig sammanfattning via e-post (kl. 07.00)"),
             "wants_monthly_report": _("Månadens återrapportering via e-post"),
+            "answers_by_mail": _("Svara på påminnelser via e-post"),
         }
         help_texts = {
+            "answers_by_mail": _(
+                "Svara på en påminnelse med ”klar”, ”påbörjad”, ”ny tid 2027-01-15 skäl” eller en "
+                "kommentar. Av: påminnelserna har ingen svarsadress och svar används inte."
+            ),
             "wants_digest": _("Påminnelser om egna milstolpar och eskaleringar skickas alltid."),
             "wants_monthly_report": _(
                 "För dig som är uppdragsgivare: återrapporteringen för förra månaden, som PDF "

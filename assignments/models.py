@@ -143,6 +143,13 @@ class User(AbstractUser):
         default=True,
         help_text=_("Få återrapporteringen för förra månaden den första arbetsdagen i månaden."),
     )
+    # Whether a reminder's mail may be answered to update it ("klar", "ny tid …"): off, the
+    # mails carry no reply address and a reply is refused (replies/).
+    answers_by_mail = models.BooleanField(
+        _("svara via e-post"),
+        default=True,
+        help_text=_("Svara på en påminnelse med till exempel ”klar” eller ”ny tid 2027-01-15”."),
+    )
     # What single sign-on matches the person by when OIDC_MATCH_CLAIM names a claim other than
     # the e-mail address (people/sso.py).
     employee_id = models.CharField(

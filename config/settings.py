@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "workflow",
     "reminders",
     "records",  # e-arkiv packages, gallring, the accessibility statement (issue 32)
+    "replies",  # answers to reminders, read from the inbound mailbox (issue 31)
     "api",  # the REST API and personal API tokens (issue 19)
     "config.apps.OperationsConfig",  # health checks (config/checks.py) and their command
     "rest_framework",
@@ -437,6 +438,20 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Uppdrag <uppdrag@loc
 # rate_limit of the reminder send task, which Celery applies per worker; empty: no limit.
 EMAIL_RATE_LIMIT = env.str("EMAIL_RATE_LIMIT", default="") or None
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Answering a reminder by mail (replies/, docs/operations.md): the Reply-To of every mail about
+# a milestone, "{token}" replaced by a signed token (empty: no reply address, no answers); how
+# long a token is good for; the mailbox the replies arrive in, read over IMAP every minute.
+REPLY_ADDRESS = env.str("REPLY_ADDRESS", default="")
+REPLY_TOKEN_DAYS = env.int("REPLY_TOKEN_DAYS", default=60)
+REPLY_IMAP_HOST = env.str("REPLY_IMAP_HOST", default="")
+REPLY_IMAP_PORT = env.int("REPLY_IMAP_PORT", default=993)
+REPLY_IMAP_SSL = env.bool("REPLY_IMAP_SSL", default=True)
+REPLY_IMAP_USER = env.str("REPLY_IMAP_USER", default="")
+REPLY_IMAP_PASSWORD = env.str("REPLY_IMAP_PASSWORD", default="")
+# OAuth2 (XOAUTH2, e.g. Exchange Online): an access token instead of the password, when set.
+REPLY_IMAP_OAUTH2_TOKEN = env.str("REPLY_IMAP_OAUTH2_TOKEN", default="")
+REPLY_IMAP_FOLDER = env.str("REPLY_IMAP_FOLDER", default="INBOX")
+REPLY_IMAP_DONE_FOLDER = env.str("REPLY_IMAP_DONE_FOLDER", default="Uppdrag-hanterade")
 
 # The cache holds the login and password-reset throttles' counts, so every web process must
 # share it: Redis in production, e.g. CACHE_URL=redis://127.0.0.1:6379/1; files under var/ for

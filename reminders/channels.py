@@ -18,6 +18,7 @@ from notifications.signals import notify
 
 from .models import Reminder, message_id_of
 from .parts import Entry, Message
+from .reply_address import reply_address
 
 
 class EmailChannel:
@@ -42,6 +43,11 @@ class EmailChannel:
                 "Auto-Submitted": "auto-generated",
             },
         )
+        # Answering the mail is updating its milestones (replies/): the address carries a
+        # signed token for this recipient and the milestone of each number of the mail.
+        reply_to = reply_address(reminders[0].recipient, message.numbered)
+        if reply_to:
+            mail.reply_to = [reply_to]
         mail.attach_alternative(message.html, "text/html")
         if message.ics:
             # RFC 6047: the Content-Type names the method the calendar's METHOD names

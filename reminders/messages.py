@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from assignments.links import process_url
 
-from . import calendar
+from . import calendar, reply_address
 from .models import Reminder
 from .parts import Entry, Message, date_text, decision_url
 
@@ -195,6 +195,8 @@ def compose(reminder: Reminder) -> Message:
             "settings_url": _settings_url(),
             "recipient": reminder.recipient,
             "language": language,
+            "answers": reply_address.answers_by_mail(reminder.recipient)
+            and bool(reminder.milestone_id),
         }
         if reminder.kind == Reminder.Kind.DIGEST:
             from .digest import digest_items
@@ -206,7 +208,10 @@ def compose(reminder: Reminder) -> Message:
             name = "reminder"
         text = render_to_string(f"reminders/{name}.txt", context)
         html = render_to_string(f"reminders/{name}.html", context)
-        return Message(entry.subject, text, html, entry.link, _calendar([entry]), [entry])
+        numbered = [reminder.milestone_id] if reminder.kind != Reminder.Kind.DIGEST else []
+        return Message(
+            entry.subject, text, html, entry.link, _calendar([entry]), [entry], numbered=numbered
+        )
 
 
 # The order a bundle lists its reminders in: what is late first.
@@ -271,6 +276,7 @@ def compose_bundle(reminders: Sequence[Reminder]) -> Message:
                 "Uppdrag: %(count)d påminnelse", "Uppdrag: %(count)d påminnelser", count
             ) % {"count": count}
         link = settings.SITE_URL + "/"
+        milestones = [e.reminder.milestone_id for _a, section in numbered for _n, e in section]
         context = {
             "sections": numbered,
             "subject": subject,
@@ -278,7 +284,8 @@ def compose_bundle(reminders: Sequence[Reminder]) -> Message:
             "settings_url": _settings_url(),
             "recipient": recipient,
             "language": language,
+            "answers": reply_address.answers_by_mail(recipient) and any(milestones),
         }
         text = render_to_string("reminders/bundle.txt", context)
         html = render_to_string("reminders/bundle.html", context)
-        return Message(subject, text, html, link, _calendar(listed), entries)
+        return Message(subject, text, html, link, _calendar(listed), entries, numbered=milestones)

@@ -44,6 +44,9 @@ class Message:
     ics: bytes | None
     entries: list[Entry] = field(default_factory=list)  # in the order of the reminders given
     attachments: list[Attachment] = field(default_factory=list)  # besides the .ics
+    # The milestone of each number the mail gives (1 first; None for a line without one): what
+    # a reply names by number (reminders.reply_address, replies/). Empty: nothing to answer.
+    numbered: list[int | None] = field(default_factory=list)
 
 
 def date_text(day: dt.date, today: dt.date | None = None) -> str:

@@ -96,7 +96,7 @@ def notification_mark_all_read(request):
 
 # -- the person's own settings -----------------------------------------------------------------
 
-SETTINGS_FIELDS = ["language", "wants_digest", "wants_monthly_report"]
+SETTINGS_FIELDS = ["language", "wants_digest", "wants_monthly_report", "answers_by_mail"]
 
 
 @login_required

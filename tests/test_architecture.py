@@ -19,6 +19,7 @@ APPS = (
     "reminders",
     "records",
     "workflow",
+    "replies",
     "api",
     "config",
 )
@@ -38,6 +39,8 @@ LAYERS = {
     # gallring of the record's and the reminders' rows, the accessibility statement
     "records": {"assignments", "documents", "reminders"},
     "workflow": {"assignments", "documents", "people", "reminders"},
+    # answers to reminders by mail: reads the mailbox, acts through the workflow's services
+    "replies": {"assignments", "reminders", "workflow"},
     # the REST API: reads the registry and the process, acts through the process's services
     "api": {"assignments", "people", "records", "reminders", "workflow"},
     # settings, urls, the 404/500 handlers and the health checks: the site as a whole

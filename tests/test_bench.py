@@ -69,3 +69,10 @@ def test_the_import_limits_benchmark_stops_crafted_files_at_its_smoke_size(tmp_p
         )
     assert "PASS  the worker read a normal uppdragshandling afterwards" in out
     assert "0 counted failed" in out
+
+
+def test_the_replies_benchmark_runs_at_its_smoke_size(tmp_path):
+    out = smoke("replies.py", tmp_path, BENCH_DB=NAME)
+    assert "PASS  replies: all 50 handled once, 0 lost, 0 doubled" in out
+    assert "PASS  answers: 50 of 50 sent, 0 doubled" in out
+    assert "time per reply:" in out

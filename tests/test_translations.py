@@ -16,6 +16,7 @@ SOURCE = (
     "reminders",
     "records",
     "workflow",
+    "replies",
     "api",
     "config",
     "templates",

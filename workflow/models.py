@@ -83,3 +83,42 @@ class CalendarFeedToken(PublicRecord):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class Absence(PublicRecord):
+    """A person away from–to (frånvaro), and the stand-in (ersättare) they chose for their
+    approvals meanwhile: an approval task that opens or waits while they are away is handed to
+    the stand-in through workflow.services.absence, under the independence rules of
+    assignments.permissions (never another decision-maker of the delivery, never the
+    delivering side), and the record names both."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="absences",
+    )
+    starts = models.DateField(_("från"))
+    ends = models.DateField(_("till"))
+    stand_in = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ersättare"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="standing_in_for",
+    )
+    created_at = models.DateTimeField(_("skapad"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("frånvaro")
+        verbose_name_plural = _("frånvaro")
+        ordering = ["person", "starts", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends__gte=models.F("starts")), name="absence_ends_after_it_starts"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.starts}–{self.ends}"

@@ -116,6 +116,20 @@ def _milestone_due(entry, lookup, words):
     }
 
 
+@sentence("milestone.commented")
+def _milestone_commented(entry, lookup, words):
+    return _("%(actor)s kommenterade %(milestone)s") % {**words, "milestone": entry.object_repr}
+
+
+@sentence("absence.set")
+def _absence_set(entry, lookup, words):
+    return _("%(actor)s angav frånvaro %(starts)s–%(ends)s") % {
+        **words,
+        "starts": _after(entry, "starts"),
+        "ends": _after(entry, "ends"),
+    }
+
+
 @sentence("delivery.submitted")
 def _submitted(entry, lookup, words):
     return _("%(actor)s lämnade slutleverans %(number)s") % {

@@ -29,6 +29,7 @@ from .people import (
 from .records import (
     can_adopt_assignment,
     can_cancel_assignment,
+    can_comment_on_milestone,
     can_edit_assignment,
     can_submit_delivery,
     can_supersede_assignment,
@@ -99,6 +100,7 @@ __all__ = [
     "can_edit_assignment",
     "can_submit_delivery",
     "can_supersede_assignment",
+    "can_comment_on_milestone",
     "can_update_milestone",
     "can_view_assignment",
     "decision_maker_of",

@@ -61,6 +61,22 @@ def can_update_milestone(user, milestone: Milestone) -> bool:
     )
 
 
+@rules.predicate
+def can_comment_on_milestone(user, milestone: Milestone) -> bool:
+    """A comment in a milestone's log: whoever may update it, and the assignment's
+    commissioners, decision-makers and working group ("för kännedom" readers only read)."""
+    if milestone is None:
+        return False
+    if can_update_milestone(user, milestone):
+        return True
+    assignment = milestone.assignment
+    return bool(
+        is_commissioner(user, assignment)
+        or is_decision_maker(user, assignment)
+        or is_working_group_member(user, assignment)
+    )
+
+
 def visible_assignments_q(user) -> Q:
     """A filter for Assignment querysets matching exactly what can_view_assignment allows."""
     if not getattr(user, "is_authenticated", False):

@@ -62,6 +62,8 @@ NOT_ABOUT_DEADLINES = {
     "reminder.retried",
     "settings_changed",
     "unit.created",
+    "milestone.commented",  # a line in the milestone's log: no date, status or person changes
+    "absence.set",  # its handing-on of approvals is task.reassigned, a writer checked here
     "store_true",  # argparse, not the audit trail
 }
 

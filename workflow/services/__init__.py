@@ -12,7 +12,14 @@ they move: process (the shared plumbing, starting), work (adopt, milestones), de
 decides)."""
 
 from ..selectors import open_tasks
-from .absence import PARTIES_MAY_CHANGE, change_decision_makers, reassign_task, task_to_hand_on
+from .absence import (
+    PARTIES_MAY_CHANGE,
+    away_with_stand_in,
+    change_decision_makers,
+    reassign_task,
+    set_absence,
+    task_to_hand_on,
+)
 from .closing import cancel_assignment, draft_new_version, supersede_assignment
 from .decisions import (
     answerable_task,
@@ -22,16 +29,23 @@ from .decisions import (
     submit_delivery,
 )
 from .process import current_process, start_process, waiting_for
-from .work import adopt_assignment, change_milestone_status, move_milestone_due
+from .work import (
+    adopt_assignment,
+    change_milestone_status,
+    comment_on_milestone,
+    move_milestone_due,
+)
 
 __all__ = [
     "PARTIES_MAY_CHANGE",
     "adopt_assignment",
     "answerable_task",
     "approve_delivery",
+    "away_with_stand_in",
     "cancel_assignment",
     "change_decision_makers",
     "change_milestone_status",
+    "comment_on_milestone",
     "current_process",
     "delivery_awaiting_decision",
     "draft_new_version",
@@ -39,6 +53,7 @@ __all__ = [
     "open_tasks",
     "reassign_task",
     "return_delivery",
+    "set_absence",
     "start_process",
     "submit_delivery",
     "supersede_assignment",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow import STATUS
 from viewflow.workflow.models import Task
@@ -18,7 +19,7 @@ from assignments.selectors import latest_delivery
 from reminders import events
 from reminders.models import Reminder
 
-from ..models import AssignmentProcess
+from ..models import Absence, AssignmentProcess
 from ..selectors import open_tasks
 from .process import _assignment_path, _decision_path, _lock, _occurrence, _plan_decision_waiting
 
@@ -207,3 +208,68 @@ def _refusal(task: Task, actor: permissions.Standing) -> str:
     if name == permissions.ADOPT:
         return _("Bara en uppdragsgivare eller regiondirektören kan fastställa uppdraget.")
     return _("Uppgiften kan bara lämnas till någon som arbetar med uppdraget.")
+
+
+# -- absence (frånvaro): a person away, and the stand-in they chose ------------------------------
+
+
+def set_absence(*, person, starts, ends, stand_in=None) -> Absence:
+    """A person sets their own absence, and if they decide, the stand-in who answers for them
+    meanwhile. Approvals waiting for them now are handed on at once (hand_on_while_away)."""
+    if ends < starts:
+        raise ValidationError({"ends": _("Frånvaron kan inte sluta innan den börjar.")})
+    if stand_in is not None and (stand_in.pk == person.pk or not stand_in.is_active):
+        raise ValidationError({"stand_in": _("Välj en annan, aktiv person som ersättare.")})
+    with transaction.atomic():
+        absence = Absence.objects.create(person=person, starts=starts, ends=ends, stand_in=stand_in)
+        audit.record(
+            actor=person,
+            action="absence.set",
+            obj=absence,
+            after={"starts": starts, "ends": ends, "stand_in": getattr(stand_in, "pk", None)},
+        )
+        for task in _open_approvals_of(person):
+            hand_on_while_away(task)
+        return absence
+
+
+def away_with_stand_in(person_id: int, day=None) -> Absence | None:
+    """The person's absence that covers `day` (today) and names a stand-in, if any."""
+    day = day or timezone.localdate()
+    return (
+        Absence.objects.filter(person_id=person_id, starts__lte=day, ends__gte=day)
+        .exclude(stand_in=None)
+        .select_related("person", "stand_in")
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def _open_approvals_of(person):
+    return [
+        t
+        for t in Task.objects.filter(owner=person, status__in=(STATUS.NEW, STATUS.ASSIGNED))
+        if t.flow_task.name == permissions.APPROVE and permissions.decision_maker_of(t) == person.pk
+    ]
+
+
+def hand_on_while_away(task: Task) -> Task:
+    """An approval task whose decision-maker is away: handed to the stand-in they chose, by
+    them (reassign_task and its rules, so a stand-in the rules refuse for this delivery leaves
+    the task with the decision-maker). Returns the task, handed on or not."""
+    if task.flow_task.name != permissions.APPROVE:
+        return task
+    absence = away_with_stand_in(permissions.decision_maker_of(task))
+    if absence is None or task.owner_id == absence.stand_in_id:
+        return task
+    reason = _("Frånvarande %(starts)s–%(ends)s") % {
+        "starts": absence.starts.isoformat(),
+        "ends": absence.ends.isoformat(),
+    }
+    try:
+        with transaction.atomic():
+            return reassign_task(
+                task=task, actor=absence.person, new_owner=absence.stand_in, reason=reason
+            )
+    except (PermissionDenied, ValidationError):
+        return task

@@ -26,6 +26,7 @@ from reminders.models import Reminder
 
 from ..lifecycle import lifecycle
 from ..selectors import open_tasks
+from .absence import hand_on_while_away
 from .process import (
     _assignment_path,
     _decision_path,
@@ -75,6 +76,9 @@ def submit_delivery(*, assignment: Assignment, actor, summary: str, document=Non
         )
         _execute(task, actor)
         _plan_decision_waiting(delivery)
+        # A decision-maker away with a stand-in: the approval waits with the stand-in.
+        for approval in open_tasks(assignment):
+            hand_on_while_away(approval)
         # At once, to whoever holds each approval (the reminder follows after a few days).
         events.notify_event(
             Reminder.Kind.DECISION_REQUESTED,

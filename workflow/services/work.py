@@ -71,8 +71,13 @@ def _not_while(assignment: Assignment) -> ValidationError:
     )
 
 
+def _via(after: dict, via: str) -> dict:
+    """The audit's `after`, naming the way the change came in ("e-post") when not a page."""
+    return {**after, "via": via} if via else after
+
+
 def change_milestone_status(
-    *, milestone: Milestone, actor, to_status: str, comment: str = ""
+    *, milestone: Milestone, actor, to_status: str, comment: str = "", via: str = ""
 ) -> MilestoneUpdate:
     """Move a milestone to another status and log it; the first update starts the work."""
     with transaction.atomic():
@@ -109,7 +114,7 @@ def change_milestone_status(
             action="milestone.status_changed",
             obj=milestone,
             before={"status": from_status},
-            after={"status": to_status},
+            after=_via({"status": to_status}, via),
             reason=comment.strip(),
         )
         if assignment.state == Assignment.State.ADOPTED:
@@ -117,7 +122,9 @@ def change_milestone_status(
         return update
 
 
-def move_milestone_due(*, milestone: Milestone, actor, new_due: dt.date, reason: str) -> Milestone:
+def move_milestone_due(
+    *, milestone: Milestone, actor, new_due: dt.date, reason: str, via: str = ""
+) -> Milestone:
     """Move a milestone's due date; a reason is required and the move is logged."""
     with transaction.atomic():
         milestone = _locked(milestone)
@@ -141,7 +148,35 @@ def move_milestone_due(*, milestone: Milestone, actor, new_due: dt.date, reason:
             action="milestone.due_moved",
             obj=milestone,
             before={"due": old_due},
-            after={"due": new_due},
+            after=_via({"due": new_due}, via),
             reason=reason.strip(),
         )
         return milestone
+
+
+def comment_on_milestone(
+    *, milestone: Milestone, actor, comment: str, via: str = ""
+) -> MilestoneUpdate:
+    """A comment in the milestone's log, its status unchanged: by whoever may comment
+    (assignments.permissions.can_comment_on_milestone), at any state (nothing is lost)."""
+    with transaction.atomic():
+        milestone = _locked(milestone)
+        if not permissions.can_comment_on_milestone(actor, milestone):
+            raise PermissionDenied(_("Du får inte kommentera den här milstolpen."))
+        comment = (comment or "").strip()
+        if not comment:
+            raise ValidationError({"comment": _("Skriv en kommentar.")})
+        update = MilestoneUpdate.objects.create(
+            milestone=milestone,
+            author=actor,
+            from_status=milestone.status,
+            to_status=milestone.status,
+            comment=comment,
+        )
+        audit.record(
+            actor=actor,
+            action="milestone.commented",
+            obj=milestone,
+            after=_via({"comment": comment}, via),
+        )
+        return update

@@ -1,0 +1,69 @@
+"""Absence (frånvaro) with a stand-in (ersättare): Swedish July. Both decision-makers are away
+with stand-ins they chose; a delivery submitted meanwhile waits with the stand-ins, who decide
+it, and the record names both."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from assignments.models import Approval, Assignment
+from tests.factories import UserFactory
+from workflow import services
+
+pytestmark = pytest.mark.django_db
+
+
+def approval_owners(assignment) -> dict[str, str]:
+    return {
+        str(t.data["decision_maker"]): t.owner.username
+        for t in services.open_tasks(assignment)
+        if t.flow_task.name == "approve"
+    }
+
+
+def test_a_delivery_in_both_decision_makers_absence_is_decided_by_their_stand_ins(seed004, people):
+    anders, per = people.anders_kullbratt, people.per_albertsson
+    kim = UserFactory(username="kim.berg", first_name="Kim", last_name="Berg")
+    lena = UserFactory(username="lena.ek", first_name="Lena", last_name="Ek")
+    today = timezone.localdate()
+    july = (today - dt.timedelta(days=3), today + dt.timedelta(days=28))
+    services.set_absence(person=per, starts=july[0], ends=july[1], stand_in=kim)
+    services.set_absence(person=anders, starts=july[0], ends=july[1], stand_in=lena)
+
+    services.adopt_assignment(assignment=seed004, actor=anders)
+    mail.outbox.clear()
+    delivery = services.submit_delivery(
+        assignment=seed004, actor=people.jan_strang, summary="Förslag"
+    )
+
+    assert approval_owners(seed004) == {str(per.pk): "kim.berg", str(anders.pk): "lena.ek"}
+    for stand_in in (kim, lena):
+        services.approve_delivery(delivery=delivery, decided_by=stand_in, decided_on=today)
+    seed004.refresh_from_db()
+    assert seed004.state == Assignment.State.DECIDED
+    lines = {a.answered_by for a in Approval.objects.filter(delivery=delivery)}
+    assert lines == {
+        "Per Albertsson, genom ställföreträdare Kim Berg",
+        "Anders Kullbratt, genom ställföreträdare Lena Ek",
+    }
+
+
+def test_a_stand_in_the_rules_refuse_leaves_the_approval_with_its_decision_maker(seed004, people):
+    anders, per = people.anders_kullbratt, people.per_albertsson
+    today = timezone.localdate()
+    # another decision-maker of the same delivery is never a stand-in (N different people)
+    services.set_absence(person=per, starts=today, ends=today, stand_in=anders)
+    services.adopt_assignment(assignment=seed004, actor=anders)
+    services.submit_delivery(assignment=seed004, actor=people.jan_strang, summary="Förslag")
+    assert approval_owners(seed004)[str(per.pk)] == "per.albertsson"
+
+
+def test_an_absence_that_ends_before_it_starts_is_refused(seed004, people):
+    today = timezone.localdate()
+    with pytest.raises(ValidationError):
+        services.set_absence(
+            person=people.per_albertsson, starts=today, ends=today - dt.timedelta(days=1)
+        )

@@ -175,11 +175,37 @@ def _milestone_to_update(request, pk, milestone_pk):
     return assignment, milestone
 
 
+def confirm_cancel_page(request, pk, errors=None, status=200, refused: Refused | None = None):
+    """The question before a milestone is cancelled: a page of its own, so that it is asked
+    with or without scripts, the reason asked for there (and kept when the answer is
+    refused)."""
+    assignment = visible_assignment(request, pk)
+    milestone = get_object_or_404(Milestone, pk=refused.slot.removeprefix("cancel-"))
+    form = refused.form
+    if errors and not form.errors:
+        form.add_error(None, errors)
+    context = {
+        "page_title": _("Avbryta milstolpen?"),
+        "assignment": assignment,
+        "milestone": milestone,
+        "form": form,
+        "canonical_path": reverse("workflow:assignment", args=[assignment.pk]),
+    }
+    return render(request, "workflow/confirm_cancel.html", context, status=status)
+
+
 @require_POST
 @login_required
 def milestone_status(request, pk, milestone_pk):
+    """A milestone's new status; cancelling it asks first (confirm_cancel_page)."""
     assignment, milestone = _milestone_to_update(request, pk, milestone_pk)
     form = forms.MilestoneStatusForm.of(milestone, request.POST)
+    cancelling = request.POST.get("to_status") == Milestone.Status.CANCELLED
+    if cancelling:
+        form = forms.MilestoneCancelForm.of(milestone, request.POST)
+        if not request.POST.get("confirmed"):
+            asked = forms.MilestoneCancelForm.of(milestone)
+            return confirm_cancel_page(request, pk, refused=Refused(f"cancel-{milestone.pk}", asked))
 
     def action():
         data = cleaned(form)
@@ -190,6 +216,14 @@ def milestone_status(request, pk, milestone_pk):
             comment=data["comment"],
         )
 
+    if cancelling:
+        return act(
+            request,
+            assignment,
+            action,
+            page=confirm_cancel_page,
+            refused=Refused(f"cancel-{milestone.pk}", form),
+        )
     return act(request, assignment, action, refused=Refused(f"status-{milestone.pk}", form))
 
 

@@ -92,3 +92,54 @@ def test_a_milestone_is_cancelled_after_a_question_and_taken_up_again(site, new_
     assert card.locator(".milestone-status").inner_text() == "Pågår"
     assert card.locator(".uppdrag-saved").inner_text().endswith("har nu status ”Pågår”.")
 
+
+# -- item 7: one font stack, no diarienummer or date broken across lines ----------------------
+
+FONT_STACK = 'Roboto, "Helvetica Neue", Arial, sans-serif'
+# Each diarienummer ("RS 2024-05699", "LJ 2013/746") and ISO date in the page's main text whose
+# characters lie on more than one line.
+BROKEN = """() => {
+    const broken = [];
+    const pattern = /[A-ZÅÄÖ]{1,4} \\d{4}[-\\/]\\d+|\\d{4}-\\d{2}-\\d{2}/g;
+    const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const node = walker.currentNode;
+        for (const match of node.textContent.matchAll(pattern)) {
+            const range = document.createRange();
+            range.setStart(node, match.index);
+            range.setEnd(node, match.index + match[0].length);
+            const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+            if (lines.size > 1) broken.push(match[0]);
+        }
+    }
+    return broken;
+}"""
+
+
+def test_one_font_stack_everywhere_the_admin_included(site, new_page):
+    page = new_page()
+    login(page, site, "registrator")
+    where = [
+        ("/", "body"),
+        ("/", ".uppdrag-nav .mdc-list-item__content"),
+        ("/", "main h1"),
+        ("/workflow/uppdrag/assignment/inbox/", "main"),
+        ("/admin/", "body"),
+        ("/admin/", "#content h1"),
+    ]
+    fonts = {}
+    for path, selector in where:
+        page.goto(site.url(path))
+        fonts[f"{path} {selector}"] = page.eval_on_selector(
+            selector, "(el) => getComputedStyle(el).fontFamily"
+        )
+    assert fonts == {key: FONT_STACK for key in fonts}
+
+
+def test_no_diarienummer_or_date_breaks_across_lines_on_a_phone(site, new_page):
+    page = new_page()
+    page.set_viewport_size(PHONE)
+    login(page, site, "registrator")
+    for path in ["/", "/portfolj/", "/aterrapportering/", f"/uppdrag/{site.assignment.pk}/"]:
+        page.goto(site.url(path))
+        assert page.evaluate(BROKEN) == [], path

@@ -766,6 +766,17 @@ class Milestone(PublicRecord):
         return str(self.Status(self.status).label)
 
     @property
+    def shown_status(self) -> str:
+        """The status as the pages show it. A milestone still open when its assignment ended
+        reads as that ("Ej klarmarkerad vid beslutet"), not "Planerad" forever; the stored
+        status stays as it was, for the record, and the API gives it as stored."""
+        if self.is_closed or self.assignment.is_open:
+            return self.status_label
+        if self.assignment.state == Assignment.State.DECIDED:
+            return str(_("Ej klarmarkerad vid beslutet"))
+        return str(_("Ej klarmarkerad när uppdraget avslutades"))
+
+    @property
     def responsible_person(self):
         """The responsible person; the assignee when none is named (docs/glossary.md)."""
         return self.responsible if self.responsible_id else self.assignment.assignee

@@ -143,3 +143,29 @@ def test_no_diarienummer_or_date_breaks_across_lines_on_a_phone(site, new_page):
     for path in ["/", "/portfolj/", "/aterrapportering/", f"/uppdrag/{site.assignment.pk}/"]:
         page.goto(site.url(path))
         assert page.evaluate(BROKEN) == [], path
+
+
+# -- item 5: a formset row added in place ------------------------------------------------------
+
+
+def test_a_row_is_added_in_place_with_the_focus_in_its_first_field(site, new_page):
+    page = new_page()
+    login(page, site, "registrator")
+    page.goto(site.url("/uppdrag/nytt/"))
+    rows = page.locator("#rows-milestones > fieldset.uppdrag-row")
+    before = rows.count()
+    page.evaluate("() => { window.notReloaded = true; }")
+    button = page.get_by_role("button", name="Lägg till rad: Tidplan")
+    button.scroll_into_view_if_needed()
+    scrolled = page.evaluate("() => window.scrollY")
+    button.click()
+    page.wait_for_function(
+        f"() => document.querySelectorAll("
+        f"'#rows-milestones > fieldset.uppdrag-row').length === {before + 1}"
+    )
+    assert page.evaluate("() => window.notReloaded === true")  # no reload
+    assert page.evaluate("() => window.scrollY") >= scrolled - 200  # not back at the top
+    focused = page.evaluate("() => document.activeElement.name")
+    assert focused == f"milestones-{before}-title", focused
+    assert page.locator(f"#rows-milestones legend:text-is('Rad {before + 1}')").count() == 1
+    assert_accessible(page, "the registration form with a row added")

@@ -98,6 +98,11 @@ def detail(kind: str, params: dict) -> str:
         return _("Fastställt av %(actor)s.") % {"actor": actor}
     if kind == Kind.DECISION_REQUESTED and actor:
         return _("Lämnad av %(actor)s.") % {"actor": actor}
+    if kind == Kind.ADOPTION_WAITING and params.get("nobody"):
+        return _(
+            "Ingen kan fastställa: %(people)s kan inte logga in. Koppla kontakten till ett "
+            "konto eller ändra uppdragsgivare."
+        ) % {"people": params["nobody"]}
     if kind == Kind.ADOPTION_WAITING and params.get("replaces"):
         day = formats.date_format(parse_date(params["replaces"]), "DATE_FORMAT")
         return _(

@@ -58,6 +58,7 @@ from .roles import (
     is_stand_in,
     is_working_group_member,
     is_working_group_member_in,
+    registrars,
 )
 from .tasks import (
     ADOPT,
@@ -111,6 +112,7 @@ __all__ = [
     "is_public_within_organisation",
     "is_regional_director",
     "is_registrar",
+    "registrars",
     "is_stand_in",
     "is_working_group_member",
     "is_working_group_member_in",

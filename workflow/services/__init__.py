@@ -21,7 +21,7 @@ from .decisions import (
     return_delivery,
     submit_delivery,
 )
-from .process import current_process, start_process, waiting_for
+from .process import commissioners_changed, current_process, start_process, waiting_for
 from .work import adopt_assignment, change_milestone_status, move_milestone_due
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "reassign_task",
     "return_delivery",
     "start_process",
+    "commissioners_changed",
     "submit_delivery",
     "supersede_assignment",
     "task_to_hand_on",

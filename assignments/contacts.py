@@ -10,9 +10,10 @@ import re
 import unicodedata
 from collections import defaultdict
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Value
+from django.db.models import Q, Value
 from django.db.models.functions import Concat, Lower
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -41,6 +42,17 @@ def person_label(person: User) -> str:
 def is_contact(person: User) -> bool:
     """A person without a login: no usable password and no e-mail address."""
     return not person.has_usable_password() and not person.email
+
+
+def contacts_q(prefix: str = "") -> Q:
+    """is_contact as a filter, on the person at `prefix` ("commissioners__"): Django writes an
+    unusable password with a leading UNUSABLE_PASSWORD_PREFIX."""
+    return Q(**{f"{prefix}password__startswith": UNUSABLE_PASSWORD_PREFIX, f"{prefix}email": ""})
+
+
+def unreachable_q(prefix: str = "") -> Q:
+    """People nobody can tell anything: contacts (contacts_q) and inactive accounts."""
+    return contacts_q(prefix) | Q(**{f"{prefix}is_active": False})
 
 
 def new_contact(name: str) -> User:

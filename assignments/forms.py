@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import Assignment, OrgUnit, User
@@ -41,7 +42,8 @@ class PortfolioFilter(forms.Form):
         label=_("Sortera efter"),
         required=False,
         choices=[(k, v) for k, (_f, v) in SORTS.items()]
-        + [(f"-{k}", f"{v} ↓") for k, (_f, v) in SORTS.items()],
+        # lazily joined: each reader's language, not the one active when this module loaded
+        + [(f"-{k}", format_lazy("{} ↓", v)) for k, (_f, v) in SORTS.items()],
     )
 
     def order(self) -> str:

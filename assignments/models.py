@@ -691,15 +691,29 @@ class Milestone(PublicRecord):
 
     CLOSED_STATUSES = (Status.DONE, Status.CANCELLED)
 
-    # The legal status changes, declared once. Done can be reopened (work found lacking);
-    # cancelled is final, so a cancelled activity's history stays as it was.
+    # The legal status changes, declared once. Every change can be undone by whoever may make
+    # it (a status set by mistake is corrected, a cancelled activity taken up again): for each
+    # move A → B the table has B → A. Cancelling and taking a closed milestone up again say
+    # why (needs_reason), so the history tells the correction apart from the work.
     TRANSITIONS = {
         Status.PLANNED: {Status.IN_PROGRESS, Status.DONE, Status.AT_RISK, Status.CANCELLED},
-        Status.IN_PROGRESS: {Status.DONE, Status.AT_RISK, Status.BLOCKED, Status.CANCELLED},
-        Status.AT_RISK: {Status.IN_PROGRESS, Status.DONE, Status.BLOCKED, Status.CANCELLED},
+        Status.IN_PROGRESS: {
+            Status.PLANNED,
+            Status.DONE,
+            Status.AT_RISK,
+            Status.BLOCKED,
+            Status.CANCELLED,
+        },
+        Status.AT_RISK: {
+            Status.PLANNED,
+            Status.IN_PROGRESS,
+            Status.DONE,
+            Status.BLOCKED,
+            Status.CANCELLED,
+        },
         Status.BLOCKED: {Status.IN_PROGRESS, Status.AT_RISK, Status.CANCELLED},
-        Status.DONE: {Status.IN_PROGRESS},
-        Status.CANCELLED: set(),
+        Status.DONE: {Status.PLANNED, Status.IN_PROGRESS, Status.AT_RISK},
+        Status.CANCELLED: {Status.PLANNED, Status.IN_PROGRESS, Status.AT_RISK, Status.BLOCKED},
     }
 
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="milestones")
@@ -759,6 +773,17 @@ class Milestone(PublicRecord):
         return str(self.Status(self.status).label)
 
     @property
+    def shown_status(self) -> str:
+        """The status as the pages show it. A milestone still open when its assignment ended
+        reads as that ("Ej klarmarkerad vid beslutet"), not "Planerad" forever; the stored
+        status stays as it was, for the record, and the API gives it as stored."""
+        if self.is_closed or self.assignment.is_open:
+            return self.status_label
+        if self.assignment.state == Assignment.State.DECIDED:
+            return str(_("Ej klarmarkerad vid beslutet"))
+        return str(_("Ej klarmarkerad när uppdraget avslutades"))
+
+    @property
     def responsible_person(self):
         """The responsible person; the assignee when none is named (docs/glossary.md)."""
         return self.responsible if self.responsible_id else self.assignment.assignee
@@ -771,6 +796,11 @@ class Milestone(PublicRecord):
         """The statuses this milestone may move to next, in the order of Status."""
         allowed = self.TRANSITIONS[self.Status(self.status)]
         return [s for s in self.Status if s in allowed]
+
+    def needs_reason(self, to_status: str) -> bool:
+        """Whether a move to `to_status` must say why: cancelling (destructive) and taking a
+        done or cancelled milestone up again (a correction)."""
+        return to_status == self.Status.CANCELLED or self.is_closed
 
     def statuses_now(self) -> list[str]:
         """The statuses it may be given now (workflow.services.change_milestone_status asks

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import permissions
@@ -136,12 +137,14 @@ def followed_by(person: User) -> QuerySet[Assignment]:
     )
 
 
-def first_followed(person: User, limit: int) -> list[Assignment]:
+def first_followed(person: User, limit: int, today: dt.date | None = None) -> list[Assignment]:
     """The first `limit` assignments the person follows (followed_by), nearest final delivery
     first, in one query, each with `listed_for` (the distribution's purpose, as a label),
-    `next_deadline` (a Deadline while it is worked on, else None) and its decision loaded."""
+    `next_deadline` (a Deadline to come while it is worked on, else None: a date past is not
+    "next") and its decision loaded."""
+    today = today or timezone.localdate()
     open_milestones = (
-        Milestone.objects.filter(assignment=OuterRef("pk"))
+        Milestone.objects.filter(assignment=OuterRef("pk"), due__gte=today)
         .exclude(status__in=Milestone.CLOSED_STATUSES)
         .order_by("due", "pk")
     )
@@ -161,19 +164,19 @@ def first_followed(person: User, limit: int) -> list[Assignment]:
     )
     for assignment in assignments:
         assignment.listed_for = Distribution.Purpose(assignment.listed_purpose).label
-        assignment.next_deadline = _next_deadline(assignment)
+        assignment.next_deadline = _next_deadline(assignment, today)
     return assignments
 
 
-def _next_deadline(assignment: Assignment) -> Deadline | None:
-    """The earliest open deadline while the assignment is worked on (its milestones may
-    change): an open milestone's due date or the final delivery's."""
+def _next_deadline(assignment: Assignment, today: dt.date) -> Deadline | None:
+    """The earliest open deadline to come while the assignment is worked on (its milestones
+    may change): an open milestone's due date or the final delivery's, today or later."""
     if not assignment.milestones_may_change:
         return None
     deadlines = []
     if assignment.next_milestone_due:
         deadlines.append(Deadline(assignment.next_milestone_title, assignment.next_milestone_due))
-    if assignment.delivery_due:
+    if assignment.delivery_due and assignment.delivery_due >= today:
         deadlines.append(Deadline(_("Slutleverans"), assignment.delivery_due))
     return min(deadlines, key=lambda deadline: deadline.due, default=None)
 

@@ -52,6 +52,15 @@ class Bar:
     def text_y(self) -> int:
         return self.y + BAR_HEIGHT - 3
 
+    @property
+    def left_pct(self) -> float:
+        """Where the bar starts, in per cent of the months drawn (the phone's list)."""
+        return round((self.x - LABEL_WIDTH) * 100 / (WIDTH - 10 - LABEL_WIDTH), 1)
+
+    @property
+    def width_pct(self) -> float:
+        return max(round(self.width * 100 / (WIDTH - 10 - LABEL_WIDTH), 1), 1.0)
+
 
 @dataclass
 class Tick:
@@ -67,6 +76,7 @@ class Marker:
     x: float
     date: dt.date
     edge: str = ""
+    pct: float = 0
     label_x: float = 0
     anchor: str = "start"
     arrow: str = ""
@@ -170,9 +180,10 @@ def _today_marker(today: dt.date, first: dt.date, last: dt.date, x_of, chart_rig
     if today >= last:
         x = chart_right
         arrow = f"{x + 2},{top} {x + 2 + ARROW},{top + 4} {x + 2},{top + 8}"
-        return Marker(x, today, edge="end", label_x=x - 4, anchor="end", arrow=arrow)
+        return Marker(x, today, edge="end", label_x=x - 4, anchor="end", arrow=arrow, pct=100)
     x = x_of(today)
+    pct = round((x - LABEL_WIDTH) * 100 / (chart_right - LABEL_WIDTH), 1)
     # near the right edge the label goes to the left of the line
     if x > chart_right - 60:
-        return Marker(x, today, label_x=x - 4, anchor="end")
-    return Marker(x, today, label_x=x + 4, anchor="start")
+        return Marker(x, today, label_x=x - 4, anchor="end", pct=pct)
+    return Marker(x, today, label_x=x + 4, anchor="start", pct=pct)

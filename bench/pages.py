@@ -539,7 +539,7 @@ def main(argv: list[str] | None = None) -> int:
     number = f"RS 2025-{ids['assignment']:07d}"
     pages = [  # label, address, session, what only the page itself holds
         ("bare view (static page)", "/_bench/bare/", cookies["person"], ["En statisk sida"]),
-        ("start page", "/", cookies["person"], ['id="waiting-heading"', person.get_full_name()]),
+        ("start page", "/", cookies["person"], ['id="start-page"', person.get_full_name()]),
         ("assignment page", f"/uppdrag/{ids['assignment']}/", cookies["person"], [number]),
         ("portfolio (registrar, all)", "/portfolj/", cookies["registrar"], ['id="portfolio"']),
     ]

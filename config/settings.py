@@ -396,9 +396,9 @@ X_FRAME_OPTIONS = "DENY"
 # viewflow/js/turbo.es2017-umd.js) and the flow chart's own (viewflow/workflow/graph.svg); any
 # other <style> element is refused, so injected markup cannot restyle or read the page with
 # selectors. Style *attributes* are allowed: viewflow's templates write some forty of them
-# (its dashboard, lists and process pages; ours write none). An attribute styles only its own
-# element, runs no script and loads nothing from elsewhere (default-src and img-src still
-# apply to any url() in it).
+# (its dashboard, lists and process pages; ours only the phone timeline's bar positions).
+# An attribute styles only its own element, runs no script and loads nothing from elsewhere
+# (default-src and img-src still apply to any url() in it).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -22,6 +22,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import (
+    CondPageBreak,
     KeepTogether,
     ListFlowable,
     ListItem,
@@ -37,7 +38,15 @@ from documents import export_document as content
 CONTENT_TYPE = "application/pdf"
 MARGIN = 22 * mm
 FOOTER_Y = 12 * mm
-BULLET = "–"
+# A real bullet, from the Symbol font: Helvetica's "•" sits at a WinAnsi code that text
+# extraction (and so the importer, a screen reader, copy and paste) cannot read; Symbol's
+# reads back as "•".
+BULLET = "•"
+BULLET_FONT = "Symbol"
+# A heading starts a new page unless this much room is left below it: a heading is never left
+# alone at the foot of a page, even before a table too long to move whole.
+ROOM_UNDER_HEADING = 40 * mm
+ONE_PAGE = 200 * mm  # a table shorter than this fits on a fresh page
 
 
 # Letters that Unicode does not write as a base letter and an accent.
@@ -96,6 +105,7 @@ def styles() -> dict[str, ParagraphStyle]:
             leading=16,
             spaceBefore=10,
             spaceAfter=4,
+            keepWithNext=1,
         ),
         "body": body,
         "strong": ParagraphStyle("UppdragStrong", parent=body, fontName="Helvetica-Bold"),
@@ -139,6 +149,7 @@ def _story(document: content.ExportedDocument, width: float) -> list:
             if block.level == 0:
                 story.append(flowable)
             else:
+                story.append(CondPageBreak(ROOM_UNDER_HEADING))
                 pending_heading = flowable  # kept with what follows it
             continue
         if isinstance(block, content.Text):
@@ -151,19 +162,20 @@ def _story(document: content.ExportedDocument, width: float) -> list:
                 house["body"],
             )
         elif isinstance(block, content.Bullets):
-            # An en dash, not "•": Helvetica's bullet sits at a WinAnsi code that text
-            # extraction (and so the importer, a screen reader, copy and paste) cannot read.
             flowable = ListFlowable(
                 [ListItem(Paragraph(markup(item), house["body"])) for item in block.items],
                 bulletType="bullet",
                 start=BULLET,
                 leftIndent=14,
-                bulletFontName="Helvetica",
+                bulletFontName=BULLET_FONT,
             )
         else:
-            # moved whole to the next page when it fits there; a longer one repeats its header
+            # moved whole to the next page when it fits on one; a longer one starts where it
+            # is (under its heading) and repeats its header on each page
             widths = [width * 0.7, width * 0.3]
-            flowable = KeepTogether([grid_table(block.header, block.rows, widths, house)])
+            flowable = grid_table(block.header, block.rows, widths, house)
+            if flowable.wrap(width, A4[1])[1] < ONE_PAGE:
+                flowable = KeepTogether([flowable])
         if pending_heading is not None:
             story.append(KeepTogether([pending_heading, flowable]))
             pending_heading = None

@@ -49,7 +49,7 @@ from django.utils import timezone
 from . import deadlines, services
 from .channels import EmailChannel, InAppChannel
 from .messages import compose_bundle
-from .models import EMAIL_ONLY_KINDS, Reminder
+from .models import EMAIL_ONLY_KINDS, EVENT_KINDS, Reminder
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +59,9 @@ LEASE = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 6
 BATCH = 5000
 PUBLISH_BATCH = 100
-# The reminders that share a mail with the others of their recipient; a digest is a mail of
-# its own (it already is the day's summary).
+# The reminders that share a mail with the others of their recipient: the deadlines' and the
+# process's events (beat sweeps once a minute, so the events of one minute to one person, three
+# at an adoption, are one mail). A digest and a monthly report are mails of their own.
 BUNDLED_KINDS = frozenset(
     {
         Reminder.Kind.BEFORE_DUE,
@@ -68,6 +69,7 @@ BUNDLED_KINDS = frozenset(
         Reminder.Kind.OVERDUE,
         Reminder.Kind.ESCALATION,
         Reminder.Kind.DECISION_WAITING,
+        *EVENT_KINDS,
     }
 )
 

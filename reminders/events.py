@@ -98,6 +98,11 @@ def detail(kind: str, params: dict) -> str:
         return _("Fastställt av %(actor)s.") % {"actor": actor}
     if kind == Kind.DECISION_REQUESTED and actor:
         return _("Lämnad av %(actor)s.") % {"actor": actor}
+    if kind == Kind.ADOPTION_WAITING and params.get("nobody"):
+        return _(
+            "Ingen kan fastställa: %(people)s kan inte logga in. Koppla kontakten till ett "
+            "konto eller ändra uppdragsgivare."
+        ) % {"people": params["nobody"]}
     if kind == Kind.ADOPTION_WAITING and params.get("replaces"):
         day = formats.date_format(parse_date(params["replaces"]), "DATE_FORMAT")
         return _(
@@ -211,6 +216,14 @@ def notify_event(
     return len(told)
 
 
+def entry(reminder: Reminder) -> Entry:
+    """The event as a line of a bundled mail, in the active language."""
+    params = reminder.params
+    return Entry(
+        reminder, text(reminder.kind, params), link(params), "", detail(reminder.kind, params)
+    )
+
+
 def compose_event(reminder: Reminder) -> Message:
     """The e-mail of one event, in the recipient's language."""
     language = reminder.recipient.language or settings.LANGUAGE_CODE
@@ -226,14 +239,15 @@ def compose_event(reminder: Reminder) -> Message:
             "language": language,
             "params": params,
         }
-        # A mail of its own (dispatch.BUNDLED_KINDS): the message's one entry is this event.
+        # Alone in its mail (several of one minute are a bundle, messages.compose_bundle):
+        # the message's one entry is this event.
         return Message(
             subject,
             render_to_string("reminders/event.txt", context),
             render_to_string("reminders/event.html", context),
             context["link"],
             None,
-            [Entry(reminder, subject, context["link"], "")],
+            [Entry(reminder, subject, context["link"], "", context["detail"])],
         )
 
 

@@ -91,6 +91,10 @@ def _subject(reminder: Reminder, today: dt.date) -> str:
 
 def _entry(reminder: Reminder, today: dt.date) -> Entry:
     """The reminder as a line, in the active language."""
+    if reminder.is_event:
+        from .events import entry
+
+        return entry(reminder)
     due = ""
     if reminder.due_date and reminder.kind != Reminder.Kind.DIGEST:
         due = date_text(reminder.due_date, today)
@@ -236,8 +240,25 @@ def _one_per_deadline(entries: Sequence[Entry]) -> list[Entry]:
     are one line, as they are one event in the calendar."""
     first: dict[str, Entry] = {}
     for entry in sorted(entries, key=_urgency):
-        first.setdefault(entry.reminder.subject_key, entry)
+        reminder = entry.reminder
+        # an event is no deadline: each is a line of its own
+        key = f"event:{reminder.pk}" if reminder.is_event else reminder.subject_key
+        first.setdefault(key, entry)
     return list(first.values())
+
+
+def _events_subject(listed: Sequence[Entry], assignments: int) -> str:
+    """A bundle of events only: "Uppdrag: 3 händelser om RS 2024-05699"."""
+    count = len(listed)
+    if assignments == 1:
+        return ngettext(
+            "Uppdrag: %(count)d händelse om %(dnr)s",
+            "Uppdrag: %(count)d händelser om %(dnr)s",
+            count,
+        ) % {"count": count, "dnr": listed[0].reminder.assignment.registration_number}
+    return ngettext("Uppdrag: %(count)d händelse", "Uppdrag: %(count)d händelser", count) % {
+        "count": count
+    }
 
 
 def compose_bundle(reminders: Sequence[Reminder]) -> Message:
@@ -265,7 +286,9 @@ def compose_bundle(reminders: Sequence[Reminder]) -> Message:
         for assignment, section in sections.values():
             numbered.append((assignment, [(number := number + 1, entry) for entry in section]))
         count = len(listed)
-        if len(sections) == 1:
+        if all(entry.reminder.is_event for entry in listed):
+            subject = _events_subject(listed, len(sections))
+        elif len(sections) == 1:
             subject = ngettext(
                 "Uppdrag: %(count)d påminnelse om %(dnr)s",
                 "Uppdrag: %(count)d påminnelser om %(dnr)s",

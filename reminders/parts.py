@@ -26,6 +26,7 @@ class Entry:
     subject: str
     link: str
     due: str  # the deadline as registered, "" when the reminder has none
+    detail: str = ""  # what an event adds to its line (who, the comment), "" for a deadline
 
 
 @dataclass

@@ -110,3 +110,13 @@ def outbox_totals() -> list[OutboxTotals]:
         )
         for row in rows
     ]
+
+
+def bounced(since: dt.datetime, limit: int) -> list[Reminder]:
+    """Mail that could not be delivered for good (failed, after its retries) since `since`,
+    newest first, with its recipient and assignment, in one query: the registrar's desk."""
+    return list(
+        Reminder.objects.filter(state=Reminder.State.FAILED, created_at__gte=since)
+        .select_related("recipient", "assignment")
+        .order_by("-created_at", "-pk")[:limit]
+    )

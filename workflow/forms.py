@@ -37,6 +37,28 @@ class MilestoneStatusForm(forms.Form):
         return cls(data, auto_id=f"status-{milestone.pk}-%s")
 
 
+class MilestoneCancelForm(forms.Form):
+    """The question before a milestone is cancelled: why, and the answer "yes"."""
+
+    to_status = forms.ChoiceField(
+        label=_("Ny status"), choices=Milestone.Status.choices, widget=forms.HiddenInput
+    )
+    confirmed = forms.BooleanField(widget=forms.HiddenInput, initial=True)
+    comment = forms.CharField(
+        label=_("Varför avbryts milstolpen?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Ange varför milstolpen avbryts.")},
+    )
+
+    @classmethod
+    def of(cls, milestone: Milestone, data=None) -> MilestoneCancelForm:
+        return cls(
+            data,
+            auto_id=f"cancel-{milestone.pk}-%s",
+            initial={"to_status": Milestone.Status.CANCELLED, "confirmed": True},
+        )
+
+
 class MilestoneDueForm(forms.Form):
     new_due = forms.DateField(
         label=_("Nytt slutdatum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

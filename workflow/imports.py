@@ -20,7 +20,7 @@ from assignments.registration import save_draft
 from documents.importer.drafts import create_draft, match_people
 from documents.importer.result import ParsedDocument
 
-from .services import current_process, start_process
+from .services import commissioners_changed, current_process, start_process
 
 
 def register_imported_draft(
@@ -55,7 +55,10 @@ def register_draft(*, data: dict, actor, assignment: Assignment | None = None) -
     new one, a new version's copy) goes into it, as in the admin. One transaction: a refusal
     (ValidationError, PermissionDenied) keeps nothing."""
     with transaction.atomic():
+        before = set(assignment.commissioners.values_list("pk", flat=True)) if assignment else set()
         assignment = save_draft(data=data, actor=actor, assignment=assignment)
         if current_process(assignment) is None:
             start_process(assignment=assignment, actor=actor)
+        else:
+            commissioners_changed(assignment=assignment, before=before, actor=actor)
         return assignment

@@ -139,7 +139,7 @@ def start_page(user: User, today: dt.date) -> dict:
     )
     mine = registry.first_by_delivery(registry.worked_on_by(user), START_LIST + 1)
     commissioned = registry.first_by_delivery(registry.commissioned_by(user), START_LIST + 1)
-    followed = registry.first_followed(user, START_LIST + 1)
+    followed = registry.first_followed(user, START_LIST + 1, today)
     Assignment.mark_overdue(mine + commissioned + followed, today)
     return {
         "today": today,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ..models import Assignment, AuditEntry, Delivery, Milestone
-from .values import Lookup, as_date, date_range_text, date_text, model_of
+from .values import Lookup, as_date, date_range_text, date_text, model_of, object_name
 
 Sentence = Callable[[AuditEntry, Lookup, dict], str]
 SENTENCES: dict[str, Sentence] = {}
@@ -94,7 +94,7 @@ def _decision_makers_changed(entry, lookup, words):
 def _milestone_status(entry, lookup, words):
     return _("%(actor)s satte %(milestone)s till %(status)s") % {
         **words,
-        "milestone": entry.object_repr,
+        "milestone": object_name(entry),
         "status": _choice(Milestone.Status, _after(entry, "status")),
     }
 
@@ -105,12 +105,12 @@ def _milestone_due(entry, lookup, words):
     if before is None or after is None:
         return _("%(actor)s flyttade slutdatum för %(milestone)s") % {
             **words,
-            "milestone": entry.object_repr,
+            "milestone": object_name(entry),
         }
     before_text, after_text = date_range_text(before, after)
     return _("%(actor)s flyttade slutdatum för %(milestone)s från %(before)s till %(after)s") % {
         **words,
-        "milestone": entry.object_repr,
+        "milestone": object_name(entry),
         "before": before_text,
         "after": after_text,
     }
@@ -250,7 +250,7 @@ def _admin_created(entry, lookup, words):
     return _("%(actor)s registrerade %(kind)s ”%(object)s”") % {
         **words,
         "kind": _kind(entry),
-        "object": entry.object_repr,
+        "object": object_name(entry),
     }
 
 
@@ -265,7 +265,7 @@ def _import_registered(entry, lookup, words):
     return _("%(actor)s registrerade %(kind)s ”%(object)s” ur en inläst uppdragshandling") % {
         **words,
         "kind": _kind(entry),
-        "object": entry.object_repr,
+        "object": object_name(entry),
     }
 
 
@@ -274,7 +274,7 @@ def _admin_changed(entry, lookup, words):
     return _("%(actor)s ändrade %(kind)s ”%(object)s”") % {
         **words,
         "kind": _kind(entry),
-        "object": entry.object_repr,
+        "object": object_name(entry),
     }
 
 
@@ -283,13 +283,13 @@ def _contact_linked(entry, lookup, words):
     # "Nytt uppdrag": a name of no account was a contact; a registrar linked it to its account.
     return _("%(actor)s kopplade kontakten ”%(object)s” till sitt konto") % {
         **words,
-        "object": entry.object_repr,
+        "object": object_name(entry),
     }
 
 
 @sentence("admin.password_changed")
 def _password_changed(entry, lookup, words):
-    return _("%(actor)s bytte lösenord för %(object)s") % {**words, "object": entry.object_repr}
+    return _("%(actor)s bytte lösenord för %(object)s") % {**words, "object": object_name(entry)}
 
 
 @sentence("person.email_changed")
@@ -299,7 +299,7 @@ def _email_changed(entry, lookup, words):
         "adressen fick besked, inloggningarna och API-nycklarna upphörde"
     ) % {
         **words,
-        "object": entry.object_repr,
+        "object": object_name(entry),
         "old": _before(entry, "email") or "–",
         "new": _after(entry, "email") or "–",
     }
@@ -322,14 +322,14 @@ def _linked_by_sign_in(entry, lookup, words):
 
 @sentence("api_token.created")
 def _api_token_created(entry, lookup, words):
-    return _("%(actor)s skapade API-nyckeln ”%(object)s”") % {**words, "object": entry.object_repr}
+    return _("%(actor)s skapade API-nyckeln ”%(object)s”") % {**words, "object": object_name(entry)}
 
 
 @sentence("api_token.revoked")
 def _api_token_revoked(entry, lookup, words):
     return _("%(actor)s återkallade API-nyckeln ”%(object)s”") % {
         **words,
-        "object": entry.object_repr,
+        "object": object_name(entry),
     }
 
 
@@ -382,7 +382,7 @@ def unknown(entry, lookup, words):
     return _("%(actor)s gjorde en ändring i %(kind)s ”%(object)s”") % {
         **words,
         "kind": _kind(entry),
-        "object": entry.object_repr,
+        "object": object_name(entry),
     }
 
 

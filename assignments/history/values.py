@@ -11,13 +11,13 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
 from .. import audit
-from ..models import Assignment, AuditEntry, Delivery
+from ..models import Assignment, AssignmentRelation, AuditEntry, Delivery, Distribution
 
 LONG_TEXT_CHARS = 200
 
@@ -211,3 +211,21 @@ def changes(entry: AuditEntry, lookup: Lookup, *, skip: Iterable[str] = ()) -> l
             )
         )
     return listed
+
+
+def object_name(entry: AuditEntry) -> str:
+    """The entry's object as it was named when recorded, in the reader's language: a
+    distribution row was recorded as "Name (För genomförande)", a relation as "Samarbete med:
+    …", their choices in Swedish."""
+    name = entry.object_repr
+    for purpose in Distribution.Purpose:
+        with translation.override("sv"):
+            recorded = f" ({purpose.label})"
+        if name.endswith(recorded):
+            return f"{name.removesuffix(recorded)} ({purpose.label})"
+    for kind in AssignmentRelation.Kind:
+        with translation.override("sv"):
+            recorded = f"{kind.label}: "
+        if name.startswith(recorded):
+            return f"{kind.label}: {name.removeprefix(recorded)}"
+    return name

@@ -59,6 +59,7 @@ from .roles import (
     is_stand_in,
     is_working_group_member,
     is_working_group_member_in,
+    registrars,
 )
 from .tasks import (
     ADOPT,
@@ -113,6 +114,7 @@ __all__ = [
     "is_public_within_organisation",
     "is_regional_director",
     "is_registrar",
+    "registrars",
     "is_stand_in",
     "is_working_group_member",
     "is_working_group_member_in",

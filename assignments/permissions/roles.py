@@ -4,9 +4,10 @@ of assignments.permissions reads, and the groups that give a role."""
 from __future__ import annotations
 
 import rules
+from django.db.models import Q
 from viewflow.workflow import STATUS
 
-from ..models import Approval, Assignment, Distribution
+from ..models import Approval, Assignment, Distribution, User
 
 REGISTRAR_GROUP = "Registrator"
 REGIONAL_DIRECTOR_GROUP = "Regiondirektör"
@@ -29,6 +30,14 @@ def _in_group(user, name: str) -> bool:
 def is_registrar(user) -> bool:
     """Registrar or administrator: creates and edits assignments, manages people and units."""
     return bool(getattr(user, "is_superuser", False)) or _in_group(user, REGISTRAR_GROUP)
+
+
+def registrars():
+    """is_registrar as a query: the active registrars and administrators (who is warned when
+    a step of an assignment has nobody who can take it)."""
+    return User.objects.filter(
+        Q(is_superuser=True) | Q(groups__name=REGISTRAR_GROUP), is_active=True
+    ).distinct()
 
 
 @rules.predicate

@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -51,12 +52,34 @@ def test_start_page_lists_overdue_milestones_in_red_for_the_responsible(client, 
     assert 'class="uppdrag-overdue"' in page
 
 
-def test_start_page_empty_states_tell_what_to_do(client, db):
+def test_start_page_with_nothing_says_so_once_without_empty_sections(client, db):
     client.force_login(UserFactory())
     page = client.get(reverse("home")).content.decode()
+    assert page.count('class="uppdrag-empty"') == 1
     assert "Inget väntar på dig just nu" in page
-    assert "Du har inga milstolpar" in page
-    assert "Du har inga olästa notiser" in page
+    assert "<h2" not in page.split('id="main"')[1]
+
+
+def test_the_readers_start_page_opens_with_what_she_follows(client, adopted):
+    """Issue 29, item 9: no empty sections before (or after) what she follows."""
+    client.force_login(people("ann-charlotte.jarnstrom"))
+    page = client.get(reverse("home")).content.decode().split('id="main"')[1]
+    headings = re.findall(r"<h2 id=\"([a-z-]+)\"", page)
+    assert headings[0] == "followed-heading", headings
+    assert 'class="uppdrag-empty"' not in page
+
+
+def test_an_open_milestone_of_a_decided_assignment_is_not_planned_forever(client, db):
+    """Issue 29, item 9: the stored status stays (the record), the page says what it is."""
+    decided = AssignmentFactory(state=Assignment.State.DECIDED, is_public=True)
+    open_one = MilestoneFactory(assignment=decided, title="Aldrig klarmarkerad")
+    MilestoneFactory(assignment=decided, title="Klarmarkerad", status="done")
+    client.force_login(UserFactory())
+    page = client.get(reverse("workflow:assignment", args=[decided.pk])).content.decode()
+    row = page.split(f'id="milestone-{open_one.pk}"')[1].split("</tr>")[0]
+    assert "Ej klarmarkerad vid beslutet" in row and "Planerad" not in row
+    open_one.refresh_from_db()
+    assert open_one.status == "planned"
 
 
 def test_portfolio_is_for_registrars_and_commissioners(client, adopted):
@@ -257,12 +280,13 @@ def test_the_readers_start_page_lists_what_she_follows(client, adopted):
     """Issue 17, 6: Ann-Charlotte is sent RS 2024-05699 "för kännedom": her start page shows
     it, its state and its next deadline (the earliest open one, here a milestone)."""
     client.force_login(people("ann-charlotte.jarnstrom"))
-    page = client.get(reverse("home")).content.decode()
+    first = adopted.milestones.order_by("due").first()
+    with time_machine.travel(first.due - dt.timedelta(days=20)):  # its first deadline to come
+        page = client.get(reverse("home")).content.decode()
     section = page.split('id="followed-heading"', 1)[1].split("</section>", 1)[0]
     assert "Uppdrag jag följer" in page
     assert adopted.title in section and adopted.registration_number in section
     assert "Fastställd" in section and "för kännedom" in section
-    first = adopted.milestones.order_by("due").first()
     assert f'Nästa tidpunkt: <time datetime="{first.due.isoformat()}">' in section
     assert f"</time> – {first.title}" in section
     # Per is sent it "för kännedom" too, but commissioned it: listed once, there

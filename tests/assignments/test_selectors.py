@@ -168,7 +168,7 @@ def test_a_followed_assignments_next_deadline_and_decision(db, django_assert_num
     for assignment in (milestone_first, delivery_first, decided):
         DistributionFactory(assignment=assignment, person=me)
 
-    rows = {a.title: a for a in selectors.first_followed(me, 10)}
+    rows = {a.title: a for a in selectors.first_followed(me, 10, today=dt.date(2025, 9, 15))}
     assert rows["Milstolpe först"].next_deadline == selectors.Deadline(
         "Seminarier", dt.date(2025, 10, 31)
     )
@@ -178,3 +178,23 @@ def test_a_followed_assignments_next_deadline_and_decision(db, django_assert_num
     assert (decision.decided_on, decision.paragraph_reference) == (dt.date(2025, 12, 3), "§ 12")
     with django_assert_num_queries(0), pytest.raises(Decision.DoesNotExist):
         rows["Milstolpe först"].decision  # noqa: B018 (loaded as none, not asked again)
+
+
+def test_a_followed_assignments_next_deadline_is_never_past(db):
+    """Issue 29, item 9: "Nästa tidpunkt: 31 aug 2025" for a date long past is not next."""
+    from tests.factories import DistributionFactory
+
+    me = UserFactory()
+    assignment = AssignmentFactory(title="Pågår", delivery_due=dt.date(2025, 12, 1))
+    MilestoneFactory(assignment=assignment, title="Seminarier", due=dt.date(2025, 10, 31))
+    MilestoneFactory(assignment=assignment, title="Senare", due=dt.date(2025, 11, 20))
+    DistributionFactory(assignment=assignment, person=me)
+
+    def next_on(day):
+        return selectors.first_followed(me, 10, today=day)[0].next_deadline
+
+    assert next_on(dt.date(2025, 11, 5)) == selectors.Deadline("Senare", dt.date(2025, 11, 20))
+    assert next_on(dt.date(2025, 11, 25)) == selectors.Deadline(
+        "Slutleverans", dt.date(2025, 12, 1)
+    )
+    assert next_on(dt.date(2025, 12, 2)) is None

@@ -2,6 +2,8 @@
 the document's order, its tidplan as a table, the Dnr and page in the footer; Swedish text
 renders and a user's markup stays text."""
 
+import datetime as dt
+
 import pytest
 
 from documents import export_document, export_pdf
@@ -86,3 +88,41 @@ def test_winansi_keeps_what_helvetica_has_and_never_another_letter(text, shown):
 
 def test_markup_escapes_every_special_character():
     assert export_pdf.markup('<b>&"x"\n') == '&lt;b&gt;&amp;"x"<br/>'
+
+
+# -- issue 29, item 7: real bullets, a heading kept with what follows it --------------------
+
+
+def _long_document(paragraphs: int) -> export_document.ExportedDocument:
+    """`paragraphs` paragraphs, then "Tidplan" over a table longer than a page, then a list."""
+    document = export_document.ExportedDocument(
+        registration_number="RS 2024-05699",
+        title="Uppdrag",
+        document_date=dt.date(2025, 8, 12),
+        issuing_unit="Koncernkontoret",
+    )
+    document.blocks += [
+        export_document.Text(f"Stycke {i}. " + "Text som fyller sidan. " * 12)
+        for i in range(paragraphs)
+    ]
+    rows = tuple((f"Aktivitet {j}", "Sep – okt 2025") for j in range(60))
+    document.blocks += [
+        export_document.Heading("Tidplan"),
+        export_document.Table(("Aktivitet", "Tidplan"), rows),
+        export_document.Heading("Uppdraget ska"),
+        export_document.Bullets(("Beskriva nuläget", "Föreslå en organisation")),
+    ]
+    return document
+
+
+def test_a_list_has_real_bullets():
+    text = pdf_text(export_pdf.render(_long_document(1)))
+    assert "• Beskriva nuläget • Föreslå en organisation" in text
+
+
+def test_a_heading_is_never_alone_at_the_foot_of_a_page():
+    # wherever the heading falls, from high on a page to its foot
+    for paragraphs in range(6, 22, 3):
+        for page in pdf_pages(export_pdf.render(_long_document(paragraphs))):
+            lines = [line for line in page.splitlines() if line.strip() and "Dnr " not in line]
+            assert lines[-1] not in ("Tidplan", "Uppdraget ska"), (paragraphs, lines[-3:])

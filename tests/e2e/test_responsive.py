@@ -2,7 +2,8 @@
 Chromium with the site's CSS and scripts (issue 17, item 1): no console error, no horizontal
 scrolling of the page (a wide table scrolls inside its own region), no axe violation, and on
 pages with the menu: the menu button opens and closes it by mouse and by keyboard, its focus
-visible and its aria-expanded true to the menu.
+visible and its aria-expanded true to the menu; on the assignment page on a phone, every
+action button inside the window (issue 29: not in a table column scrolled out of view).
 
 One browser context per role, each page loaded afresh at each size; the findings of the whole
 walk are reported together, counted per check (and written to findings.txt beside the
@@ -46,9 +47,19 @@ def _axe_version() -> str:
 
 VIEWPORTS = {"phone": (390, 844), "laptop": (1366, 768)}
 FLOW = "/workflow/uppdrag/assignment"
-CHECKS = ("console", "scroll", "axe", "menu")
+CHECKS = ("console", "scroll", "axe", "menu", "actions")
+ASSIGNMENT_PAGE = re.compile(r"^/uppdrag/\d+/$")
 AXE_SOURCE = AXE.read_text(encoding="utf-8")
 
+# The assignment page's action buttons (each milestone's status buttons, "Flytta slutdatum",
+# its cancel button) that lie sideways outside the window: on a phone they are on the
+# milestone's card, not in a column scrolled out of view (issue 29, item 2).
+ACTIONS_OUTSIDE = """() => [...document.querySelectorAll(
+        '#milestones button, #milestones summary')].filter((el) => {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && (box.left < 0 || box.right > window.innerWidth + 1);
+}).map((el) => el.textContent.trim().replace(/\\s+/g, ' ') + ' '
+    + Math.round(el.getBoundingClientRect().left) + 'px')"""
 # Where a horizontal scroll comes from: the innermost elements that reach past the window's
 # right edge, leaving out those inside a scrolling region of their own.
 OVERFLOW = """() => {
@@ -164,6 +175,10 @@ def check_page(walk: Walk, console: Console, site, role: str, viewport: str, pat
     width, window = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     if width > window:
         walk.fail("scroll", where, f"{width} > {window} px; {page.evaluate(OVERFLOW)}")
+
+    if viewport == "phone" and ASSIGNMENT_PAGE.match(path):
+        for button in page.evaluate(ACTIONS_OUTSIDE):
+            walk.fail("actions", where, f"outside the window: {button}")
 
     with walk.timed("screenshots"):
         folder = SCREENSHOTS / viewport / role

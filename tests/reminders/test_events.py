@@ -51,10 +51,13 @@ def send_due() -> list[str]:
 
 
 def mails(smtp, username: str, containing: str) -> list:
+    """The person's mails that tell this: by their subject, or a line of a bundle (the events
+    of one sweep to one person are one mail, "Uppdrag: 2 händelser om …")."""
     found = []
     for message in smtp.inbox.to(f"{username}@example.org"):
         subject = " ".join(str(message["Subject"]).split())
-        if containing in subject:
+        bundled = subject.startswith("Uppdrag: ") and containing in body(message)
+        if containing in subject or bundled:
             found.append(message)
     return found
 

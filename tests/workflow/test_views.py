@@ -55,7 +55,7 @@ def test_illegal_transition_over_http_is_a_400_with_a_swedish_message(client, ad
     login(client, people.jan_strang)
     milestone = adopted.milestones.get(kind="compilation")
     url = reverse("workflow:milestone_status", args=[adopted.pk, milestone.pk])
-    client.post(url, {"to_status": "cancelled"})
+    client.post(url, {"to_status": "cancelled", "confirmed": "True", "comment": "Inte nu"})
     response = client.post(url, {"to_status": "done"})
     assert response.status_code == 400
     assert "En milstolpe som är ”Avbruten” kan inte bli ”Klar”." in response.content.decode()
@@ -296,11 +296,11 @@ def test_a_refused_status_change_keeps_the_comment(client, adopted, people):
     milestone = adopted.milestones.get(kind="compilation")
     services.change_milestone_status(milestone=milestone, actor=people.jan_strang, to_status="done")
     url = reverse("workflow:milestone_status", args=[adopted.pk, milestone.pk])
-    response = client.post(url, {"to_status": "at_risk", "comment": "Remissen dröjer"})
+    response = client.post(url, {"to_status": "blocked", "comment": "Remissen dröjer"})
     assert response.status_code == 400
     row = response.content.decode().split(f'id="milestone-{milestone.pk}"')[1].split("</tr>")[0]
     assert 'value="Remissen dröjer"' in row
-    assert "En milstolpe som är ”Klar” kan inte bli ”I riskzonen”." in row
+    assert "En milstolpe som är ”Klar” kan inte bli ”Blockerad”." in row
     assert 'id="errors" tabindex="-1" autofocus' in row  # no field in error: the summary
 
 

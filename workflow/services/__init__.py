@@ -28,7 +28,7 @@ from .decisions import (
     return_delivery,
     submit_delivery,
 )
-from .process import current_process, start_process, waiting_for
+from .process import commissioners_changed, current_process, start_process, waiting_for
 from .work import (
     adopt_assignment,
     change_milestone_status,
@@ -55,6 +55,7 @@ __all__ = [
     "return_delivery",
     "set_absence",
     "start_process",
+    "commissioners_changed",
     "submit_delivery",
     "supersede_assignment",
     "task_to_hand_on",

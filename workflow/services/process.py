@@ -12,8 +12,10 @@ from viewflow.workflow import STATUS
 from viewflow.workflow.models import Task
 
 from assignments import audit, links, permissions
+from assignments.contacts import is_contact
 from assignments.models import (
     Assignment,
+    AuditEntry,
     Delivery,
     User,
 )
@@ -86,16 +88,51 @@ def start_process(*, assignment: Assignment, actor=None) -> AssignmentProcess:
         process = flow.register.run(assignment=assignment, actor=actor)
         entry = audit.record(actor=actor, action="process.started", obj=assignment)
         if assignment.state == Assignment.State.DRAFT:
-            events.notify_event(
-                Reminder.Kind.ADOPTION_WAITING,
-                assignment=assignment,
-                recipients=assignment.commissioners.all(),
-                occurrence=_occurrence(entry),
-                path=_assignment_path(assignment),
-                actor=actor,
-                replaces=_replaced_in_force(assignment),
+            _tell_who_adopts(
+                assignment, list(assignment.commissioners.all()), _occurrence(entry), actor
             )
         return process
+
+
+def commissioners_changed(*, assignment: Assignment, before: set[int], actor=None) -> None:
+    """After a draft's commissioners changed (its process started already): the new ones are
+    told that its adoption waits for them, as the first ones were; if none of them can adopt,
+    the registrars are warned. The edit's audit entry names the occurrence."""
+    if assignment.state != Assignment.State.DRAFT or current_process(assignment) is None:
+        return
+    now = list(assignment.commissioners.all())
+    if {c.pk for c in now} == before:
+        return
+    entry = AuditEntry.objects.filter(assignment=assignment).latest("pk")
+    added = [c for c in now if c.pk not in before]
+    _tell_who_adopts(assignment, added, _occurrence(entry), actor, everyone=now)
+
+
+def _tell_who_adopts(assignment, people, occurrence: str, actor, everyone=None) -> None:
+    """The adoption waits: tell `people`; when nobody of `everyone` (the commissioners) can
+    take it (each a contact without a login, or an account no longer active), warn the
+    registrars, so that it does not wait for nobody."""
+    everyone = people if everyone is None else everyone
+    path = _assignment_path(assignment)
+    events.notify_event(
+        Reminder.Kind.ADOPTION_WAITING,
+        assignment=assignment,
+        recipients=people,
+        occurrence=occurrence,
+        path=path,
+        actor=actor,
+        replaces=_replaced_in_force(assignment),
+    )
+    if not any(person.is_active and not is_contact(person) for person in everyone):
+        events.notify_event(
+            Reminder.Kind.ADOPTION_WAITING,
+            assignment=assignment,
+            recipients=permissions.registrars(),
+            occurrence=f"{occurrence}:nobody",
+            path=path,
+            actor=None,
+            nobody=", ".join(str(person) for person in everyone),
+        )
 
 
 def _replaced_in_force(assignment: Assignment) -> str:

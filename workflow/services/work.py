@@ -99,6 +99,14 @@ def change_milestone_status(
                     "to": Milestone.Status(to_status).label,
                 }
             )
+        if milestone.needs_reason(to_status) and not comment.strip():
+            raise ValidationError(
+                {
+                    "comment": _("Ange varför milstolpen avbryts.")
+                    if to_status == Milestone.Status.CANCELLED
+                    else _("Ange varför milstolpen tas upp igen.")
+                }
+            )
         from_status = milestone.status
         milestone.status = to_status
         milestone.save(update_fields=["status"])

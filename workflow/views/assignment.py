@@ -111,18 +111,24 @@ def process_page(request, pk, errors=None, status=200, refused: Refused | None =
             if request.method == "POST"
             else None,
             "may_edit_draft": permissions.may_edit_draft(request.user, assignment),
+            "messages": saved_at(request, context["milestones"]),
         }
     )
     return render(request, "workflow/process.html", context, status=status)
 
 
-def act(request, assignment, action, page=None, *, refused: Refused | None = None):
+def act(
+    request, assignment, action, page=None, *, refused: Refused | None = None, anchor: str = ""
+):
     """Run a service; its Swedish errors show the page again (`page`, the assignment page
     unless given), nothing saved: 400 for bad input, 403 for an act the person may not take.
-    With `refused`, the form comes back as sent, the service's errors on it."""
+    With `refused`, the form comes back as sent, the service's errors on it.
+
+    Done, the confirmation says what was saved (what `action` returns, else "Sparat.") and
+    the page opens at `anchor` (a milestone), the confirmation there (saved_at)."""
     page = page or process_page
     try:
-        action()
+        said = action()
     except ValidationError as error:
         if refused is not None:
             keep_on_form(refused.form, error)
@@ -130,9 +136,23 @@ def act(request, assignment, action, page=None, *, refused: Refused | None = Non
     except PermissionDenied as error:
         errors = [str(error) or _("Du får inte göra det här.")]
         return page(request, assignment.pk, errors=errors, status=403)
-    messages.success(request, _("Sparat."))
-    default = links.process_url(assignment.pk, absolute=False)
+    messages.success(request, said or _("Sparat."), extra_tags=f"at-{anchor}" if anchor else "")
+    default = links.process_url(assignment.pk, absolute=False) + (f"#{anchor}" if anchor else "")
     return HttpResponseRedirect(links.next_url(request, default))
+
+
+def saved_at(request, milestones) -> list:
+    """The confirmations to show: each of an action on a milestone on that milestone's card
+    (`milestone.saved`), where the page opens, so that it is in view; the others returned,
+    for the top of the page."""
+    at: dict[str, list] = {}
+    rest = []
+    for message in messages.get_messages(request):
+        tag = next((t for t in message.extra_tags.split() if t.startswith("at-")), "")
+        (at.setdefault(tag.removeprefix("at-"), []) if tag else rest).append(message)
+    for milestone in milestones:
+        milestone.saved = at.pop(f"milestone-{milestone.pk}", [])
+    return rest + [m for ms in at.values() for m in ms]
 
 
 def cleaned(form) -> dict:
@@ -175,11 +195,37 @@ def _milestone_to_update(request, pk, milestone_pk):
     return assignment, milestone
 
 
+def confirm_cancel_page(request, pk, errors=None, status=200, refused: Refused | None = None):
+    """The question before a milestone is cancelled: a page of its own, so that it is asked
+    with or without scripts, the reason asked for there (and kept when the answer is
+    refused)."""
+    assignment = visible_assignment(request, pk)
+    milestone = get_object_or_404(Milestone, pk=refused.slot.removeprefix("cancel-"))
+    form = refused.form
+    if errors and not form.errors:
+        form.add_error(None, errors)
+    context = {
+        "page_title": _("Avbryta milstolpen?"),
+        "assignment": assignment,
+        "milestone": milestone,
+        "form": form,
+        "canonical_path": reverse("workflow:assignment", args=[assignment.pk]),
+    }
+    return render(request, "workflow/confirm_cancel.html", context, status=status)
+
+
 @require_POST
 @login_required
 def milestone_status(request, pk, milestone_pk):
+    """A milestone's new status; cancelling it asks first (confirm_cancel_page)."""
     assignment, milestone = _milestone_to_update(request, pk, milestone_pk)
     form = forms.MilestoneStatusForm.of(milestone, request.POST)
+    cancelling = request.POST.get("to_status") == Milestone.Status.CANCELLED
+    if cancelling:
+        form = forms.MilestoneCancelForm.of(milestone, request.POST)
+        if not request.POST.get("confirmed"):
+            asked = Refused(f"cancel-{milestone.pk}", forms.MilestoneCancelForm.of(milestone))
+            return confirm_cancel_page(request, pk, refused=asked)
 
     def action():
         data = cleaned(form)
@@ -189,8 +235,24 @@ def milestone_status(request, pk, milestone_pk):
             to_status=data["to_status"],
             comment=data["comment"],
         )
+        return _("Sparat: ”%(title)s” har nu status ”%(status)s”.") % {
+            "title": milestone.title,
+            "status": Milestone.Status(data["to_status"]).label,
+        }
 
-    return act(request, assignment, action, refused=Refused(f"status-{milestone.pk}", form))
+    anchor = f"milestone-{milestone.pk}"
+    if cancelling:
+        return act(
+            request,
+            assignment,
+            action,
+            page=confirm_cancel_page,
+            refused=Refused(f"cancel-{milestone.pk}", form),
+            anchor=anchor,
+        )
+    return act(
+        request, assignment, action, refused=Refused(f"status-{milestone.pk}", form), anchor=anchor
+    )
 
 
 @require_POST
@@ -204,8 +266,18 @@ def milestone_due(request, pk, milestone_pk):
         services.move_milestone_due(
             milestone=milestone, actor=request.user, new_due=data["new_due"], reason=data["reason"]
         )
+        return _("Sparat: ”%(title)s” ska nu vara klar senast %(date)s.") % {
+            "title": milestone.title,
+            "date": data["new_due"].isoformat(),
+        }
 
-    return act(request, assignment, action, refused=Refused(f"due-{milestone.pk}", form))
+    return act(
+        request,
+        assignment,
+        action,
+        refused=Refused(f"due-{milestone.pk}", form),
+        anchor=f"milestone-{milestone.pk}",
+    )
 
 
 @require_POST
@@ -217,6 +289,7 @@ def adopt(request, pk):
     def action():
         data = cleaned(form)
         services.adopt_assignment(assignment=assignment, actor=request.user, reason=data["reason"])
+        return _("Sparat: uppdraget är fastställt.")
 
     return act(request, assignment, action, refused=Refused("adopt", form))
 
@@ -237,6 +310,7 @@ def submit(request, pk):
             summary=data["summary"],
             document=data["document"],
         )
+        return _("Sparat: slutleveransen är lämnad till beslutsfattarna.")
 
     return act(request, assignment, action, refused=Refused("delivery", form))
 
@@ -252,6 +326,7 @@ def cancel(request, pk):
     def action():
         data = cleaned(form)
         services.cancel_assignment(assignment=assignment, actor=request.user, reason=data["reason"])
+        return _("Sparat: uppdraget är avbrutet.")
 
     return act(request, assignment, action, refused=Refused("cancel", form))
 
@@ -269,6 +344,7 @@ def reassign(request, pk):
         services.reassign_task(
             task=task, actor=request.user, new_owner=data["new_owner"], reason=data["reason"]
         )
+        return _("Sparat: uppgiften ligger nu hos %(name)s.") % {"name": data["new_owner"]}
 
     return act(request, assignment, action, refused=Refused(f"reassign-{task_id}", form))
 

@@ -338,6 +338,12 @@ def sections(page_forms, marks: dict, show_errors: bool) -> list[dict]:
                         if f not in ("row_id", "DELETE")
                     ]
                     rows.append({"form": form, "fields": fields})
+                empty = formset.empty_form  # the row the page's script adds in place
+                empty_fields = [
+                    _describe(empty[f], "", False)
+                    for f in empty.fields
+                    if f not in ("row_id", "DELETE")
+                ]
                 entries.append(
                     {
                         "kind": "formset",
@@ -345,6 +351,7 @@ def sections(page_forms, marks: dict, show_errors: bool) -> list[dict]:
                         "formset": formset,
                         "heading": formset.heading,
                         "rows": rows,
+                        "empty": {"form": empty, "fields": empty_fields},
                         "mark": marks.get(f"{name}-section", ""),
                         "errors": formset.non_form_errors()
                         if show_errors and formset.is_bound

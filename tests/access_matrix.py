@@ -577,9 +577,9 @@ DOCUMENTS = {
         post=only(REGISTRAR, SUPERUSER, ok="notfound"),
         params={"token": lambda w: "okand-token"},
     ),
-    # a scanned upload's page beside the review: the uploader's session only
+    # a scanned upload's page beside the review: its uploader's only (registrars import)
     "uppdrag/nytt/granska/<str:token>/sida-<int:number>.png": Row(
-        get=only(DECISION_MAKER, REGISTRAR, SUPERUSER, ok="notfound"),
+        get=only(REGISTRAR, SUPERUSER, ok="notfound"),
         post=everyone("method"),
         params={"token": lambda w: "okand-token", "number": lambda w: 1},
     ),
@@ -1097,6 +1097,8 @@ ADMIN_MODELS = {
     # nobody rewrites a task's owner or status around the rules (assignments/permissions/)
     **admin_model("viewflow", "process", registrar="none", superuser="view"),
     **admin_model("viewflow", "task", registrar="none", superuser="view"),
+    # the replies that came in by mail: a record of what each did, read only
+    **admin_model("replies", "inboundreply", registrar="none", superuser="view"),
     **admin_model("django_celery_beat", "periodictask", registrar="none", superuser="full"),
     **admin_model("django_celery_beat", "clockedschedule", registrar="none", superuser="full"),
     **admin_model("django_celery_beat", "crontabschedule", registrar="none", superuser="full"),

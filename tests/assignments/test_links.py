@@ -69,4 +69,7 @@ def test_every_way_back_refuses_plain_http_from_an_https_page(over_https):
         {"to_status": "in_progress", "comment": "", "next": downgrade},
         secure=True,
     )
-    assert response["Location"] == reverse("workflow:process", args=[assignment.pk])
+    # back to the milestone's card on the assignment page, never to the plain-http address
+    assert response["Location"] == (
+        reverse("workflow:process", args=[assignment.pk]) + f"#milestone-{milestone.pk}"
+    )

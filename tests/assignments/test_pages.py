@@ -171,7 +171,8 @@ def test_group_page_lists_only_assignments_the_reader_may_see(client, adopted):
 def test_settings_change_language_and_digest_with_an_audit_entry(client, db):
     person = UserFactory()
     client.force_login(person)
-    response = client.post(reverse("user_settings"), {"language": "en"})
+    # answering reminders by mail kept on (a checkbox left out would turn it off)
+    response = client.post(reverse("user_settings"), {"language": "en", "answers_by_mail": "on"})
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.language == "en" and person.wants_digest is False

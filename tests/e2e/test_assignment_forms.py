@@ -101,19 +101,20 @@ def test_a_comment_is_kept_when_the_status_changed_meanwhile(site, new_page):
     errors = console_errors(page)
     login(page, site, "jan.strang")
     page.goto(site.url(f"/uppdrag/{assignment.pk}/"))
-    # meanwhile, in another tab, the milestone was marked done
+    # meanwhile, in another tab, the milestone was cancelled (a done one may now be taken up
+    # again with a reason; a cancelled one cannot become done)
     services.change_milestone_status(
-        milestone=compilation, actor=assignment.assignee, to_status="done"
+        milestone=compilation, actor=assignment.assignee, to_status="cancelled", comment="Utgår"
     )
     row = page.locator(f"#milestone-{compilation.pk}")
     row.get_by_label("Kommentar").fill("Förseningen beror på remissen")
-    row.get_by_role("button", name=re.compile("^I riskzonen")).click()
+    row.get_by_role("button", name=re.compile("^Klar")).click()
 
     page.wait_for_url(site.url(f"/uppdrag/{assignment.pk}/#milestone-{compilation.pk}"))
     row = page.locator(f"#milestone-{compilation.pk}")
     assert row.get_by_label("Kommentar").input_value() == "Förseningen beror på remissen"
     message = row.locator("#errors")
-    assert "En milstolpe som är ”Klar” kan inte bli ”I riskzonen”." in message.inner_text()
+    assert "En milstolpe som är ”Avbruten” kan inte bli ”Klar”." in message.inner_text()
     assert message.evaluate("el => el === document.activeElement")
     assert_accessible(page, "a refused status change")
     snapshot(page, "refused-status-change")

@@ -450,7 +450,7 @@ def test_a_refusal_fails_or_retries_every_reminder_of_the_mail(seed004, smtp, cl
     sweep_inline(now)
     rows = Reminder.objects.filter(
         recipient=per, planned_at__lte=now + dispatch.backoff(1), kind__in=dispatch.BUNDLED_KINDS
-    )
+    ).exclude(state="cancelled")  # events settled before the sweep are in no mail
     assert {(row.state, row.attempts) for row in rows} == {("planned", 1)}
     smtp.start()
     sweep_inline(now + dispatch.backoff(1))
@@ -469,6 +469,8 @@ def test_a_row_cancelled_from_its_mail_and_planned_again_goes_with_the_next_one(
     row = Reminder.objects.get(milestone=compilation, state="sending")
     change_milestone_status(milestone=compilation, actor=jan, to_status="done")
     assert send_row(row.pk, bundles, now) == "cancelled"
-    change_milestone_status(milestone=compilation, actor=jan, to_status="in_progress")
+    change_milestone_status(
+        milestone=compilation, actor=jan, to_status="in_progress", comment="Mer att göra"
+    )
     row.refresh_from_db()
     assert row.state == "planned" and row.bundle is None

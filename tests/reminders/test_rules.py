@@ -305,7 +305,10 @@ def test_the_digest_names_the_final_delivery_with_links_and_is_mail_only(seed004
     assert "/installningar/" in text
     html = mail.get_body(preferencelist=("html",)).get_content()
     process = reverse("workflow:process", args=[seed004.pk])
-    assert f'{process}">Slutleverans</a> (RS 2024-05699)' in html
+    assert (
+        f'{process}">Slutleverans</a> (<span style="white-space:nowrap;">RS 2024-05699</span>)'
+        in html
+    )
     digests = Reminder.objects.filter(kind="digest", state="sent")
     assert digests.count() >= 2
     assert not Notification.objects.filter(data__reminder__in=[d.pk for d in digests]).exists()

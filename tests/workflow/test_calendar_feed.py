@@ -330,7 +330,9 @@ def test_the_feeds_queries_grow_by_one_a_decision_waiting(world):
 @pytest.mark.parametrize("status", ["done", "cancelled"])
 def test_done_and_cancelled_milestones_leave_the_feed(world, status):
     address = subscribe(world.jan)
-    services.change_milestone_status(milestone=world.seminars, actor=world.jan, to_status=status)
+    services.change_milestone_status(
+        milestone=world.seminars, actor=world.jan, to_status=status, comment="Utgår"
+    )
     assert "Milstolpe: Seminarier (RS 2025-00100)" not in events(fetch(address))
     assert "Milstolpe: Sammanställning (RS 2025-00100)" in events(fetch(address))
 

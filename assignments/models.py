@@ -59,6 +59,25 @@ class PublicRecord(models.Model):
         raise RecordDeletionError(_("Allmänna handlingar tas aldrig bort; arkivera i stället."))
 
 
+class AppendOnlyRecord(models.Model):
+    """A line written once, never changed nor deleted: the audit trail, the gallringslogg."""
+
+    objects = NoDeleteQuerySet.as_manager()
+    changed_refusal = _("Loggposter kan inte ändras.")
+    deleted_refusal = _("Loggposter kan inte tas bort.")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RecordDeletionError(self.changed_refusal)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RecordDeletionError(self.deleted_refusal)
+
+
 class OrgUnit(PublicRecord):
     """A unit of the region: region → koncernkontor/förvaltning → stab/avdelning, or a board."""
 
@@ -1002,7 +1021,7 @@ class Decision(PublicRecord):
         return f"{self.assignment.registration_number} beslut {self.decided_on:%Y-%m-%d}"
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyRecord):
     """One immutable line of the audit trail: who did what, when, to which object, and why."""
 
     occurred_at = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
@@ -1034,8 +1053,6 @@ class AuditEntry(models.Model):
     previous_hash = models.CharField(_("föregående postens kontrollsumma"), max_length=64)
     entry_hash = models.CharField(_("kontrollsumma"), max_length=64, unique=True)
 
-    objects = NoDeleteQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("loggpost")
         verbose_name_plural = _("granskningslogg")
@@ -1044,11 +1061,3 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RecordDeletionError(_("Loggposter kan inte ändras."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RecordDeletionError(_("Loggposter kan inte tas bort."))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assignments.models import (
+    AppendOnlyRecord,
     Assignment,
     NoDeleteQuerySet,
     RecordDeletionError,
@@ -130,7 +131,7 @@ class LegalHold(models.Model):
         raise RecordDeletionError(_("En spärr tas inte bort; ange när den hävdes."))
 
 
-class GallringLogEntry(models.Model):
+class GallringLogEntry(AppendOnlyRecord):
     """One disposed record in the permanent gallringslogg: what went, when, by which rule and
     decision (copied, so the log stands as written if a rule is later changed)."""
 
@@ -163,7 +164,7 @@ class GallringLogEntry(models.Model):
     )
     registration_number = models.CharField(_("diarienummer"), max_length=40, blank=True)
 
-    objects = NoDeleteQuerySet.as_manager()
+    changed_refusal = deleted_refusal = _("Gallringsloggen kan inte ändras.")
 
     class Meta:
         verbose_name = _("gallringslogg")
@@ -172,14 +173,6 @@ class GallringLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.disposed_at:%Y-%m-%d} {self.description}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RecordDeletionError(_("Gallringsloggen kan inte ändras."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RecordDeletionError(_("Gallringsloggen kan inte ändras."))
 
 
 class AccessibilityStatement(models.Model):

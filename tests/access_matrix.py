@@ -1099,6 +1099,8 @@ ADMIN_MODELS = {
     **admin_model("viewflow", "task", registrar="none", superuser="view"),
     # the replies that came in by mail: a record of what each did, read only
     **admin_model("replies", "inboundreply", registrar="none", superuser="view"),
+    # the admin looks the reply up before it asks for permission: a registrar is sent away
+    ADMIN + "replies/inboundreply/<path:object_id>/history/": Row(get=staff("away", "ok")),
     **admin_model("django_celery_beat", "periodictask", registrar="none", superuser="full"),
     **admin_model("django_celery_beat", "clockedschedule", registrar="none", superuser="full"),
     **admin_model("django_celery_beat", "crontabschedule", registrar="none", superuser="full"),

@@ -178,8 +178,9 @@ def test_settings_change_language_and_digest_with_an_audit_entry(client, db):
     assert person.language == "en" and person.wants_digest is False
     entry = AuditEntry.objects.get(action="settings_changed")
     # one who commissions nothing is not offered the monthly report: that choice stays
-    assert entry.before == {"language": "", "wants_digest": True, "wants_monthly_report": True}
-    assert entry.after == {"language": "en", "wants_digest": False, "wants_monthly_report": True}
+    kept = {"wants_monthly_report": True, "answers_by_mail": True}
+    assert entry.before == {"language": "", "wants_digest": True, **kept}
+    assert entry.after == {"language": "en", "wants_digest": False, **kept}
     bad = client.post(reverse("user_settings"), {"language": "xx", "wants_digest": "on"})
     assert bad.status_code == 400
     person.refresh_from_db()

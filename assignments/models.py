@@ -51,12 +51,14 @@ class PublicRecord(models.Model):
     """Base for records that are never hard-deleted."""
 
     objects = NoDeleteQuerySet.as_manager()
+    # what a refused deletion says; a record kind may say what to do instead
+    deletion_refusal = _("Allmänna handlingar tas aldrig bort; arkivera i stället.")
 
     class Meta:
         abstract = True
 
     def delete(self, *args, **kwargs):
-        raise RecordDeletionError(_("Allmänna handlingar tas aldrig bort; arkivera i stället."))
+        raise RecordDeletionError(self.deletion_refusal)
 
 
 class AppendOnlyRecord(models.Model):

@@ -14,13 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from assignments.models import (
     AppendOnlyRecord,
     Assignment,
-    NoDeleteQuerySet,
-    RecordDeletionError,
+    PublicRecord,
     validate_registration_number,
 )
 
 
-class GallringRule(models.Model):
+class GallringRule(PublicRecord):
     """One kind of record that may be disposed of, after how long, and the decision (a
     nämnd's dokumenthanteringsplan or gallringsbeslut) that allows it. No rule, no disposal."""
 
@@ -60,6 +59,8 @@ class GallringRule(models.Model):
     decided_on = models.DateField(_("beslutsdatum"))
     is_active = models.BooleanField(_("gäller"), default=True)
 
+    deletion_refusal = _("En gallringsregel tas inte bort; markera att den inte gäller.")
+
     class Meta:
         verbose_name = _("gallringsregel")
         verbose_name_plural = _("gallringsregler")
@@ -81,13 +82,8 @@ class GallringRule(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def delete(self, *args, **kwargs):
-        raise RecordDeletionError(
-            _("En gallringsregel tas inte bort; markera att den inte gäller.")
-        )
 
-
-class LegalHold(models.Model):
+class LegalHold(PublicRecord):
     """A hold on an assignment: while it is in force nothing of the assignment is disposed of,
     whatever the rules say (a pending request for the records, an appeal, an investigation)."""
 
@@ -103,7 +99,7 @@ class LegalHold(models.Model):
         _("hävd"), null=True, blank=True, help_text=_("Lämna tomt så länge spärren gäller.")
     )
 
-    objects = NoDeleteQuerySet.as_manager()
+    deletion_refusal = _("En spärr tas inte bort; ange när den hävdes.")
 
     class Meta:
         verbose_name = _("gallringsspärr")
@@ -126,9 +122,6 @@ class LegalHold(models.Model):
     def clean(self):
         if not (self.reason or "").strip():
             raise ValidationError({"reason": _("Ange skälet till spärren.")})
-
-    def delete(self, *args, **kwargs):
-        raise RecordDeletionError(_("En spärr tas inte bort; ange när den hävdes."))
 
 
 class GallringLogEntry(AppendOnlyRecord):
@@ -175,7 +168,7 @@ class GallringLogEntry(AppendOnlyRecord):
         return f"{self.disposed_at:%Y-%m-%d} {self.description}"
 
 
-class AccessibilityStatement(models.Model):
+class AccessibilityStatement(PublicRecord):
     """The tillgänglighetsredogörelse (lag 2018:1937, DIGG's föreskrifter MDFFS 2019:2): one
     statement for the service, kept by the registrar, in Swedish and English."""
 
@@ -208,6 +201,8 @@ class AccessibilityStatement(models.Model):
     published_on = models.DateField(_("redogörelsen upprättad"))
     updated_on = models.DateField(_("redogörelsen senast uppdaterad"), null=True, blank=True)
 
+    deletion_refusal = _("Redogörelsen tas inte bort; uppdatera den.")
+
     class Meta:
         verbose_name = _("tillgänglighetsredogörelse")
         verbose_name_plural = _("tillgänglighetsredogörelse")
@@ -215,11 +210,8 @@ class AccessibilityStatement(models.Model):
     def __str__(self) -> str:
         return str(_("Tillgänglighetsredogörelse"))
 
-    def delete(self, *args, **kwargs):
-        raise RecordDeletionError(_("Redogörelsen tas inte bort; uppdatera den."))
 
-
-class AccessibilityAssessment(models.Model):
+class AccessibilityAssessment(PublicRecord):
     """One run of the automated accessibility walk (axe-core over every page, WCAG 2.1 A and
     AA): when, how many pages, how many violations. The statement cites the last passing one."""
 
@@ -228,8 +220,6 @@ class AccessibilityAssessment(models.Model):
     pages = models.PositiveIntegerField(_("sidor"))
     violations = models.PositiveIntegerField(_("avvikelser"))
     note = models.TextField(_("anteckning"), blank=True)
-
-    objects = NoDeleteQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tillgänglighetsgranskning")

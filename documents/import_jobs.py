@@ -41,6 +41,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # What a child process whose memory ran out writes before it ends, where no Python code could
 # catch the MemoryError (a C library's allocation, the interpreter's own).
 OUT_OF_MEMORY = ("MemoryError", "Cannot allocate memory", "bad_alloc", "out of memory")
+# how a process dies when an allocation failed where nothing could raise (negated, as
+# subprocess reports a signal)
+MEMORY_SIGNALS = (-signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS)
 
 
 def limits() -> Limits:
@@ -221,11 +224,15 @@ def read_isolated(data: bytes, filename: str, *, language: str, today: dt.date) 
     except ValueError:
         answer = None
     if not isinstance(answer, dict) or not ({"document", "error"} & answer.keys()):
-        tail = done.stderr.decode(errors="replace")[-2000:]
-        log.warning("import of %s: the reader ended with %s: %s", filename, done.returncode, tail)
+        said = done.stderr.decode(errors="replace")
+        log.warning(
+            "import of %s: the reader ended with %s: %s", filename, done.returncode, said[-2000:]
+        )
         # Python ends a process whose memory ran out outside a MemoryError it could catch
-        # (in a C library) with a message naming it.
-        if any(sign in tail for sign in OUT_OF_MEMORY):
+        # (in a C library, or while it raised one) with a message naming it, or, where an
+        # allocation failed that nothing checked, by a signal with no word at all: the reader
+        # is Python beneath an address-space limit, and only a failed allocation ends it so.
+        if any(sign in said for sign in OUT_OF_MEMORY) or done.returncode in MEMORY_SIGNALS:
             return {"error": {"code": "memory", "limit": settings.IMPORT_MEMORY_LIMIT_MB}}
         return {"error": {"code": "crashed"}}
     return answer

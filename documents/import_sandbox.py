@@ -7,6 +7,7 @@ kills it at the wall-clock limit. A file that goes over a limit ends this proces
 from __future__ import annotations
 
 import datetime as dt
+import faulthandler
 import json
 import os
 import resource
@@ -33,6 +34,7 @@ def _bound_self(memory_mb: int, cpu_seconds: int) -> None:
 
 
 def main() -> int:
+    faulthandler.enable()  # a death by a signal leaves its traceback in the worker's log
     spec = json.loads(sys.argv[1])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django

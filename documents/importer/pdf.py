@@ -91,6 +91,8 @@ def pdf_pages(data: bytes) -> list[Page]:
     except (ReaderUnavailable, UnreadableDocument, limits.LimitExceeded, MemoryError):
         raise
     except Exception as error:  # pdfminer raises its own many kinds on a damaged file
+        if _out_of_memory(error):  # pdfminer wraps a MemoryError in its own exception
+            raise MemoryError from error
         raise UnreadableDocument(_("Filen kunde inte läsas som en PDF.")) from error
     return pages
 
@@ -298,3 +300,13 @@ def document_lines(pages: list[Page]) -> list[tuple[str, int]]:
         lines += [(page.lines[i], number) for i in kept]
         open_indent = page.indents[kept[-1]] if kept and page.indents else None
     return lines
+
+
+def _out_of_memory(error: BaseException | None) -> bool:
+    """Whether a MemoryError is among the causes of `error`."""
+    seen = 0
+    while error is not None and seen < 20:
+        if isinstance(error, MemoryError):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False

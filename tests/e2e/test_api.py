@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from .conftest import assert_accessible, login
-from .test_console import Console
+from .conftest import Console, assert_accessible, login
 
 
 def test_swagger_ui_renders_the_api_from_our_origin_within_the_csp(site, new_page):

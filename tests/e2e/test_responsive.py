@@ -1,5 +1,7 @@
 """Every page each role reaches, on a phone (390 × 844) and on a laptop (1366 × 768), in
-Chromium with the site's CSS and scripts (issue 17, item 1): no console error, no horizontal
+Chromium with the site's CSS and scripts (issue 17, item 1): a Content Security Policy on
+every page and no console error or violation of it (issue 15; the flow charts, opened in a tab
+of their own, too), no horizontal
 scrolling of the page (a wide table scrolls inside its own region), no axe violation, and on
 pages with the menu: the menu button opens and closes it by mouse and by keyboard, its focus
 visible and its aria-expanded true to the menu; on the assignment page on a phone, every
@@ -184,6 +186,8 @@ def check_page(walk: Walk, console: Console, site, role: str, viewport: str, pat
     walk.pages += 1
     if response is None or not response.ok:
         walk.fail("console", where, f"status {response and response.status}")
+    elif "content-security-policy" not in response.headers:
+        walk.fail("console", where, "no Content-Security-Policy header")
     assert page.evaluate(
         "() => [...document.styleSheets].some((s) => (s.href || '').includes('/static/'))"
     ), f"{where}: no stylesheet loaded"
@@ -453,12 +457,16 @@ def test_every_page_fits_a_phone_and_a_laptop_for_every_role(site, browser, tmp_
         ),
     }
 
+    # the flow chart on its own: the flow's, and this process's for those who take part in it
+    charts = [f"{FLOW}/chart/", f"{FLOW}/{process.pk}/chart/"]
+
     walk = Walk()
     contexts = []
 
-    def walk_as(role: str, username: str | None, paths, prepare=None) -> None:
+    def walk_as(role: str, username: str | None, paths, prepare=None, alone=()) -> None:
         """`prepare(page)`, once logged in, gives more paths: pages that exist only in the
-        person's session (an upload waiting for review)."""
+        person's session (an upload waiting for review). `alone`: documents opened in a tab
+        of their own, as the flow chart (an SVG image) is: their console is checked."""
         context = browser.new_context(
             locale="sv-SE", timezone_id="Europe/Stockholm", reduced_motion="reduce"
         )
@@ -473,12 +481,16 @@ def test_every_page_fits_a_phone_and_a_laptop_for_every_role(site, browser, tmp_
             console.page.set_viewport_size({"width": width, "height": height})
             for path in paths:
                 check_page(walk, console, site, role, viewport, path)
+        for path in alone:
+            console.open_alone(site, path)
+            for line in walk.console_news(console):
+                walk.fail("console", f"{role} {path}", line)
         context.close()
 
     try:
         walk_as("anonymous", None, anonymous)
         for role, (username, paths) in before_the_delivery.items():
-            walk_as(role, username, paths)
+            walk_as(role, username, paths, alone=charts if role == "assignee" else ())
         # once delivered: the decision page and the approval task, the record for the registry
         services.submit_delivery(assignment=assignment, actor=jan, summary="Förslag, version 1")
         per = _person("per.albertsson")
@@ -488,12 +500,15 @@ def test_every_page_fits_a_phone_and_a_laptop_for_every_role(site, browser, tmp_
             own
             + ["/portfolj/", "/aterrapportering/", f"/uppdrag/{pk}/beslut/"]
             + _task_pages(process, "approve", "detail", "execute", owner=per),
+            alone=charts,
         )
+        walk_as("regional director", "regiondirektor", ["/", "/notiser/", "/portfolj/"])
         walk_as(
             "registrar",
             "registrator",
             own + registry + registrar_admin(),
             prepare=lambda page: [_uploaded_for_review(page, site, tmp_path)],
+            alone=charts,
         )
         walk_as("superuser", "admin", [f"{FLOW}/", *superuser_admin()])
     finally:

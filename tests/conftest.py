@@ -4,9 +4,14 @@ from tests import lanes
 from tests.factories import TEST_PASSWORD
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Each test's lane (tests/lanes.py): browser tests are `e2e`, tests that start another
     process are `slow`, found from their code, not from a list; `make test-fast` runs the rest.
+
+    Tests marked `long` (a minute or so of one worker) go first: pytest-django then sorts the
+    tests by how they use the database, keeping this order within each kind, and pytest-xdist
+    hands them out in that order, so no worker starts a long test while the other is finishing.
 
     Tests marked `postgres` check what only PostgreSQL does (row locks, SKIP LOCKED): on
     another database they are deselected, so they never report a pass that checked nothing.
@@ -14,6 +19,7 @@ def pytest_collection_modifyitems(config, items):
     from django.conf import settings
 
     lanes.mark(items)
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         return
     deselected = [item for item in items if item.get_closest_marker("postgres")]

@@ -533,6 +533,7 @@ def _run(route, row, case, role, world, clients, forms, markers) -> str | None:
     return " and ".join([describe(response), *found])
 
 
+@pytest.mark.long
 def test_access_matrix(world):
     clients = {}
     for role, user in world.users.items():

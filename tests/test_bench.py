@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.environment import REDIS_DB, REDIS_URL
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +51,7 @@ def test_the_reminder_sweep_benchmark_runs_at_its_smoke_size(tmp_path):
     assert "0 counted failed" in out
 
 
+@pytest.mark.long
 def test_the_pages_benchmark_measures_the_pages_at_its_smoke_size(tmp_path):
     out = smoke("pages.py", tmp_path, BENCH_PAGES_DB=f"{NAME}_pages")
     assert "PASS  every address answered 200 with its own page (not the login page)" in out
@@ -60,6 +63,7 @@ def test_the_pages_benchmark_measures_the_pages_at_its_smoke_size(tmp_path):
     assert "0 counted failed" in out
 
 
+@pytest.mark.long
 def test_the_import_limits_benchmark_stops_crafted_files_at_its_smoke_size(tmp_path):
     out = smoke("import_limits.py", tmp_path, BENCH_DB=f"{NAME}_imports", BENCH_BROKER=REDIS_URL)
     for name in ("kostsam.pdf", "uppblast.docx"):

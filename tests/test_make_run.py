@@ -111,6 +111,7 @@ def make_run(tmp_path):
             process.wait(timeout=30)
 
 
+@pytest.mark.long
 def test_links_in_mails_lead_to_the_port_make_run_serves(make_run):
     port, process, output = make_run
     output.wait_for(re.compile(r"Starting development server at \S+"), process, STARTUP_SECONDS)

@@ -30,6 +30,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -349,6 +350,7 @@ def _uploaded_for_review(page, site, tmp_path) -> str:
     return path
 
 
+@pytest.mark.long
 def test_every_page_fits_a_phone_and_a_laptop_for_every_role(site, browser, tmp_path):
     assignment = site.assignment
     process = AssignmentProcess.of(assignment).first()

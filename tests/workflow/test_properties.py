@@ -19,6 +19,7 @@ SETTINGS = settings(
 
 
 # In the full suite, not the fast lane: a minute of random examples.
+@pytest.mark.long
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_the_lifecycle_keeps_its_invariants_under_random_acts():

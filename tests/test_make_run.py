@@ -71,6 +71,10 @@ def ask_for_a_new_password(base: str, email: str) -> None:
         assert answer.status == 200
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.fixture
 def make_run(tmp_path):
     """`make run PORT=<a free port>` with its own var/ (database, queues, keys); a venv marker
@@ -98,6 +102,10 @@ def make_run(tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,  # web, worker and beat in a process group of their own
+        # as from a terminal: the test's process may ignore SIGINT (something in a long run of
+        # the suite made pytest-xdist's worker do so), and an ignored signal stays ignored in
+        # every child, make's trap included: Ctrl-C then left runserver up for the 60 s below
+        preexec_fn=_interruptible,
     )
     try:
         yield port, process, Output(process.stdout)
@@ -109,6 +117,7 @@ def make_run(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=30)
+            raise AssertionError("Ctrl-C did not stop make run within 60 s") from None
 
 
 @pytest.mark.long

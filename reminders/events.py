@@ -31,8 +31,10 @@ from django.utils.translation import gettext_lazy as _
 from notifications.models import Notification
 from notifications.signals import notify
 
-from assignments.models import Assignment, Delivery, User
+from assignments.models import Assignment, Delivery, Milestone, User
+from assignments.permissions import can_update_milestone
 
+from . import reply_address
 from .models import EVENT_KINDS, Reminder
 from .parts import Entry, Message
 from .preferences import preferences
@@ -230,6 +232,7 @@ def compose_event(reminder: Reminder) -> Message:
     with translation.override(language):
         params = reminder.params
         subject = text(reminder.kind, params)
+        milestones = _to_answer(reminder)
         context = {
             "subject": subject,
             "detail": detail(reminder.kind, params),
@@ -238,6 +241,8 @@ def compose_event(reminder: Reminder) -> Message:
             "recipient": reminder.recipient,
             "language": language,
             "params": params,
+            "milestones": list(enumerate(milestones, 1)),
+            "answers": reply_address.answers_by_mail(reminder.recipient) and bool(milestones),
         }
         # Alone in its mail (several of one minute are a bundle, messages.compose_bundle):
         # the message's one entry is this event.
@@ -248,7 +253,17 @@ def compose_event(reminder: Reminder) -> Message:
             context["link"],
             None,
             [Entry(reminder, subject, context["link"], "", context["detail"])],
+            numbered=[milestone.pk for milestone in milestones],
         )
+
+
+def _to_answer(reminder: Reminder) -> list[Milestone]:
+    """What "arbetet kan börja" numbers, so that the reply "1 påbörjad" starts the work: the
+    tidplan's open milestones the recipient may update (the rule the reply is judged by)."""
+    if reminder.kind != Kind.ADOPTED or reminder.assignment is None:
+        return []
+    milestones = reminder.assignment.milestones.exclude(status__in=Milestone.CLOSED_STATUSES)
+    return [m for m in milestones if can_update_milestone(reminder.recipient, m)]
 
 
 # -- when an event is no longer news -------------------------------------------------------------

@@ -12,7 +12,7 @@ from replies.models import InboundReply
 from replies.tasks import poll_replies
 from tests.reminders.test_dispatch import subject_of, sweep_inline
 
-from .conftest import DONE_FOLDER, NOW, answers, first, reply_to
+from .conftest import DONE_FOLDER, NOW, answers, first, parsed, reply_to, token_of
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +170,39 @@ def test_anything_else_is_a_comment_on_the_milestone(reminder_mail, smtp, doveco
     (update,) = MilestoneUpdate.objects.filter(milestone=milestone)
     assert update.comment == "Vi väntar på siffrorna från ekonomi."
     assert update.from_status == update.to_status == milestone.status
+
+
+def test_the_mail_that_work_can_begin_is_answered_by_its_numbers(seed004, smtp, dovecot):
+    """Every mail about milestones carries a reply address, "arbetet kan börja" too: it lists
+    the tidplan's open milestones the recipient may update, numbered, and "1 klar" answers."""
+    from django.utils import timezone
+
+    from reminders import events
+
+    jan = User.objects.get(username="jan.strang")
+    sweep_inline(timezone.now())  # what is due already goes first, in mails of its own
+    smtp.inbox.messages.clear()
+    events.notify_event(
+        Reminder.Kind.ADOPTED,
+        assignment=seed004,
+        recipients=[jan],
+        occurrence="test:adopted-again",
+        path=f"/uppdrag/{seed004.pk}/",
+        actor=User.objects.get(username="per.albertsson"),
+    )
+    sweep_inline(timezone.now())
+    (mail,) = [parsed(m) for m in smtp.inbox.messages if m["To"] == jan.email]
+    assert " ".join(str(mail["Subject"]).split()).startswith("Uppdraget är fastställt, arbetet")
+    open_ = list(seed004.milestones.exclude(status__in=Milestone.CLOSED_STATUSES))
+    assert list(token_of(mail).milestone_ids) == [m.pk for m in open_]  # the assignee's: all
+    text = mail.get_body(("plain",)).get_content()
+    assert f"1. {open_[0].title} ({open_[0].due:%Y-%m-%d})" in text
+    assert "”2 klar”" in text  # how to answer
+    smtp.inbox.messages.clear()
+
+    dovecot.deliver(reply_to(mail, "1 klar"))
+    assert poll_replies() == 1
+    open_[0].refresh_from_db()
+    assert open_[0].status == Milestone.Status.DONE
+    (answer,) = answers(smtp, jan.email)
+    assert "utfört" in subject_of(answer)

@@ -18,6 +18,7 @@ are not events: they cannot be turned off.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -32,7 +33,7 @@ from notifications.models import Notification
 from notifications.signals import notify
 
 from assignments.models import Assignment, Delivery, Milestone, User
-from assignments.permissions import can_update_milestone
+from assignments.permissions import is_working_group_member, may_update_milestone
 
 from . import reply_address
 from .models import EVENT_KINDS, Reminder
@@ -259,11 +260,13 @@ def compose_event(reminder: Reminder) -> Message:
 
 def _to_answer(reminder: Reminder) -> list[Milestone]:
     """What "arbetet kan börja" numbers, so that the reply "1 påbörjad" starts the work: the
-    tidplan's open milestones the recipient may update (the rule the reply is judged by)."""
+    tidplan's open milestones the recipient may update (the rule a reply is judged by)."""
     if reminder.kind != Kind.ADOPTED or reminder.assignment is None:
         return []
-    milestones = reminder.assignment.milestones.exclude(status__in=Milestone.CLOSED_STATUSES)
-    return [m for m in milestones if can_update_milestone(reminder.recipient, m)]
+    assignment, person = reminder.assignment, reminder.recipient
+    milestones = assignment.milestones.exclude(status__in=Milestone.CLOSED_STATUSES)
+    member = functools.cache(lambda: is_working_group_member(person, assignment))  # one query
+    return [m for m in milestones if may_update_milestone(person, assignment, m, member)]
 
 
 # -- when an event is no longer news -------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The registrar's desk on the start page: what waits for the registry rather than for one
-person. Drafts not yet sent for adoption, drafts waiting for their adoption, and what needs
-attention: an open assignment whose commissioner
+person. The registrar's own uploads being read or waiting for review (an upload is the
+uploader's until it is saved as a draft), drafts not yet sent for adoption, drafts waiting for
+their adoption, and what needs attention: an open assignment whose commissioner
 has no login (a contact), a late milestone whose responsible person nobody can tell, mail that
 bounced. Each list is one query, cut at DESK_LIST rows (`more` says when there are more), so
 the page costs the same however large the registry grows."""
@@ -17,6 +18,7 @@ from assignments import permissions
 from assignments.contacts import contacts_q, unreachable_q
 from assignments.models import Assignment, Milestone
 from assignments.selectors import LIST_FIELDS
+from documents.models import ImportJob
 from reminders import selectors as outbox
 
 DESK_LIST = 10
@@ -60,6 +62,11 @@ def registrar_desk(request, today: dt.date, now: dt.datetime) -> dict:
         responsible__isnull=True
     ) & (Q(assignment__assignee__isnull=True) | unreachable_q("assignment__assignee__"))
     desk = {
+        "imports": _first(
+            ImportJob.objects.filter(user=request.user)
+            .only("token", "filename", "status", "created_at")
+            .order_by("-created_at", "-pk")
+        ),
         "drafts": _first(drafts.filter(waits_for_adoption=False).order_by("-pk")),
         "to_adopt": _first(drafts.filter(waits_for_adoption=True).order_by("pk")),
         "contact_commissioners": _first(

@@ -99,3 +99,30 @@ def test_the_desk_costs_the_same_queries_however_large_the_registry(
     few = count()
     the_registry(14)
     assert count() == few
+
+
+def test_the_registrars_own_uploads_under_review_are_on_the_desk(client, registrar):
+    """An upload read by the worker waits for its uploader's review (issue 29: it was on no
+    list, so a registrar who left the review page had no way back but the browser's history)."""
+    from documents.models import ImportJob
+
+    def upload(person, name: str, status: str) -> ImportJob:
+        return ImportJob.objects.create(
+            token=f"token-{name}", user=person, filename=f"{name}.docx", status=status
+        )
+
+    read = upload(registrar, "granskas", ImportJob.Status.DONE)
+    upload(registrar, "lases", ImportJob.Status.QUEUED)
+    colleague = UserFactory(username="kollega.desk")
+    colleague.groups.add(AuthGroup.objects.get(name=REGISTRAR_GROUP))
+    upload(colleague, "kollegans", ImportJob.Status.DONE)
+
+    client.force_login(registrar)
+    page = client.get(reverse("home")).content.decode()
+    desk = page.split('id="desk"')[1].split("</section>")[0]
+    imports = desk.split('id="desk-imports"')[1].split("</ul>")[0]
+    assert "granskas.docx</a> – inläst, väntar på din granskning" in imports
+    assert "lases.docx</a> – väntar" in imports
+    assert "kollegans.docx" not in desk  # the review page is the uploader's alone
+    assert reverse("workflow:import_progress", args=[read.token]) in imports
+    assert "Inget väntar på registraturen" not in desk

@@ -79,9 +79,15 @@ def start(*, user, data: bytes, filename: str, language: str) -> ImportJob:
     return job
 
 
+def jobs_of(user):
+    """The person's own jobs, newest first: a job is its uploader's alone (the review page,
+    the registrar's desk) until it is saved as a draft."""
+    return ImportJob.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
 def job_of(user, token: str) -> ImportJob | None:
     """The job behind `token`, to the person who uploaded it only."""
-    return ImportJob.objects.filter(token=token, user=user).first()
+    return jobs_of(user).filter(token=token).first()
 
 
 def parsed(job: ImportJob) -> ParsedDocument:

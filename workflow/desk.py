@@ -18,7 +18,7 @@ from assignments import permissions
 from assignments.contacts import contacts_q, unreachable_q
 from assignments.models import Assignment, Milestone
 from assignments.selectors import LIST_FIELDS
-from documents.models import ImportJob
+from documents import import_jobs
 from reminders import selectors as outbox
 
 DESK_LIST = 10
@@ -63,9 +63,7 @@ def registrar_desk(request, today: dt.date, now: dt.datetime) -> dict:
     ) & (Q(assignment__assignee__isnull=True) | unreachable_q("assignment__assignee__"))
     desk = {
         "imports": _first(
-            ImportJob.objects.filter(user=request.user)
-            .only("token", "filename", "status", "created_at")
-            .order_by("-created_at", "-pk")
+            import_jobs.jobs_of(request.user).only("token", "filename", "status", "created_at")
         ),
         "drafts": _first(drafts.filter(waits_for_adoption=False).order_by("-pk")),
         "to_adopt": _first(drafts.filter(waits_for_adoption=True).order_by("pk")),

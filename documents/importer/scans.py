@@ -27,8 +27,9 @@ DESCENDERS = re.compile(r"[gjpqy,;]")
 MAX_PAGES = 30
 # Tesseract's OpenMP threads spin while they wait: beside another busy process (the web
 # server, a second worker) one page took 9.8 s and 8 s of CPU with them, 3.4 s and 2 s with
-# one thread. A page is small; the worker reads jobs side by side instead.
-OCR_THREADS = {"OMP_THREAD_LIMIT": "1"}
+# one thread. A page is small; the worker reads jobs side by side instead. (pytesseract's
+# child process reads it from our environment; an operator's own setting wins.)
+OCR_THREADS = "1"
 
 
 def words_of(page) -> list[dict]:
@@ -40,8 +41,7 @@ def words_of(page) -> list[dict]:
         import pytesseract
     except ImportError as error:
         raise ReaderUnavailable(_unavailable()) from error
-    for name, value in OCR_THREADS.items():  # pytesseract's child inherits our environment
-        os.environ.setdefault(name, value)
+    os.environ.setdefault("OMP_THREAD_LIMIT", OCR_THREADS)
     image = page.to_image(resolution=_resolution(page)).original.convert("L")
     scale = float(page.width) / image.width
     try:

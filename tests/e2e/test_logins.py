@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from .conftest import assert_accessible
 
@@ -69,7 +70,7 @@ def test_a_forgotten_password_is_reset_through_our_pages(site, console, celery_e
     page.fill("#id_new_password1", "ett-nytt-lösenord-för-jan")
     page.fill("#id_new_password2", "ett-annat-lösenord")
     page.click("main button[type=submit]")
-    assert "De två lösenordsfälten" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("De två lösenordsfälten")
     assert_accessible(page, "reset form with errors")
 
     page.fill("#id_new_password1", "ett-nytt-lösenord-för-jan")

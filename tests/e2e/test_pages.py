@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from assignments.models import Approval, Assignment, Milestone, User
 from workflow import services
@@ -68,7 +69,7 @@ def test_b_decision_maker_returns_delivery_from_start_page(site, new_page):
 
     # a return without a comment is refused, in Swedish, and nothing changes
     page.click("#return")
-    assert "Skriv varför leveransen återremitteras" in page.locator("#errors").inner_text()
+    expect(page.locator("#errors")).to_contain_text("Skriv varför leveransen återremitteras")
     assert not Approval.objects.filter(decision_maker__username="per.albertsson").exists()
 
     page.fill("#id_comment", "Komplettera med en konsekvensanalys.")
@@ -100,7 +101,7 @@ def test_c_resubmitted_delivery_approved_by_both_is_decided(site, new_page):
         page.locator("#my-tasks tr", has_text=site.assignment.title).get_by_role(
             "link", name="Beslut om slutleverans"
         ).click()
-        assert "version 2" in page.locator("main").inner_text()
+        expect(page.locator("main")).to_contain_text("version 2")
         page.click("#approve")
         page.wait_for_selector(".uppdrag-messages")
 

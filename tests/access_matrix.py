@@ -465,7 +465,13 @@ ASSIGNMENT_PAGES = {
     "uppdrag/<int:pk>/cancel/": Row(
         get=POST_ONLY,
         post=only(DECISION_MAKER, ok="allowed"),
-        cases=(Case("cancel", only(DECISION_MAKER, ok="saved"), data={"reason": REASON}),),
+        cases=(
+            Case(
+                "cancel",
+                only(DECISION_MAKER, ok="saved"),
+                data={"confirmed": "True", "reason": REASON},
+            ),
+        ),
     ),
     # Handing a task on: the assignee their own task, a decision-maker their own approval (to a
     # stand-in neither another decision-maker nor on the delivering side). A registrar never

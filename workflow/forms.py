@@ -59,6 +59,20 @@ class MilestoneCancelForm(forms.Form):
         )
 
 
+class CancelAssignmentForm(forms.Form):
+    """The question before an assignment is cancelled: why, and the answer "yes"."""
+
+    confirmed = forms.BooleanField(widget=forms.HiddenInput, initial=True)
+    reason = forms.CharField(
+        label=_("Varför avbryts uppdraget?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Ange varför uppdraget avbryts.")},
+    )
+
+    def __init__(self, data=None):
+        super().__init__(data, auto_id="cancel-%s")
+
+
 class MilestoneDueForm(forms.Form):
     new_due = forms.DateField(
         label=_("Nytt slutdatum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

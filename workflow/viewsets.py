@@ -10,12 +10,14 @@ number, the task's title twice (as "Task" and as "Summary") and the process desc
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from viewflow.utils import viewprop
+from viewflow.workflow import STATUS
 from viewflow.workflow.flow import FlowAppViewset, views
 from viewflow.workflow.models import Task
 
@@ -107,19 +109,68 @@ class DashboardView(views.DashboardView):
         return super().dispatch(request, *args, **kwargs)
 
 
+# How far a process has come in a step, from the state of the step's latest task.
+STEP_STATES = {
+    STATUS.NEW: _("Väntar"),
+    STATUS.ASSIGNED: _("Väntar"),
+    STATUS.SCHEDULED: _("Väntar"),
+    STATUS.STARTED: _("Pågår"),
+    STATUS.DONE: _("Klar"),
+    STATUS.CANCELED: _("Avbruten"),
+    STATUS.REVIVED: _("Pågår"),
+    STATUS.ERROR: _("Fel"),
+}
+
+
 class ChartView(views.FlowChartView):
     """The flow's chart for everyone logged in; one process's chart (where it stands) only for
-    those who may view its assignment, as viewflow's own process page asks."""
+    those who may view its assignment, as viewflow's own process page asks.
+
+    viewflow answers with the SVG alone, which its pages show as an image. A person who opens
+    the chart's address in the browser gets a page of our layout instead (menu, heading, the
+    steps as a list for a screen reader, where the process stands in each, the BPMN file):
+    the browser's Accept header tells the two apart, `?format=svg` asks for the image."""
+
+    process = None
 
     def dispatch(self, request, *args, **kwargs):
         if "process_pk" in kwargs:
             processes = self.flow_class.process_class._default_manager.filter(
                 flow_class=self.flow_class
             )
-            process = get_object_or_404(processes, pk=kwargs["process_pk"])
-            if not self.flow_class.instance.has_view_permission(request.user, obj=process):
+            self.process = get_object_or_404(processes, pk=kwargs["process_pk"])
+            if not self.flow_class.instance.has_view_permission(request.user, obj=self.process):
                 raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        page = "format" not in request.GET and (
+            request.get_preferred_type(["image/svg+xml", "text/html"]) == "text/html"
+        )
+        response = self.page(request) if page else super().get(request, *args, **kwargs)
+        patch_vary_headers(response, ["Accept"])
+        return response
+
+    def page(self, request):
+        reached = {}
+        if self.process is not None:
+            for task in Task.objects.filter(process=self.process).order_by("created", "pk"):
+                reached[task.flow_task.name] = STEP_STATES.get(task.status, task.status)
+        steps = [
+            {"title": node.task_title, "state": reached.get(node.name, _("Inte påbörjad"))}
+            for node in self.flow_class.instance.nodes()
+            if node.task_title
+        ]
+        artifact = self.process.artifact if self.process is not None else None
+        context = {
+            "page_title": _("Processens flödesschema"),
+            "steps": steps,
+            "process": self.process,
+            "assignment": artifact if isinstance(artifact, Assignment) else None,
+            "image_url": f"{request.path}?format=svg",
+            "bpmn_url": f"{request.path}?format=bpmn",
+        }
+        return render(request, "workflow/chart.html", context)
 
 
 def _only(tasks, may_act_on):

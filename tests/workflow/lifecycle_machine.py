@@ -1027,7 +1027,12 @@ class LifecycleMachine(RuleBasedStateMachine):
 
         def do():
             if via == "page":
-                self.page(actor, "post", f"/uppdrag/{assignment.pk}/cancel/", {"reason": "Utgår"})
+                self.page(
+                    actor,
+                    "post",
+                    f"/uppdrag/{assignment.pk}/cancel/",
+                    {"confirmed": "True", "reason": "Utgår"},
+                )
             else:
                 services.cancel_assignment(assignment=assignment, actor=actor, reason="Utgår")
 

@@ -4,9 +4,10 @@ import io
 import pytest
 from django.urls import reverse
 
-from assignments.models import AuditEntry, Milestone
+from assignments.models import AuditEntry, Milestone, User
 from tests.factories import AssignmentFactory, UserFactory
 from workflow import services
+from workflow.models import AssignmentProcess
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +131,46 @@ def test_flow_chart_is_reachable(client, adopted, people):
     assert "<svg" in response.content.decode()
 
 
+NAVIGATION = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
+IMAGE = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8"
+
+
+def test_the_flow_chart_opened_in_the_browser_is_a_page_with_the_menu(client, adopted, people):
+    """Issue 29, 8: the chart opened in a tab was a bare SVG, with no menu and no way back.
+    A browser's navigation gets a page of the layout, the steps in words and the chart as an
+    image; viewflow's <img> (and ?format=svg) still get the SVG."""
+    login(client, people.jan_strang)
+    process = AssignmentProcess.of(adopted).get()
+    url = reverse("uppdrag:assignment:process_chart", args=[process.pk])
+    page = client.get(url, HTTP_ACCEPT=NAVIGATION)
+    assert page.status_code == 200
+    assert page["Content-Type"].startswith("text/html")
+    assert "Accept" in page["Vary"]
+    html = page.content.decode()
+    assert 'class="uppdrag-nav' in html
+    assert f'src="{url}?format=svg"' in html
+    assert f'href="{reverse("workflow:assignment", args=[adopted.pk])}"' in html
+    steps = html.split('id="chart-steps"')[1].split("</table>")[0]
+    assert "<td>Registrering</td><td>Klar</td>" in steps
+    assert "<td>Genomför uppdraget och lämna slutleverans</td><td>Väntar</td>" in steps
+    assert "<td>Beslut om slutleverans</td><td>Inte påbörjad</td>" in steps
+    for accept in (IMAGE, "*/*"):
+        image = client.get(url, HTTP_ACCEPT=accept)
+        assert image["Content-Type"] == "image/svg+xml", accept
+    assert client.get(f"{url}?format=svg", HTTP_ACCEPT=NAVIGATION)["Content-Type"] == (
+        "image/svg+xml"
+    )
+    # the flow's own chart: the steps in order, in the reader's language
+    User.objects.filter(pk=people.jan_strang.pk).update(language="en")
+    flow_chart = client.get(reverse("uppdrag:assignment:chart"), HTTP_ACCEPT=NAVIGATION)
+    html = flow_chart.content.decode()
+    assert "Flow chart of the assignment process" in html
+    assert "<li>Registration</li>" in html
+    # someone who may not see the assignment gets neither the page nor the image
+    login(client, UserFactory())
+    assert client.get(url, HTTP_ACCEPT=NAVIGATION).status_code == 403
+
+
 def test_all_process_list_is_for_registrars_only(client, adopted, people):
     login(client, people.jan_strang)
     assert client.get(reverse("uppdrag:assignment:process_list")).status_code == 403
@@ -199,12 +240,40 @@ def test_assignee_moves_a_due_date_over_http_only_with_a_reason(client, adopted,
 def test_commissioner_cancels_over_http_with_a_reason(client, adopted, people):
     login(client, people.per_albertsson)
     url = reverse("workflow:cancel", args=[adopted.pk])
-    assert client.post(url, {"reason": ""}).status_code == 400
-    assert client.post(url, {"reason": "Omprioriterat"}).status_code == 302
+    assert client.post(url, {"confirmed": "True", "reason": ""}).status_code == 400
+    response = client.post(url, {"confirmed": "True", "reason": "Omprioriterat"})
+    assert response.status_code == 302
     adopted.refresh_from_db()
     assert adopted.state == "cancelled"
+    assert "Orsak: Omprioriterat" in client.get(response.url).content.decode()
     login(client, people.jan_strang)
-    assert client.post(url, {"reason": "x"}).status_code == 403
+    assert client.post(url, {"confirmed": "True", "reason": "x"}).status_code == 403
+
+
+def test_cancelling_an_assignment_asks_first_and_says_what_ends(client, adopted, people):
+    """Issue 29, 1: a destructive choice asks first. The assignment page's button leads to a
+    question that says what ends; nothing changes until it is answered yes, with a reason."""
+    login(client, people.per_albertsson)
+    page = client.get(reverse("workflow:assignment", args=[adopted.pk])).content.decode()
+    assert 'id="cancel-assignment"' in page
+    assert '<details id="cancel"' not in page  # it was a form folded away, asking nothing
+    url = reverse("workflow:cancel", args=[adopted.pk])
+    open_milestones = sum(not m.is_closed for m in adopted.milestones.all())
+    question = client.post(url)
+    assert question.status_code == 200
+    text = question.content.decode()
+    assert "Avbryta uppdraget?" in text
+    assert f"{open_milestones} öppna milstolpar avbryts." in text
+    assert 'id="confirm-cancel-no"' in text
+    adopted.refresh_from_db()
+    assert adopted.state != "cancelled"
+    # "yes" without a reason: asked again on the same page, nothing saved
+    refused = client.post(url, {"confirmed": "True", "reason": " "})
+    assert refused.status_code == 400
+    assert "Ange varför uppdraget avbryts." in refused.content.decode()
+    assert "Avbryta uppdraget?" in refused.content.decode()
+    adopted.refresh_from_db()
+    assert adopted.state != "cancelled"
 
 
 def test_approval_task_from_the_inbox_opens_the_decision_page(client, adopted, people):

@@ -72,7 +72,6 @@ def _forms_of_the_page(context: dict, refused: Refused | None) -> bool:
     initial = {"summary": answered.delivery.summary} if answered else None
     context["delivery_form"] = form("delivery", lambda: forms.DeliveryForm(initial=initial))
     context["adopt_form"] = form("adopt", lambda: forms.OptionalReasonForm(auto_id="adopt-%s"))
-    context["cancel_form"] = form("cancel", lambda: forms.ReasonForm(auto_id="cancel-%s"))
     context["version_form"] = form(
         "version", lambda: forms.NewVersionForm(assignment=context["assignment"])
     )
@@ -315,20 +314,49 @@ def submit(request, pk):
     return act(request, assignment, action, refused=Refused("delivery", form))
 
 
+def confirm_cancel_assignment_page(
+    request, pk, errors=None, status=200, refused: Refused | None = None
+):
+    """The question before an assignment is cancelled, which cannot be undone: a page of its
+    own (with or without scripts) that says what ends with it, the reason asked for there."""
+    assignment = visible_assignment(request, pk)
+    form = refused.form if refused else forms.CancelAssignmentForm()
+    if errors and not form.errors:
+        form.add_error(None, errors)
+    open_milestones = [m for m in assignment.milestones.all() if not m.is_closed]
+    context = {
+        "page_title": _("Avbryta uppdraget?"),
+        "assignment": assignment,
+        "open_milestones": open_milestones,
+        "form": form,
+        "canonical_path": reverse("workflow:assignment", args=[assignment.pk]),
+    }
+    return render(request, "workflow/confirm_cancel_assignment.html", context, status=status)
+
+
 @require_POST
 @login_required
 def cancel(request, pk):
+    """Cancel the assignment; the button on its page asks first (confirm_cancel_assignment_page)."""
     assignment = visible_assignment(request, pk)
     if not permissions.can_cancel_assignment(request.user, assignment):
         raise PermissionDenied
-    form = forms.ReasonForm(request.POST, auto_id="cancel-%s")
+    if not request.POST.get("confirmed"):
+        return confirm_cancel_assignment_page(request, pk)
+    form = forms.CancelAssignmentForm(request.POST)
 
     def action():
         data = cleaned(form)
         services.cancel_assignment(assignment=assignment, actor=request.user, reason=data["reason"])
-        return _("Sparat: uppdraget är avbrutet.")
+        return _("Sparat: uppdraget är avbrutet. Orsak: %(reason)s") % {"reason": data["reason"]}
 
-    return act(request, assignment, action, refused=Refused("cancel", form))
+    return act(
+        request,
+        assignment,
+        action,
+        page=confirm_cancel_assignment_page,
+        refused=Refused("cancel", form),
+    )
 
 
 @require_POST

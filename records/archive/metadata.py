@@ -79,6 +79,10 @@ def _mets_root(objid: str, label: str, created: dt.datetime, organisation: str):
     note.set(_q(CSIP, "NOTETYPE"), "SOFTWARE VERSION")
     archivist = _sub(header, METS, "agent", ROLE="ARCHIVIST", TYPE="ORGANIZATION")
     _sub(archivist, METS, "name", organisation)
+    # E-ARK SIP 2.1 (SIP15-SIP18): the submitting agent, a MUST. eark-validator 1.1.3 reads its
+    # CSIP software-agent rules into every CREATOR agent and rejects it (tests/records/eark.py).
+    submitter = _sub(header, METS, "agent", ROLE="CREATOR", TYPE="ORGANIZATION")
+    _sub(submitter, METS, "name", organisation)
     return root
 
 

@@ -7,7 +7,7 @@ follows) whose content is the case as CITS ERMS (FGS Ärendehantering) describes
       metadata/descriptive/ERMS.xml      the case and its records
       metadata/preservation/PREMIS.xml   every data file's fixity; the history as events
       documentation/om-paketet.txt       what the package holds, in Swedish
-      schemas/mets.xsd, xlink.xsd
+      schemas/mets.xsd, xlink.xsd, ERMS.xsd
       representations/rep1/
         METS.xml                         the representation's files
         data/uppdragshandling.pdf        the uppdragshandling as PDF/A-2b
@@ -151,13 +151,19 @@ def write_package(assignment: Assignment, root: Path) -> Path:
         files.write(f"{data}uppdragshandling.pdf", pdf, "PDF/A-2b")
         erms_records.append(
             erms.ErmsRecord(
+                system_identifier=f"uppdrag-{assignment.pk}-uppdragshandling",
                 identification=f"{assignment.registration_number} uppdragshandling",
                 record_type="uppdragshandling",
                 title=assignment.title,
-                created=assignment.document_date,
-                files=[f"{data}uppdragshandling.pdf"],
-                agents=[("assignee", str(assignment.assignee))]
-                + [("commissioner", str(p)) for p in assignment.commissioners.all()],
+                dates=[("created", assignment.document_date)],
+                files=[
+                    erms.ErmsFile(f"{data}uppdragshandling.pdf", "uppdragshandling.pdf", "PDF/A-2b")
+                ],
+                agents=[erms.ErmsAgent("responsible_person", str(assignment.assignee))]
+                + [
+                    erms.ErmsAgent("other", str(p), other_type="uppdragsgivare")
+                    for p in assignment.commissioners.all()
+                ],
             )
         )
         for delivery in assignment.deliveries.all():
@@ -167,12 +173,16 @@ def write_package(assignment: Assignment, root: Path) -> Path:
             files.write(f"{data}beslut.json", _json(_decision_record(decision)), "JSON")
             erms_records.append(
                 erms.ErmsRecord(
+                    system_identifier=f"beslut-{decision.pk}",
                     identification=f"{assignment.registration_number} beslut",
                     record_type="beslut",
                     title=f"Beslut {decision.decided_on:%Y-%m-%d} {decision.paragraph_reference}",
-                    created=decision.decided_on,
-                    files=[f"{data}beslut.json"],
-                    agents=[("decisionMaker", str(p)) for p in assignment.decision_makers.all()],
+                    dates=[("decision", decision.decided_on), ("created", decision.recorded_at)],
+                    files=[erms.ErmsFile(f"{data}beslut.json", "beslut.json", "JSON")],
+                    agents=[
+                        erms.ErmsAgent("authorising_person", str(p))
+                        for p in assignment.decision_makers.all()
+                    ],
                 )
             )
         entries = list(
@@ -195,14 +205,23 @@ def write_package(assignment: Assignment, root: Path) -> Path:
         ),
     )
     case = erms.ErmsCase(
+        system_identifier=objid,
         registration_number=assignment.registration_number,
         title=assignment.title,
         organisation=organisation,
-        unit=assignment.issuing_unit.name,
-        status=assignment.state,
+        software=metadata.SOFTWARE,
+        state=assignment.state,
         opened=assignment.document_date,
         closed=_closed_on(entries),
-        agents=[("assignee", str(assignment.assignee))],
+        agents=[
+            erms.ErmsAgent(
+                "creator",
+                organisation,
+                organisation=organisation,
+                unit=assignment.issuing_unit.name,
+            ),
+            erms.ErmsAgent("responsible_person", str(assignment.assignee)),
+        ],
         description=assignment.description,
         records=erms_records,
         created=created,
@@ -228,7 +247,7 @@ def write_package(assignment: Assignment, root: Path) -> Path:
     )
     schemas = [
         files.write(f"schemas/{name}", (SCHEMAS / name).read_bytes(), "XML Schema")
-        for name in ("mets.xsd", "xlink.xsd")
+        for name in ("mets.xsd", "xlink.xsd", "ERMS.xsd")
     ]
     (folder / "METS.xml").write_bytes(
         metadata.package_mets(
@@ -261,7 +280,8 @@ def _pack_delivery(files: _Writer, data: str, delivery: Delivery) -> erms.ErmsRe
         name = delivery.document_name or Path(delivery.document.name).name
         with delivery.document.open("rb") as handle:
             content = handle.read()
-        paths.append(files.write(f"{base}-{_safe(name)}", content, original_name=name).path)
+        packed = files.write(f"{base}-{_safe(name)}", content, original_name=name)
+        paths.append(erms.ErmsFile(packed.path, name))
     record = {
         "version": delivery.number,
         "sammanfattning": delivery.summary,
@@ -281,14 +301,16 @@ def _pack_delivery(files: _Writer, data: str, delivery: Delivery) -> erms.ErmsRe
             for approval in delivery.approvals.all()
         ],
     }
-    paths.append(files.write(f"{base}.json", _json(record), "JSON").path)
+    packed = files.write(f"{base}.json", _json(record), "JSON")
+    paths.append(erms.ErmsFile(packed.path, Path(packed.path).name, "JSON"))
     return erms.ErmsRecord(
+        system_identifier=f"leverans-{delivery.pk}",
         identification=f"{delivery.assignment.registration_number} slutleverans {delivery.number}",
         record_type="slutleverans",
         title=f"Slutleverans {delivery.number} ({delivery.get_status_display().lower()})",
-        created=delivery.submitted_at,
+        dates=[("sent", delivery.submitted_at)],
         files=paths,
-        agents=[("submitter", str(delivery.submitted_by))],
+        agents=[erms.ErmsAgent("sender", str(delivery.submitted_by))],
     )
 
 

@@ -99,14 +99,19 @@ def record(
     after: dict | None = None,
     reason: str = "",
     assignment: Assignment | None = None,
+    personal: bool = False,
 ) -> AuditEntry | None:
     """Write one audit entry for `action` done by `actor` on `obj`; nothing (None) when
-    `before` and `after` are given and equal: nothing changed."""
+    `before` and `after` are given and equal: nothing changed.
+
+    `personal`: the entry is about the actor's own thing on an assignment (a watch date), not
+    the assignment's record: it is kept in the trail without linking the assignment, so that
+    the assignment's history, shown to everyone who may see it, does not show it."""
     if before is not None and after is not None and _jsonable(before) == _jsonable(after):
         return None
     entry = AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
-        assignment=assignment or _assignment_of(obj),
+        assignment=None if personal else assignment or _assignment_of(obj),
         object_type=obj._meta.label,
         object_id=str(obj.pk or ""),
         object_repr=str(obj)[:300],

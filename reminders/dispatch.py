@@ -59,9 +59,10 @@ LEASE = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 6
 BATCH = 5000
 PUBLISH_BATCH = 100
-# The reminders that share a mail with the others of their recipient: the deadlines' and the
-# process's events (beat sweeps once a minute, so the events of one minute to one person, three
-# at an adoption, are one mail). A digest and a monthly report are mails of their own.
+# The reminders that share a mail with the others of their recipient: the deadlines', the
+# person's own watch dates and the process's events (beat sweeps once a minute, so the events
+# of one minute to one person, three at an adoption, are one mail). A digest and a monthly
+# report are mails of their own.
 BUNDLED_KINDS = frozenset(
     {
         Reminder.Kind.BEFORE_DUE,
@@ -69,6 +70,7 @@ BUNDLED_KINDS = frozenset(
         Reminder.Kind.OVERDUE,
         Reminder.Kind.ESCALATION,
         Reminder.Kind.DECISION_WAITING,
+        Reminder.Kind.WATCH_DATE,
         *EVENT_KINDS,
     }
 )
@@ -216,7 +218,7 @@ def send(pks: Sequence[int], token: str, now: dt.datetime | None = None) -> dict
     with transaction.atomic():
         rows = (
             Reminder.objects.select_for_update(of=("self",))
-            .select_related("recipient", "assignment", "milestone")
+            .select_related("recipient", "assignment", "milestone", "watch_date")
             .filter(pk__in=pks, state=Reminder.State.SENDING, claim_token=token)
             .order_by("pk")  # every sender locks rows in the same order
         )

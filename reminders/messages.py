@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from assignments import permissions
 from assignments.links import process_url
 
 from . import calendar, reply_address
@@ -32,6 +33,8 @@ from .parts import Entry, Message, date_text, decision_url
 
 
 def _what(reminder: Reminder) -> str:
+    if reminder.kind == Reminder.Kind.WATCH_DATE and not reminder.milestone_id:
+        return reminder.assignment.title  # a watch date on the assignment itself
     if reminder.milestone_id:
         milestone = reminder.milestone
         if milestone.kind == milestone.Kind.OTHER:
@@ -62,6 +65,7 @@ _SUBJECTS = {
         "Eskalering: %(what)s (%(dnr)s) är försenad sedan %(date)s"
     ),
     Reminder.Kind.DECISION_WAITING: gettext_lazy("Väntar på ditt beslut: slutleverans (%(dnr)s)"),
+    Reminder.Kind.WATCH_DATE: gettext_lazy("Påminn mig: %(what)s (%(dnr)s), %(date)s"),
 }
 # A deadline on a weekend or holiday is reminded on the working day before it ("Nov 2025" ends
 # on Sunday 30 Nov: the due-day reminder goes on Friday 28 Nov), and says so.
@@ -95,10 +99,34 @@ def _entry(reminder: Reminder, today: dt.date) -> Entry:
         from .events import entry
 
         return entry(reminder)
-    due = ""
-    if reminder.due_date and reminder.kind != Reminder.Kind.DIGEST:
+    due, detail = "", ""
+    if reminder.kind == Reminder.Kind.WATCH_DATE:
+        detail = note_of(reminder)  # the day is in the subject; no deadline to state
+    elif reminder.due_date and reminder.kind != Reminder.Kind.DIGEST:
         due = date_text(reminder.due_date, today)
-    return Entry(reminder, _subject(reminder, today), _link(reminder), due)
+    return Entry(reminder, _subject(reminder, today), _link(reminder), due, detail)
+
+
+def note_of(reminder: Reminder) -> str:
+    """What the person wrote on their watch date ("" for any other reminder): theirs alone."""
+    if reminder.kind != Reminder.Kind.WATCH_DATE or reminder.watch_date is None:
+        return ""
+    return reminder.watch_date.note
+
+
+def answerable(reminder: Reminder) -> int | None:
+    """The milestone a reply to this reminder acts on (reminders.reply_address), or None. A
+    watch date is set by anyone who may see the assignment: its reply acts on the milestone
+    only for one who may at least comment on it (assignments.permissions), so that a reader
+    is not asked to answer what would be refused. A watch date on the assignment itself has
+    no milestone: there is nothing a reply could update."""
+    if not reminder.milestone_id:
+        return None
+    if reminder.kind == Reminder.Kind.WATCH_DATE and not permissions.can_comment_on_milestone(
+        reminder.recipient, reminder.milestone
+    ):
+        return None
+    return reminder.milestone_id
 
 
 def subject(reminder: Reminder) -> str:
@@ -192,6 +220,7 @@ def compose(reminder: Reminder) -> Message:
     today = timezone.localdate()
     with translation.override(language):
         entry = _entry(reminder, today)
+        numbered = [answerable(reminder)] if reminder.kind != Reminder.Kind.DIGEST else []
         context = {
             "reminder": reminder,
             "subject": entry.subject,
@@ -199,8 +228,8 @@ def compose(reminder: Reminder) -> Message:
             "settings_url": _settings_url(),
             "recipient": reminder.recipient,
             "language": language,
-            "answers": reply_address.answers_by_mail(reminder.recipient)
-            and bool(reminder.milestone_id),
+            "answers": reply_address.answers_by_mail(reminder.recipient) and any(numbered),
+            "note": entry.detail,
         }
         if reminder.kind == Reminder.Kind.DIGEST:
             from .digest import digest_items
@@ -212,7 +241,6 @@ def compose(reminder: Reminder) -> Message:
             name = "reminder"
         text = render_to_string(f"reminders/{name}.txt", context)
         html = render_to_string(f"reminders/{name}.html", context)
-        numbered = [reminder.milestone_id] if reminder.kind != Reminder.Kind.DIGEST else []
         return Message(
             entry.subject, text, html, entry.link, _calendar([entry]), [entry], numbered=numbered
         )
@@ -299,7 +327,7 @@ def compose_bundle(reminders: Sequence[Reminder]) -> Message:
                 "Uppdrag: %(count)d påminnelse", "Uppdrag: %(count)d påminnelser", count
             ) % {"count": count}
         link = settings.SITE_URL + "/"
-        milestones = [e.reminder.milestone_id for _a, section in numbered for _n, e in section]
+        milestones = [answerable(e.reminder) for _a, section in numbered for _n, e in section]
         context = {
             "sections": numbered,
             "subject": subject,

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assignments.models import Assignment, Delivery, Milestone
+from assignments.models import Assignment, Delivery, Milestone, PublicRecord
 
 DELIVERY_SUBJECT = "delivery"
 
@@ -95,6 +95,60 @@ class ReminderPolicy(models.Model):
         return cls.objects.filter(subject=subject).first() or cls(subject=subject)
 
 
+class WatchDate(PublicRecord):
+    """A bevakning: one person's own "påminn mig" on an assignment or one of its milestones, a
+    day and a note. It is that person's alone (nobody else is shown it, nor its audit entry on
+    the assignment's trail) and it goes out as a reminder of theirs (reminders.watch_dates).
+    Removing one cancels it; like every record it is never deleted."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="watch_dates",
+        db_index=False,  # the partial index below starts with person
+    )
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("uppdrag"),
+        on_delete=models.PROTECT,
+        related_name="watch_dates",
+    )
+    milestone = models.ForeignKey(
+        Milestone,
+        verbose_name=_("milstolpe"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="watch_dates",
+        db_index=False,  # looked up through its assignment, never on its own
+    )
+    day = models.DateField(_("påminn mig"))
+    note = models.TextField(_("anteckning"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("skapad"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("borttagen"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bevakning")
+        verbose_name_plural = _("bevakningar")
+        ordering = ["day", "pk"]
+        indexes = [
+            # the start page and the calendar feed read a person's open ones, by day
+            models.Index(
+                fields=["person", "day"],
+                condition=Q(cancelled_at__isnull=True),
+                name="watch_date_open_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.day}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
 class Reminder(models.Model):
     """One reminder to one person about one deadline: the outbox row."""
 
@@ -115,6 +169,8 @@ class Reminder(models.Model):
         DECISION_REQUESTED = "decision_requested", _("Väntar på ditt beslut")
         DELIVERY_RETURNED = "delivery_returned", _("Slutleveransen återremitterad")
         DECIDED = "decided", _("Uppdraget beslutat")
+        # A person's own "påminn mig" on an assignment or a milestone (WatchDate)
+        WATCH_DATE = "watch_date", _("Bevakning")
 
     class State(models.TextChoices):
         PLANNED = "planned", _("Planerad")
@@ -157,6 +213,14 @@ class Reminder(models.Model):
     )
     delivery = models.ForeignKey(
         Delivery,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reminders",
+        db_index=False,
+    )
+    watch_date = models.ForeignKey(
+        WatchDate,
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -23,7 +23,9 @@ def readable(notifications: Iterable[Notification]) -> list[Notification]:
     notifications = list(notifications)
     wanted = {_reminder_id(n) for n in notifications} - {None}
     reminders = (
-        Reminder.objects.select_related("assignment", "milestone").in_bulk(wanted) if wanted else {}
+        Reminder.objects.select_related("assignment", "milestone", "watch_date").in_bulk(wanted)
+        if wanted
+        else {}
     )
     for notification in notifications:
         data = notification.data or {}
@@ -34,6 +36,7 @@ def readable(notifications: Iterable[Notification]) -> list[Notification]:
             notification.detail = events.detail(data["event"], params)
         elif (reminder := reminders.get(_reminder_id(notification))) is not None:
             notification.text = messages.subject(reminder)
+            notification.detail = messages.note_of(reminder)  # a watch date's own note
     return notifications
 
 

@@ -13,7 +13,9 @@ any other entry of an assignment replans all of it (services.replan_assignment, 
 query for an assignment nobody is reminded about: a draft, a closed one); an entry about a
 person who is inactive now replans the assignments that still plan to remind them. An entry about a
 reminder itself (the outbox's admin cancels or retries a row) is the outbox's, not a change of
-the record, and replans nothing: planning it again would undo the registrar's cancel.
+the record, and replans nothing: planning it again would undo the registrar's cancel. An entry
+about a watch date (a person's own "påminn mig", kept off the assignment's history) replans
+that watch date.
 
 Planning is idempotent (planning.sync), so an assignment planned twice in one write costs
 queries, never a duplicate. And the sweep asks services.is_still_due at send time, so a row
@@ -25,8 +27,9 @@ from __future__ import annotations
 from assignments.models import Assignment, AuditEntry, Milestone, User
 
 from .deadlines import plan_for_milestone
-from .models import Reminder
+from .models import Reminder, WatchDate
 from .services import replan_assignment
+from .watch_dates import plan_for_watch_date
 
 
 def _replan_for_person(person_id: str) -> None:
@@ -41,6 +44,15 @@ def _replan_for_person(person_id: str) -> None:
 
 def replan_after_change(sender, *, entry: AuditEntry, **kwargs) -> None:
     """Plan again the reminders of what the audit entry says changed."""
+    if entry.object_type == WatchDate._meta.label:
+        watch = (
+            WatchDate.objects.select_related("person", "assignment", "milestone")
+            .filter(pk=entry.object_id)
+            .first()
+        )
+        if watch is not None:
+            plan_for_watch_date(watch)
+        return
     if entry.object_type == User._meta.label and entry.assignment_id is None:
         _replan_for_person(entry.object_id)
         return

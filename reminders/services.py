@@ -15,7 +15,7 @@ import datetime as dt
 from assignments.models import Assignment, Delivery, Milestone
 from assignments.selectors import milestone_people
 
-from . import calendar
+from . import calendar, watch_dates
 from .deadlines import escalation_recipients, plan_for_delivery_deadline, plan_for_milestone
 from .decisions import has_answered, plan_decision_waiting, planned_recipients
 from .models import DELIVERY_SUBJECT, Reminder
@@ -23,7 +23,8 @@ from .planning import DEADLINE_KINDS, at_hour
 
 
 def replan_assignment(assignment: Assignment) -> None:
-    """Everything of one assignment: its milestones, its deadline, its waiting delivery."""
+    """Everything of one assignment: its milestones, its deadline, its waiting delivery, the
+    watch dates set on it."""
     if assignment.state in Assignment.WORKING_STATES:
         for milestone in assignment.milestones.select_related("assignment"):
             plan_for_milestone(milestone)
@@ -36,6 +37,7 @@ def replan_assignment(assignment: Assignment) -> None:
         ).update(state=Reminder.State.CANCELLED)
     for delivery in assignment.deliveries.all():
         plan_decision_waiting(delivery, waiting_for=planned_recipients(delivery))
+    watch_dates.replan_watch_dates(assignment)
 
 
 def replan_for_policy(subject: str) -> int:
@@ -75,6 +77,9 @@ def is_still_due(reminder: Reminder) -> bool:
         from .events import still_wanted
 
         return still_wanted(reminder)
+    if reminder.kind == Reminder.Kind.WATCH_DATE:
+        # the person's own, whatever state the assignment is in, while they may see it
+        return watch_dates.still_due(reminder)
     assignment = reminder.assignment
     if reminder.kind == Reminder.Kind.DECISION_WAITING:
         # Whom the delivery waits for was settled when it was last planned (every answer and

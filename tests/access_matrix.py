@@ -393,6 +393,25 @@ HOLDING_ANDERS_TASK = only(others="refused") | {DECISION_MAKER: "any"}
 
 ASSIGNMENT_PAGES = {
     "uppdrag/<int:pk>/": Row(get=SEE_ASSIGNMENT),
+    # "Påminn mig" (workflow/views/watch.py): whoever may see the assignment sets a watch date of
+    # their own; Jan's (world.watch_date) is removed by Jan alone, anyone else's try is a 404
+    "uppdrag/<int:pk>/paminn-mig/": Row(
+        get=SEE_ASSIGNMENT,
+        post=only(*PARTICIPANTS, ok="allowed"),
+        cases=(
+            Case(
+                "in a week, with a note",
+                only(*PARTICIPANTS, ok="saved"),
+                data={"about": "", "when": "in_a_week", "note": "Följ upp med gruppen."},
+                audited_for=PARTICIPANTS,
+            ),
+        ),
+    ),
+    "uppdrag/bevakningar/<int:pk>/ta-bort/": Row(
+        get=POST_ONLY,
+        post=only(ASSIGNEE, ok="saved", others="notfound"),
+        params={"pk": lambda w: w.watch_date.pk},
+    ),
     "uppdrag/<int:pk>/process/": Row(get=SEE_ASSIGNMENT),
     # every participant reads the decision page; only a decision-maker gets its forms
     "uppdrag/<int:pk>/beslut/": Row(get=SEE_ASSIGNMENT),

@@ -218,6 +218,11 @@ class World:
         _token, self.calendar_secret = renew_calendar_token(user=self.users[table.NO_ROLE])
         _token, self.renewed_calendar_secret = renew_calendar_token(user=per)
         renew_calendar_token(user=per)
+        from reminders.watch_dates import set_watch_date
+
+        self.watch_date = set_watch_date(
+            person=jan, assignment=self.seed, day=dt.date.today() + dt.timedelta(days=7)
+        )
 
     # -- what the table's rows ask for --
 

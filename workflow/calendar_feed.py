@@ -7,7 +7,8 @@ What a person finds in it (docs/glossary.md, "Who may do what"):
 - the final delivery of the assignments they deliver (assignee or project lead), while the work
   goes on;
 - each decision on a final delivery that waits for them (an open approval task they hold and
-  may answer), on the day the reminder policy expects it.
+  may answer), on the day the reminder policy expects it;
+- their own watch dates ("påminn mig", reminders.watch_dates) from today on, with their note.
 What is done, cancelled, decided, superseded or handed on leaves the feed, and the calendar
 program removes it at its next fetch.
 
@@ -40,8 +41,9 @@ from assignments import selectors as registry
 from assignments.links import process_url
 from assignments.models import Assignment, Delivery, Milestone, User
 from assignments.permissions import OPEN_TASK_STATUSES
-from reminders import decisions, planning
+from reminders import decisions, planning, watch_dates
 from reminders.messages import deadline_event
+from reminders.models import WatchDate
 from reminders.parts import decision_url
 
 from . import calendar_tokens
@@ -244,6 +246,28 @@ def _decision_items(person: User) -> list[Item]:
     ]
 
 
+def _watch_item(watch: WatchDate) -> Item:
+    assignment, milestone = watch.assignment, watch.milestone
+    dnr = assignment.registration_number
+    link = process_url(assignment.pk, watch.milestone_id)
+    what = milestone.title if milestone else assignment.title
+    return Item(
+        subject_key=watch_dates.watch_key(watch),
+        revision=0,  # a watch date is never moved: a new day is a new watch date
+        day=watch.day,
+        summary=_("Påminn mig: %(what)s (%(dnr)s)") % {"what": what, "dnr": dnr},
+        description=_lines(
+            assignment.title,
+            _("Diarienummer: %(dnr)s") % {"dnr": dnr},
+            _("Aktivitet: %(title)s") % {"title": milestone.title} if milestone else None,
+            _("Din anteckning: %(note)s") % {"note": watch.note} if watch.note else None,
+            "",
+            _("Öppna uppdraget: %(link)s") % {"link": link},
+        ),
+        link=link,
+    )
+
+
 def items_for(person: User) -> list[Item]:
     """Everything of the person's feed, in the active language, by day."""
     milestones = milestones_for(person)
@@ -255,6 +279,7 @@ def items_for(person: User) -> list[Item]:
     items = [_milestone_item(m, revisions[planning.milestone_key(m)]) for m in milestones]
     items += [_delivery_item(a, revisions[planning.deadline_key(a)]) for a in deliveries]
     items += _decision_items(person)
+    items += [_watch_item(w) for w in watch_dates.open_watch_dates(person, timezone.localdate())]
     return sorted(items, key=lambda item: (item.day, item.subject_key))
 
 

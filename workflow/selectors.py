@@ -28,7 +28,7 @@ from assignments.models import (
     MilestoneUpdate,
     User,
 )
-from reminders import calendar, notices
+from reminders import calendar, notices, watch_dates
 
 from .models import AssignmentProcess
 
@@ -131,7 +131,7 @@ def start_page(user: User, today: dt.date) -> dict:
     """ "Mina uppdrag": what waits for the person, their milestones due within
     UPCOMING_WORKING_DAYS, the assignments they work on, those they commissioned and those
     they follow from a distribution list (each list's first START_LIST rows, `more_…` when
-    there are more), their unread notifications."""
+    there are more), their unread notifications and their own watch dates to come."""
     horizon = calendar.add_working_days(today, UPCOMING_WORKING_DAYS)
     tasks = _waiting(user, START_LIST + 1)
     milestones = registry.upcoming_milestones(
@@ -155,6 +155,7 @@ def start_page(user: User, today: dt.date) -> dict:
         "followed": followed[:START_LIST],
         "more_followed": len(followed) > START_LIST,
         "unread": notices.readable(user.notifications.unread()[:5]),
+        "watches": list(watch_dates.open_watch_dates(user, today)),
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assignment, audit, decision, document, register, versions
+from .views import assignment, audit, decision, document, register, versions, watch
 
 app_name = "workflow"
 
@@ -46,5 +46,7 @@ urlpatterns = [
     path("<int:pk>/ny-version/", versions.new_version, name="new_version"),
     path("<int:pk>/versioner/", versions.version_diff_page, name="versions"),
     path("<int:pk>/audit/", audit.audit_log, name="audit"),
+    path("<int:pk>/paminn-mig/", watch.watch_page, name="watch"),
+    path("bevakningar/<int:pk>/ta-bort/", watch.cancel_watch, name="cancel_watch"),
     path("<int:pk>/audit.csv", audit.audit_csv, name="audit_csv"),
 ]

@@ -9,7 +9,7 @@ import datetime as dt
 from assignments.models import Assignment, User
 from reminders.channels import EmailChannel
 from reminders.messages import compose_bundle
-from reminders.models import Reminder
+from reminders.models import Reminder, WatchDate
 
 
 def _row(kind: str, recipient: User, assignment: Assignment, **fields) -> Reminder:
@@ -50,6 +50,25 @@ def _event(kind: str, recipient: User, assignment: Assignment, **params) -> Remi
     )
 
 
+def _watch_date(recipient: User, milestone, day: dt.date) -> Reminder:
+    watch = WatchDate.objects.create(
+        person=recipient,
+        assignment=milestone.assignment,
+        milestone=milestone,
+        day=day,
+        note="Stäm av underlaget med Skaraborg innan mötet på torsdag.",
+    )
+    return _row(
+        Reminder.Kind.WATCH_DATE,
+        recipient,
+        milestone.assignment,
+        subject_key=f"watch:{watch.pk}",
+        milestone=milestone,
+        watch_date=watch,
+        due_date=day,
+    )
+
+
 def samples(assignment: Assignment, recipient: User) -> dict[str, list[Reminder]]:
     """Each kind of mail, as the rows it is composed from."""
     milestones = list(assignment.milestones.order_by("due", "pk"))
@@ -74,6 +93,7 @@ def samples(assignment: Assignment, recipient: User) -> dict[str, list[Reminder]
                 reason="Semester i juli",
             ),
         ],
+        "watch_date": [_watch_date(recipient, milestones[0], today)],
         "digest": [_row(Reminder.Kind.DIGEST, recipient, assignment, due_date=today)],
         "monthly_report": [
             _row(

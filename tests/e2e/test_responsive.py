@@ -36,6 +36,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from assignments.models import Assignment, Delivery, Group, Milestone, OrgUnit, User
+from reminders import watch_dates
 from reminders.models import Reminder, ReminderPolicy
 from tests.registration_helpers import read_waiting_imports
 from workflow import services
@@ -358,6 +359,14 @@ def test_every_page_fits_a_phone_and_a_laptop_for_every_role(site, browser, tmp_
     jan = _person("jan.strang")
     pk = assignment.pk
 
+    # Jan's watch date: his start page lists it, as does his "Påminn mig" page (watch.html)
+    watch_dates.set_watch_date(
+        person=jan,
+        assignment=assignment,
+        milestone=assignment.milestones.order_by("pk").first(),
+        day=dt.date.today() + dt.timedelta(days=7),
+        note="Stäm av underlaget med Skaraborg innan mötet i samordningsgruppen på torsdag.",
+    )
     # what every role has a view of its own of: its tasks, notifications, assignment
     own = [
         "/",
@@ -453,7 +462,7 @@ def test_every_page_fits_a_phone_and_a_laptop_for_every_role(site, browser, tmp_
         "assignee": (
             "jan.strang",
             own
-            + [f"/uppdrag/{pk}/process/"]
+            + [f"/uppdrag/{pk}/process/", f"/uppdrag/{pk}/paminn-mig/"]
             + _task_pages(process, "work", "detail", "execute")
             + [f"{FLOW}/queue/assign/", f"{FLOW}/inbox/unassign/"],
         ),

@@ -28,8 +28,9 @@ from api import tokens
 from assignments.contacts import new_contact
 from assignments.models import Assignment, AuditEntry, Delivery, Milestone, User
 from documents.importer import read_document
+from reminders import watch_dates
 from reminders.deadlines import passed_before_registration
-from reminders.models import DELIVERY_SUBJECT, Reminder, ReminderPolicy
+from reminders.models import DELIVERY_SUBJECT, Reminder, ReminderPolicy, WatchDate
 from tests import uppdragshandlingar as documents
 from tests.admin_forms import admin_form_data
 from tests.workflow.test_register import NEW, page_data
@@ -145,6 +146,15 @@ def violations() -> list[str]:
         )
         if missing := set(workflow.waiting_for(delivery)) - told:
             wrong.append(f"{delivery}: nobody reminds {missing} of the decision")
+    # a watch date (reminders.watch_dates): planned exactly while it is in force, on its day
+    for row in Reminder.objects.filter(state="planned", kind="watch_date"):
+        watch = row.watch_date
+        if not watch_dates.is_in_force(watch) or row.due_version != watch.day.isoformat():
+            wrong.append(f"{row}: a watch date not in force")
+    for watch in WatchDate.objects.filter(cancelled_at__isnull=True, day__gte=today):
+        told = watch.reminders.filter(due_version=watch.day.isoformat(), state__in=TOLD_OR_PLANNED)
+        if watch_dates.is_in_force(watch) and not told.exists():
+            wrong.append(f"{watch}: its watch date is not planned")
     return wrong
 
 
@@ -220,6 +230,18 @@ def _milestone_moved(w: World) -> None:
     workflow.move_milestone_due(
         milestone=w.milestone(), actor=w["jan.strang"], new_due=dt.date(2026, 1, 15), reason="Sent"
     )
+
+
+def _watch_dates_set_and_removed(w: World) -> None:
+    """Set on the "Påminn mig" page by a reader and by Jan, and one removed."""
+    url = reverse("workflow:watch", args=[w.seed.pk])
+    about = {"about": w.milestone().pk, "note": "Stäm av"}
+    reader, jan = w.browser("ann-charlotte.jarnstrom"), w.browser("jan.strang")
+    assert reader.post(url, {**about, "when": "tomorrow"}).status_code == 302
+    assert jan.post(url, {**about, "when": "in_a_week"}).status_code == 302
+    assert jan.post(url, {"about": "", "when": "before_due"}).status_code == 302
+    removed = WatchDate.objects.filter(person=w["jan.strang"]).first()
+    assert jan.post(reverse("workflow:cancel_watch", args=[removed.pk])).status_code == 302
 
 
 def _submitted(w: World) -> None:
@@ -417,6 +439,12 @@ WRITERS = [
     writer("milestone started", _milestone_started, "milestone.status_changed", STATE),
     writer("milestone done", _milestone_done, "milestone.status_changed", STATE),
     writer("milestone moved", _milestone_moved, "milestone.due_moved"),
+    writer(
+        "watch dates",
+        _watch_dates_set_and_removed,
+        "watch_date.set",
+        "watch_date.cancelled",
+    ),
     writer("delivery submitted", _submitted, "delivery.submitted", STATE),
     writer("approved by one", _approved_by_one, "delivery.submitted", STATE, "delivery.approved"),
     writer(

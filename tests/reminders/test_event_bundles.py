@@ -3,13 +3,16 @@ three mails within five seconds at an adoption were one too many. The outbox bun
 it bundles deadline reminders (dispatch.BUNDLED_KINDS: one rule), each event a line of its own
 with what it adds; an event alone is still its own mail."""
 
+import datetime as dt
+
 import pytest
-from django.core.management import call_command
+from django_celery_beat.models import PeriodicTask
 
 from assignments.models import Assignment, User
 from reminders import events
 from reminders.models import Reminder
 from tests.reminders.test_events import DNR, body, send_due
+from tests.seeding import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +21,7 @@ Kind = Reminder.Kind
 
 @pytest.fixture
 def draft(clock):
-    call_command("load_demo", "--draft", "--seed-only", verbosity=0)
+    load_demo("--draft", "--seed-only")
     return Assignment.objects.get(registration_number=DNR, state="draft")
 
 
@@ -57,3 +60,27 @@ def test_an_event_alone_is_its_own_mail(draft, smtp):
     (mail,) = smtp.inbox.to("jan.strang@example.org")
     subject = " ".join(str(mail["Subject"]).split())
     assert subject.startswith("Uppdraget är fastställt, arbetet kan börja")
+
+
+def test_the_sweep_runs_on_the_minute_so_one_minutes_events_are_one_mail(draft, smtp, clock):
+    """Beat swept every 60 s from whenever it started: an event at 09:00:10, a sweep at
+    09:00:30 and another event at 09:00:50 were two mails. The sweep now runs at the start of
+    every calendar minute (a crontab), so the events of one minute to one person are one
+    sweep's, and one mail."""
+    sweep = PeriodicTask.objects.get(task="reminders.sweep")
+    assert sweep.interval is None
+    jan = User.objects.get(username="jan.strang")
+    clock.move_to("2025-10-01T09:00:10Z")
+    tell(Kind.ADOPTED, draft, jan, "test:1", reason="Enligt beslut")
+    clock.move_to("2025-10-01T09:00:50Z")
+    tell(Kind.TASK_DELEGATED, draft, jan, "test:2", task="work", reason="Semester i juli")
+    # the schedule's next run after one at 09:00:00 is 09:01:00, none in between
+    last_run = dt.datetime(2025, 10, 1, 9, 0, tzinfo=dt.UTC)
+    due, _ = sweep.schedule.is_due(last_run)
+    assert not due
+    assert sweep.schedule.remaining_estimate(last_run) == dt.timedelta(seconds=10)
+    clock.move_to("2025-10-01T09:01:00Z")
+    assert sweep.schedule.is_due(last_run)[0]
+    send_due()
+    (mail,) = smtp.inbox.to("jan.strang@example.org")
+    assert " ".join(str(mail["Subject"]).split()) == f"Uppdrag: 2 händelser om {DNR}"

@@ -60,9 +60,9 @@ MAX_ATTEMPTS = 6
 BATCH = 5000
 PUBLISH_BATCH = 100
 # The reminders that share a mail with the others of their recipient: the deadlines', the
-# person's own watch dates and the process's events (beat sweeps once a minute, so the events
-# of one minute to one person, three at an adoption, are one mail). A digest and a monthly
-# report are mails of their own.
+# person's own watch dates and the process's events (beat sweeps at the start of each calendar
+# minute, so the events of one minute to one person, three at an adoption, are one mail). A
+# digest and a monthly report are mails of their own.
 BUNDLED_KINDS = frozenset(
     {
         Reminder.Kind.BEFORE_DUE,

@@ -377,6 +377,22 @@ def _reminder_cancelled(entry, lookup, words):
     }
 
 
+@sentence("watch_date.set")
+def _watch_date_set(entry, lookup, words):
+    day = as_date(_after(entry, "day"))
+    if day is None:
+        return _("%(actor)s satte en bevakning (påminn mig)") % words
+    return _("%(actor)s satte en bevakning (påminn mig) till %(day)s") % {
+        **words,
+        "day": date_text(day),
+    }
+
+
+@sentence("watch_date.cancelled")
+def _watch_date_cancelled(entry, lookup, words):
+    return _("%(actor)s tog bort en bevakning (påminn mig)") % words
+
+
 def unknown(entry, lookup, words):
     """An action without a sentence of its own: still words, its fields listed under it."""
     return _("%(actor)s gjorde en ändring i %(kind)s ”%(object)s”") % {

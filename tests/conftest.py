@@ -43,7 +43,18 @@ def pytest_runtest_makereport(item, call):
     if report.passed and (started := lanes.started(item.nodeid)):
         report.outcome = "failed"
         report.longrepr = f"started a process outside the slow lane: {started}"
+    item.stash.setdefault(OUTCOMES, {})[report.when] = report.outcome
     return report
+
+
+# What each phase of a test came to ("setup", "call": "passed", "failed"…), for fixtures that
+# leave evidence only when a test failed (the browser tests' screenshots).
+OUTCOMES = pytest.StashKey[dict]()
+
+
+def failed(item) -> bool:
+    """Whether the test failed so far (its setup or its call)."""
+    return "failed" in item.stash.get(OUTCOMES, {}).values()
 
 
 @pytest.fixture

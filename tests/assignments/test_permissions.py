@@ -13,6 +13,7 @@ from tests.factories import (
     UserFactory,
     WorkingGroupMemberFactory,
 )
+from tests.seeding import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -111,11 +112,10 @@ def test_regional_director_may_adopt(case):
 
 
 def test_a_stand_in_holding_a_task_reads_the_assignment_and_the_filter_agrees(db):
-    from django.core.management import call_command
 
     from workflow import services
 
-    call_command("load_demo", "--draft", "--seed-only", verbosity=0)
+    load_demo("--draft", "--seed-only")
     seed004 = Assignment.objects.get(registration_number="RS 2024-05699", state="draft")
     people = SimpleNamespace(**{u.username.replace(".", "_"): u for u in User.objects.all()})
     services.adopt_assignment(assignment=seed004, actor=people.anders_kullbratt)
@@ -140,9 +140,8 @@ def test_the_visibility_rule_and_the_queryset_filter_agree_for_every_demo_user(d
     """can_view_assignment (asked of one assignment) and visible_assignments (the lists' filter)
     are two statements of one rule: for every person and assignment of the demo, in every state
     it holds, they agree."""
-    from django.core.management import call_command
 
-    call_command("load_demo", verbosity=0)
+    load_demo()
     assignments = list(Assignment.objects.order_by("pk"))
     people = list(User.objects.order_by("pk"))
     assert len(assignments) >= 7 and len(people) > 10

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import failed
+
 # Playwright's sync API runs an asyncio loop in the test thread; Django's ORM refuses to run
 # inside one unless told the caller knows there is no concurrency (there is none here).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -47,14 +49,13 @@ def browser():
 
 
 @pytest.fixture
-def site(live_server, transactional_db, monkeypatch):
+def site(live_server, django_db_reset_sequences, monkeypatch):
     """The demo data served by the live server; `site.url(path)` builds addresses."""
-    from django.core.management import call_command
-
     from assignments.models import Assignment
+    from tests.seeding import load_demo
 
     monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
-    call_command("load_demo", verbosity=0)
+    load_demo()  # the command's rows, copied back after the worker's first run (tests.seeding)
 
     class Site:
         base = live_server.url
@@ -71,7 +72,9 @@ def site(live_server, transactional_db, monkeypatch):
 
 @pytest.fixture
 def new_page(browser, request):
-    """new_page() opens a fresh browser session (one person); each is screenshotted at the end."""
+    """new_page() opens a fresh browser session (one person); each is screenshotted at the end
+    of a test that failed (a picture of every page of every passing test cost the suite
+    seconds a test and nobody looked at them)."""
     contexts = []
 
     def make():
@@ -83,9 +86,10 @@ def new_page(browser, request):
     yield make
     ARTIFACTS.mkdir(exist_ok=True)
     for i, context in enumerate(contexts):
-        for page in context.pages:
-            name = request.node.name + (f"-{i + 1}" if len(contexts) > 1 else "")
-            page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        if failed(request.node):
+            for page in context.pages:
+                name = request.node.name + (f"-{i + 1}" if len(contexts) > 1 else "")
+                page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         context.close()
 
 

@@ -11,8 +11,8 @@ One browser context per role, each page loaded afresh at each size. What differs
 sizes of a page is its layout; its markup is the same but for the side menu, which the laptop
 shows and the phone hides. So axe reads every page at the phone size, and at the laptop size the
 first page of each part of the site (its first path segment) per role, where the menu is new;
-the menu's buttons are tried there too, at both sizes (the same script on every page); every
-page is photographed at the phone size, those first pages at the laptop size. The findings of
+the menu's buttons are tried there too, at both sizes (the same script on every page); those
+first pages are photographed at both sizes, and every page with a finding. The findings of
 the whole walk are reported together, counted per check (and written to findings.txt beside the
 screenshots, var/screenshots/responsive/<size>/<role>/). Pages that are the same for everyone
 logged in (groups, settings, password change) are walked by the first role only; the superuser
@@ -154,6 +154,10 @@ class Walk:
     def fail(self, check: str, where: str, what: str) -> None:
         self.findings[check].append(f"{where}: {what}")
 
+    @property
+    def found(self) -> int:
+        return sum(len(found) for found in self.findings.values())
+
     @contextmanager
     def timed(self, phase: str):
         started = time.monotonic()
@@ -176,11 +180,18 @@ class Walk:
         return "\n".join(lines)
 
 
+def _screenshot(walk: Walk, page, folder: Path, path: str) -> None:
+    with walk.timed("screenshots"):
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"{_slug(path)}.png"), full_page=True)
+
+
 def check_page(walk: Walk, console: Console, site, role: str, viewport: str, path: str):
     """Open the page and check it: status, console, horizontal scroll, menu, axe."""
     page = console.page
     where = f"{role} {viewport} {path}"
     first = walk.first_of_its_part(role, viewport, path)
+    found = walk.found
     with walk.timed("load"):
         response = page.goto(site.url(path))
         # one animation frame: the page's own scripts (viewflow's components) have run
@@ -203,10 +214,8 @@ def check_page(walk: Walk, console: Console, site, role: str, viewport: str, pat
             walk.fail("actions", where, f"outside the window: {button}")
 
     folder = SCREENSHOTS / viewport / role
-    if viewport == "phone" or first:
-        with walk.timed("screenshots"):
-            folder.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(folder / f"{_slug(path)}.png"), full_page=True)
+    if first:
+        _screenshot(walk, page, folder, path)
 
     if first and page.locator(".vf-page__menu-toggle").count():
         walk.menus += 1
@@ -217,6 +226,8 @@ def check_page(walk: Walk, console: Console, site, role: str, viewport: str, pat
 
     for line in walk.console_news(console):
         walk.fail("console", where, line)
+    if walk.found != found and not first:  # a picture of each page with a finding
+        _screenshot(walk, page, folder, path)
 
     # Last: axe reads the page's style sheets into <style> elements of its own, which the
     # Content Security Policy refuses and reports. Those reports are axe's, not the page's,

@@ -1,12 +1,12 @@
 """The reminders admin: the registrar reads the outbox and the policy; a superuser acts on them."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from assignments.models import AuditEntry, User
 from reminders.models import Reminder, ReminderPolicy
 from tests.factories import UserFactory
+from tests.seeding import load_demo
 
 from .conftest import registered_as_written
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def registrar_client(client):
-    call_command("load_demo", "--seed-only", verbosity=0)
+    load_demo("--seed-only")
     registered_as_written()
     client.force_login(User.objects.get(username="registrator"))
     return client
@@ -59,7 +59,7 @@ def test_registrar_cannot_change_a_policy(registrar_client):
 
 
 def test_superuser_cancels_a_reminder_with_an_audit_entry(client):
-    call_command("load_demo", "--seed-only", verbosity=0)
+    load_demo("--seed-only")
     registered_as_written()
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
     client.force_login(root)

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from reminders import sweep_record
 from reminders.models import Reminder
+from tests.seeding import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def test_reminders_preview_lists_what_is_planned(seed004, capsys):
 
 
 def test_reminders_preview_says_what_an_event_not_sent_yet_tells(db, capsys):
-    call_command("load_demo", "--draft", "--seed-only", verbosity=0)
+    load_demo("--draft", "--seed-only")
     call_command("reminders_preview", "RS 2024-05699")
     lines = capsys.readouterr().out.splitlines()
     waiting = [line for line in lines if "Väntar på fastställelse: Hälso- och" in line]

@@ -5,7 +5,6 @@ real SMTP server), to the right people, once; each kind can be turned off, escal
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from notifications.models import Notification
 
@@ -13,6 +12,7 @@ from assignments.models import Assignment, User, WorkingGroupMember
 from reminders import dispatch, events, preferences
 from reminders.models import EVENT_KINDS, NotificationPreference, Reminder
 from tests.factories import UserFactory
+from tests.seeding import load_demo
 from workflow import services
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ DNR = "RS 2024-05699"
 @pytest.fixture
 def draft(clock):
     """RS 2024-05699 registered as a draft, its process started on 1 Oct 2025."""
-    call_command("load_demo", "--draft", "--seed-only", verbosity=0)
+    load_demo("--draft", "--seed-only")
     return Assignment.objects.get(registration_number=DNR, state="draft")
 
 

@@ -5,7 +5,6 @@ audit entry, and reminders/receivers.py replans what the entry names)."""
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from assignments.contacts import new_contact
@@ -13,6 +12,7 @@ from assignments.models import Assignment, User
 from reminders.models import Reminder
 from reminders.services import replan_assignment
 from tests.admin_forms import admin_form_data
+from tests.seeding import load_demo
 from workflow import services as workflow
 
 from .test_services import local, planned
@@ -193,7 +193,7 @@ def test_a_responsible_person_set_in_the_tidplan_inline_gets_its_reminders(
 
 
 def test_a_drafts_milestone_date_set_in_the_admin_is_the_one_reminded_once_adopted(client, clock):
-    call_command("load_demo", "--draft", "--seed-only", verbosity=0)
+    load_demo("--draft", "--seed-only")
     draft = Assignment.objects.get(registration_number="RS 2024-05699", state="draft")
     compilation = draft.milestones.get(kind="compilation")
     client.force_login(User.objects.get(username="registrator"))

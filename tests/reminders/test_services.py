@@ -6,6 +6,7 @@ import time_machine
 from assignments.models import User
 from reminders.models import EVENT_KINDS, Reminder, ReminderPolicy
 from reminders.services import plan_digests
+from tests.seeding import load_demo
 from workflow import services as workflow
 from workflow.services import change_milestone_status, move_milestone_due
 
@@ -157,11 +158,10 @@ def test_deadlines_passed_before_registration_get_no_reminders(db, clock):
     """Registered mid-flight (#18): a deadline already past on the day the assignment was
     registered is history, not a reason for an overdue or escalation mail; one that passes
     after registration is reminded of as usual. Seed 004 registered on 1 Oct 2025."""
-    from django.core.management import call_command
 
     from assignments.models import Assignment
 
-    call_command("load_demo", "--seed-only", verbosity=0)
+    load_demo("--seed-only")
     seed004 = Assignment.objects.get(registration_number="RS 2024-05699", state="adopted")
     registered = seed004.created_at.date()
     assert registered == dt.date(2025, 10, 1)

@@ -8,7 +8,6 @@ import io
 import pdfplumber
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -23,6 +22,7 @@ from tests.factories import (
     MilestoneFactory,
     UserFactory,
 )
+from tests.seeding import load_demo
 from workflow import services
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def seed004(db, clock):
     - "Sammanställning" moved from 30 Nov to 15 Dec, with a reason, done 4 Dec;
     - the final delivery (due 1 Dec) submitted 5 Dec: late; returned 8 Dec by Per Albertsson
       with a comment; submitted again 15 Dec and approved by both 16 Dec: decided."""
-    call_command("load_demo", "--seed-only", verbosity=0)
+    load_demo("--seed-only")
     seed = Assignment.objects.get(registration_number="RS 2024-05699", state="adopted")
     jan, anders, per = (
         person("jan.strang"),
@@ -396,7 +396,7 @@ def test_a_draft_saved_unchanged_adds_no_moved_due_date_to_the_report(db, client
 
     anders = None
     with time_machine.travel(at(dt.date(2025, 8, 20)), tick=False):
-        call_command("load_demo", "--draft", "--seed-only", verbosity=0)
+        load_demo("--draft", "--seed-only")
         draft = Assignment.objects.get(registration_number="RS 2024-05699", state="draft")
         client.force_login(person("registrator"))
         url = reverse("workflow:edit", args=[draft.pk])

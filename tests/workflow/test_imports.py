@@ -10,6 +10,7 @@ from assignments.models import Assignment, OrgUnit, User
 from documents.importer import read_document
 from reminders.models import Reminder
 from tests import uppdragshandlingar as documents
+from tests.seeding import load_demo
 from workflow.imports import register_imported_draft
 from workflow.selectors import open_tasks
 from workflow.services import adopt_assignment
@@ -117,7 +118,7 @@ def test_the_same_docx_imported_on_the_page_and_by_the_command_gives_the_same_re
     (tmp_path / "004.docx").write_bytes(docx)
     with time_machine.travel(dt.datetime(2025, 8, 20, 9, tzinfo=dt.UTC), tick=False):
         # the demo's people and groups, and the version of 2025-06-18 that seed 004 replaces
-        call_command("load_demo", "--draft", "--seed-only", verbosity=0)
+        load_demo("--draft", "--seed-only")
         anders = User.objects.get(username="anders.kullbratt")
         demo = Assignment.objects.get(registration_number="RS 2024-05699", state="draft")
         cancel_assignment(assignment=demo, actor=anders, reason="Importeras på nytt")

@@ -5,11 +5,11 @@ assignment of another shape."""
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
 
 from assignments.models import Assignment, Distribution
 from documents import export_document, export_docx, export_pdf
 from documents.importer import read_document
+from tests.seeding import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def read_back(assignment: Assignment, kind: str) -> dict:
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", verbosity=0)
+    load_demo()
 
 
 @pytest.mark.parametrize("kind", ["docx", "pdf"])

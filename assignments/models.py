@@ -1063,3 +1063,65 @@ class AuditEntry(AppendOnlyRecord):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class AbsenceQuerySet(NoDeleteQuerySet):
+    def covering(self, day: dt.date):
+        """The absences in force on `day`: begun, not over, not ended early."""
+        return self.filter(starts__lte=day, ends__gte=day, ended_at=None)
+
+
+class Absence(PublicRecord):
+    """A person away from–to (frånvaro), and the stand-in (ersättare) they chose meanwhile:
+    an approval task that opens or waits while they are away is handed to the stand-in
+    through workflow.services.absence, under the independence rules of
+    assignments.permissions (never another decision-maker of the delivery, never the
+    delivering side), and the record names both; their deadline reminders go to the stand-in
+    as well (reminders.deadlines).
+
+    Here, at the base, because both the process (workflow) and the reminders read it. Its
+    table keeps the name it was created with in the workflow app. Ended early, it keeps its
+    from–to and says when and by whom (never deleted, never rewritten)."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="absences",
+    )
+    starts = models.DateField(_("från"))
+    ends = models.DateField(_("till"))
+    stand_in = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ersättare"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="standing_in_for",
+    )
+    created_at = models.DateTimeField(_("skapad"), default=timezone.now)
+    ended_at = models.DateTimeField(_("avslutad"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("avslutad av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = AbsenceQuerySet.as_manager()
+
+    class Meta:
+        db_table = "workflow_absence"
+        verbose_name = _("frånvaro")
+        verbose_name_plural = _("frånvaro")
+        ordering = ["person", "starts", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends__gte=models.F("starts")), name="absence_ends_after_it_starts"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.starts}–{self.ends}"

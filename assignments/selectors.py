@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from . import permissions
 from .models import (
+    Absence,
     Assignment,
     Delivery,
     Distribution,
@@ -44,6 +45,34 @@ def latest_delivery(assignment: Assignment) -> Delivery | None:
 # (Assignment.WORKING_STATES), an open milestone is its assignee's and its responsible
 # person's (docs/glossary.md: the responsible person defaults to the assignee). The start page lists
 # them, the digest sums them up and the reminders go to these people.
+
+
+def absent_with_stand_ins(person_ids, day: dt.date | None = None) -> dict[int, Absence]:
+    """Of these people, those away on `day` (today) with a stand-in: person id → the absence
+    (the latest set, should two overlap), its person and stand-in loaded. One query. The
+    approvals (workflow.services.absence) and the reminders (reminders.deadlines) both ask it."""
+    day = day or timezone.localdate()
+    found: dict[int, Absence] = {}
+    rows = (
+        Absence.objects.covering(day)
+        .filter(person_id__in=list(person_ids))
+        .exclude(stand_in=None)
+        .select_related("person", "stand_in")
+        .order_by("created_at", "pk")
+    )
+    for absence in rows:
+        found[absence.person_id] = absence
+    return found
+
+
+def absent_from(person_ids, day: dt.date | None = None) -> bool:
+    """Whether any of these people has an absence with a stand-in in force or to come."""
+    day = day or timezone.localdate()
+    return (
+        Absence.objects.filter(person_id__in=list(person_ids), ends__gte=day, ended_at=None)
+        .exclude(stand_in=None)
+        .exists()
+    )
 
 
 def milestones_of(person: User) -> QuerySet[Milestone]:

@@ -123,11 +123,38 @@ def _milestone_commented(entry, lookup, words):
 
 @sentence("absence.set")
 def _absence_set(entry, lookup, words):
-    return _("%(actor)s angav frånvaro %(starts)s–%(ends)s") % {
+    person, stand_in = _after(entry, "person"), _after(entry, "stand_in")
+    words = {
         **words,
         "starts": _after(entry, "starts"),
         "ends": _after(entry, "ends"),
+        "person": lookup.person(person),
+        "stand_in": lookup.person(stand_in),
     }
+    if person is not None and person != entry.actor_id:
+        if stand_in is not None:
+            return (
+                _(
+                    "%(actor)s angav frånvaro %(starts)s–%(ends)s för %(person)s, "
+                    "ersättare %(stand_in)s"
+                )
+                % words
+            )
+        return _("%(actor)s angav frånvaro %(starts)s–%(ends)s för %(person)s") % words
+    if stand_in is not None:
+        return _("%(actor)s angav frånvaro %(starts)s–%(ends)s, ersättare %(stand_in)s") % words
+    return _("%(actor)s angav frånvaro %(starts)s–%(ends)s") % words
+
+
+@sentence("absence.ended")
+def _absence_ended(entry, lookup, words):
+    person = _after(entry, "person")
+    if person is not None and person != entry.actor_id:
+        return _("%(actor)s avslutade frånvaron för %(person)s") % {
+            **words,
+            "person": lookup.person(person),
+        }
+    return _("%(actor)s avslutade sin frånvaro") % words
 
 
 @sentence("delivery.submitted")
@@ -178,8 +205,7 @@ def _returned(entry, lookup, words):
         words,
         own=_("%(actor)s återremitterade slutleverans %(number)s"),
         for_someone=_(
-            "%(decision_maker)s, genom ställföreträdare %(actor)s, återremitterade "
-            "slutleverans %(number)s"
+            "%(decision_maker)s, genom ställföreträdare %(actor)s, återremitterade slutleverans %(number)s"
         ),
     )
 

@@ -100,6 +100,8 @@ REGISTRAR_PERMISSIONS = {
         ),
         "decision": ("view", "change"),  # the minutes-extract fields, filled in once
         **dict.fromkeys(("delivery", "approval", "milestoneupdate", "auditentry"), ("view",)),
+        # set for someone who cannot (workflow/admin.py, through set_absence), never edited
+        "absence": ("view", "add"),
     },
     "reminders": {"reminder": ("view",), "reminderpolicy": ("view",)},
     # gallring rules, holds and the accessibility statement are the registrar's to keep; the
@@ -126,3 +128,27 @@ def registrar_permissions():
                 codename__in=[f"{action}_{model}" for action in actions],
             )
     return Permission.objects.filter(wanted)
+
+
+# -- absence (frånvaro) ---------------------------------------------------------------------
+
+
+def may_set_absence(user, person) -> bool:
+    """A person sets and ends their own absence; a registrar may do it for someone who cannot
+    (the admin), as the registry's record of who is away."""
+    if not getattr(user, "is_authenticated", False) or person is None:
+        return False
+    return person.pk == user.pk or is_registrar(user) or bool(user.is_superuser)
+
+
+def stand_in_candidates(person):
+    """Whom a person may name as their stand-in (ersättare) for an absence: someone else who
+    can sign in. Whether the stand-in may answer a given approval is the task rules' (may_hand_to,
+    asked when an approval is handed on): a stand-in they refuse for one delivery leaves that
+    approval with its decision-maker."""
+    return User.objects.filter(is_active=True).exclude(pk=person.pk)
+
+
+def may_be_stand_in_for(person, stand_in) -> bool:
+    """stand_in_candidates, for one person: the rule set_absence asks."""
+    return stand_in_candidates(person).filter(pk=stand_in.pk).exists()

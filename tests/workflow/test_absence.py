@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from assignments.models import Approval, Assignment
@@ -67,3 +67,31 @@ def test_an_absence_that_ends_before_it_starts_is_refused(seed004, people):
         services.set_absence(
             person=people.per_albertsson, starts=today, ends=today - dt.timedelta(days=1)
         )
+
+
+def test_ending_an_absence_early_hands_the_approval_back(seed004, people):
+    anders, per = people.anders_kullbratt, people.per_albertsson
+    kim = UserFactory(username="kim.berg", first_name="Kim", last_name="Berg")
+    today = timezone.localdate()
+    absence = services.set_absence(
+        person=per, starts=today, ends=today + dt.timedelta(days=20), stand_in=kim
+    )
+    services.adopt_assignment(assignment=seed004, actor=anders)
+    services.submit_delivery(assignment=seed004, actor=people.jan_strang, summary="Förslag")
+    assert approval_owners(seed004)[str(per.pk)] == "kim.berg"
+
+    services.end_absence(absence=absence, actor=per)
+
+    assert approval_owners(seed004)[str(per.pk)] == "per.albertsson"
+    absence.refresh_from_db()
+    assert absence.ended_by == per and absence.ends == today + dt.timedelta(days=20)
+    assert services.away_with_stand_in(per.pk) is None
+
+
+def test_only_a_registrar_sets_an_absence_for_someone_else(seed004, people):
+    per, jan = people.per_albertsson, people.jan_strang
+    today = timezone.localdate()
+    with pytest.raises(PermissionDenied):
+        services.set_absence(person=per, starts=today, ends=today, actor=jan)
+    absence = services.set_absence(person=per, starts=today, ends=today, actor=people.registrator)
+    assert absence.person == per

@@ -11,15 +11,12 @@ from viewflow.workflow import STATUS
 from viewflow.workflow.models import Task
 
 from assignments import audit, permissions
-from assignments.models import (
-    Assignment,
-    Delivery,
-)
-from assignments.selectors import latest_delivery
+from assignments.models import Absence, Assignment, Delivery
+from assignments.selectors import absent_with_stand_ins, latest_delivery
 from reminders import events
 from reminders.models import Reminder
 
-from ..models import Absence, AssignmentProcess
+from ..models import AssignmentProcess
 from ..selectors import open_tasks
 from .process import _assignment_path, _decision_path, _lock, _occurrence, _plan_decision_waiting
 
@@ -213,36 +210,102 @@ def _refusal(task: Task, actor: permissions.Standing) -> str:
 # -- absence (frånvaro): a person away, and the stand-in they chose ------------------------------
 
 
-def set_absence(*, person, starts, ends, stand_in=None) -> Absence:
-    """A person sets their own absence, and if they decide, the stand-in who answers for them
-    meanwhile. Approvals waiting for them now are handed on at once (hand_on_while_away)."""
-    if ends < starts:
-        raise ValidationError({"ends": _("Frånvaron kan inte sluta innan den börjar.")})
-    if stand_in is not None and (stand_in.pk == person.pk or not stand_in.is_active):
-        raise ValidationError({"stand_in": _("Välj en annan, aktiv person som ersättare.")})
+def set_absence(*, person, starts, ends, stand_in=None, actor=None) -> Absence:
+    """A person sets their own absence (or a registrar for them, `actor`), and if they decide,
+    the stand-in who answers for them meanwhile. Approvals waiting for them now are handed on
+    at once (hand_on_while_away); their deadline reminders are planned anew (the audit entry
+    replans them, reminders/receivers.py) to go to the stand-in as well."""
+    actor = actor or person
+    check_absence(person=person, starts=starts, ends=ends, stand_in=stand_in, actor=actor)
     with transaction.atomic():
         absence = Absence.objects.create(person=person, starts=starts, ends=ends, stand_in=stand_in)
         audit.record(
-            actor=person,
+            actor=actor,
             action="absence.set",
             obj=absence,
-            after={"starts": starts, "ends": ends, "stand_in": getattr(stand_in, "pk", None)},
+            after={
+                "person": person.pk,
+                "starts": starts,
+                "ends": ends,
+                "stand_in": getattr(stand_in, "pk", None),
+            },
         )
         for task in _open_approvals_of(person):
             hand_on_while_away(task)
         return absence
 
 
+def check_absence(*, person, starts, ends, stand_in, actor) -> None:
+    """Whether set_absence would take this absence, else its refusal (field by field): the page
+    and the admin's form ask it to show the refusal beside the field before anything is saved."""
+    if not permissions.may_set_absence(actor, person):
+        raise PermissionDenied(_("Du kan bara ange din egen frånvaro."))
+    if starts is None or ends is None:
+        raise ValidationError({"starts": _("Ange när frånvaron börjar och slutar.")})
+    if ends < starts:
+        raise ValidationError({"ends": _("Frånvaron kan inte sluta innan den börjar.")})
+    if ends < timezone.localdate():
+        raise ValidationError({"ends": _("Frånvaron har redan passerat.")})
+    if stand_in is not None and not permissions.may_be_stand_in_for(person, stand_in):
+        raise ValidationError({"stand_in": _("Välj en annan, aktiv person som ersättare.")})
+
+
+def end_absence(*, absence: Absence, actor) -> Absence:
+    """End an absence early (or call off one to come): it keeps its from–to and records when
+    and by whom it ended, audited. Approvals its stand-in holds for the person go back to them."""
+    with transaction.atomic():
+        absence = Absence.objects.select_for_update().get(pk=absence.pk)
+        if not permissions.may_set_absence(actor, absence.person):
+            raise PermissionDenied(_("Du kan bara avsluta din egen frånvaro."))
+        if absence.ended_at is not None:
+            raise ValidationError(_("Frånvaron är redan avslutad."))
+        if absence.ends < timezone.localdate():
+            raise ValidationError(_("Frånvaron är redan över."))
+        absence.ended_at = timezone.now()
+        absence.ended_by = actor
+        absence.save(update_fields=["ended_at", "ended_by"])
+        audit.record(
+            actor=actor,
+            action="absence.ended",
+            obj=absence,
+            before={"ended_at": None},
+            after={"person": absence.person_id, "ended_at": absence.ended_at},
+        )
+        if absence.stand_in_id is not None:
+            for task in _approvals_held_for(absence.person, absence.stand_in):
+                try:
+                    with transaction.atomic():
+                        reassign_task(
+                            task=task,
+                            actor=absence.person,
+                            new_owner=absence.person,
+                            reason=_("Åter från frånvaro"),
+                        )
+                except (PermissionDenied, ValidationError):
+                    pass  # one who may not answer it now leaves it with the stand-in they chose
+        return absence
+
+
+def current_absences(person):
+    """The person's absences in force or to come, not ended early, soonest first."""
+    return list(
+        Absence.objects.filter(person=person, ends__gte=timezone.localdate(), ended_at=None)
+        .select_related("stand_in")
+        .order_by("starts", "pk")
+    )
+
+
 def away_with_stand_in(person_id: int, day=None) -> Absence | None:
     """The person's absence that covers `day` (today) and names a stand-in, if any."""
-    day = day or timezone.localdate()
-    return (
-        Absence.objects.filter(person_id=person_id, starts__lte=day, ends__gte=day)
-        .exclude(stand_in=None)
-        .select_related("person", "stand_in")
-        .order_by("-created_at")
-        .first()
-    )
+    return absent_with_stand_ins([person_id], day).get(person_id)
+
+
+def _approvals_held_for(person, stand_in):
+    return [
+        t
+        for t in Task.objects.filter(owner=stand_in, status__in=(STATUS.NEW, STATUS.ASSIGNED))
+        if t.flow_task.name == permissions.APPROVE and permissions.decision_maker_of(t) == person.pk
+    ]
 
 
 def _open_approvals_of(person):

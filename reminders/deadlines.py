@@ -8,8 +8,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from assignments.models import Assignment, Milestone
-from assignments.selectors import milestone_people
+from assignments.models import Absence, Assignment, Milestone
+from assignments.selectors import absent_from, absent_with_stand_ins, milestone_people
 
 from . import calendar
 from .models import DELIVERY_SUBJECT, Reminder, ReminderPolicy
@@ -58,7 +58,53 @@ def _deadline_wanted(
             Wanted(Reminder.Kind.ESCALATION, pk, due.isoformat(), 0, when, due)
             for pk in escalation_recipients(assignment)
         ]
-    return wanted
+    return wanted + _to_stand_ins(wanted)
+
+
+def _to_stand_ins(wanted: list[Wanted]) -> list[Wanted]:
+    """The same reminders to the stand-in of each recipient who is away on the day it goes out
+    (their absence, assignments.models.Absence): the one place a reminder's recipients grow by
+    an absence. A stand-in who gets the reminder in their own right gets it once. Setting or
+    ending an absence replans (receivers.py); is_still_due asks stands_in_for at send time."""
+    people = {w.recipient_id for w in wanted}
+    if not people or not absent_from(people):
+        return []  # the usual case: one query
+    away_on: dict[dt.date, dict[int, Absence]] = {}
+    copies = []
+    for w in wanted:
+        day = timezone.localdate(w.planned_at)
+        if day not in away_on:
+            away_on[day] = absent_with_stand_ins(people, day)
+        absence = away_on[day].get(w.recipient_id)
+        if absence is not None and absence.stand_in_id not in people:
+            copies.append(
+                Wanted(
+                    w.kind, absence.stand_in_id, w.due_version, w.sequence, w.planned_at, w.due_date
+                )
+            )
+    return copies
+
+
+def stands_in_for(reminder: Reminder) -> Absence | None:
+    """The absence for which the reminder's recipient gets it, as the stand-in of one of the
+    deadline's people away today (_to_stand_ins); None when it is their own."""
+    people = reminder_people(reminder)
+    if reminder.recipient_id in people:
+        return None
+    for absence in absent_with_stand_ins(people).values():
+        if absence.stand_in_id == reminder.recipient_id:
+            return absence
+    return None
+
+
+def reminder_people(reminder: Reminder) -> list[int]:
+    """Whom a deadline reminder of this kind is for in their own right, now: the escalation's
+    commissioners and decision-makers, else the deadline's people."""
+    if reminder.kind == Reminder.Kind.ESCALATION:
+        return escalation_recipients(reminder.assignment)
+    if reminder.milestone_id:
+        return milestone_people(reminder.milestone)
+    return [reminder.assignment.assignee_id]
 
 
 def passed_before_registration(due: dt.date, assignment: Assignment) -> bool:

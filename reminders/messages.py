@@ -28,8 +28,10 @@ from assignments import permissions
 from assignments.links import process_url
 
 from . import calendar, reply_address
+from .deadlines import stands_in_for
 from .models import Reminder
 from .parts import Entry, Message, date_text, decision_url
+from .planning import DEADLINE_KINDS
 
 
 def _what(reminder: Reminder) -> str:
@@ -104,7 +106,22 @@ def _entry(reminder: Reminder, today: dt.date) -> Entry:
         detail = note_of(reminder)  # the day is in the subject; no deadline to state
     elif reminder.due_date and reminder.kind != Reminder.Kind.DIGEST:
         due = date_text(reminder.due_date, today)
+        detail = standing_in(reminder)
     return Entry(reminder, _subject(reminder, today), _link(reminder), due, detail)
+
+
+def standing_in(reminder: Reminder) -> str:
+    """ "Du får det här som ersättare för Per Albertsson, som är frånvarande till 2027-07-31"
+    when the recipient gets a deadline's reminder as the stand-in of someone away, else ""."""
+    if reminder.kind not in DEADLINE_KINDS:
+        return ""
+    absence = stands_in_for(reminder)
+    if absence is None:
+        return ""
+    return _("Du får det här som ersättare för %(person)s, som är frånvarande till %(ends)s.") % {
+        "person": absence.person.get_full_name() or absence.person,
+        "ends": absence.ends.isoformat(),
+    }
 
 
 def note_of(reminder: Reminder) -> str:
@@ -229,7 +246,8 @@ def compose(reminder: Reminder) -> Message:
             "recipient": reminder.recipient,
             "language": language,
             "answers": reply_address.answers_by_mail(reminder.recipient) and any(numbered),
-            "note": entry.detail,
+            "note": note_of(reminder),
+            "standing_in": standing_in(reminder),
         }
         if reminder.kind == Reminder.Kind.DIGEST:
             from .digest import digest_items

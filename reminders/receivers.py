@@ -15,7 +15,8 @@ person who is inactive now replans the assignments that still plan to remind the
 reminder itself (the outbox's admin cancels or retries a row) is the outbox's, not a change of
 the record, and replans nothing: planning it again would undo the registrar's cancel. An entry
 about a watch date (a person's own "påminn mig", kept off the assignment's history) replans
-that watch date.
+that watch date. An entry about an absence replans what its person is reminded of, so that
+the stand-in gets it as well while they are away (deadlines._to_stand_ins), or no longer.
 
 Planning is idempotent (planning.sync), so an assignment planned twice in one write costs
 queries, never a duplicate. And the sweep asks services.is_still_due at send time, so a row
@@ -24,7 +25,7 @@ that some path left planned still goes out only to a current person about a dead
 
 from __future__ import annotations
 
-from assignments.models import Assignment, AuditEntry, Milestone, User
+from assignments.models import Absence, Assignment, AuditEntry, Milestone, User
 
 from .deadlines import plan_for_milestone
 from .models import Reminder, WatchDate
@@ -42,8 +43,24 @@ def _replan_for_person(person_id: str) -> None:
         replan_assignment(assignment)
 
 
+def _replan_for_absence(absence_id: str) -> None:
+    """An absence set or ended: the assignments that plan a reminder to its person, or to its
+    stand-in as theirs, plan again."""
+    absence = Absence.objects.filter(pk=absence_id).first()
+    if absence is None:
+        return
+    pending = Reminder.objects.filter(
+        recipient_id__in=[absence.person_id, absence.stand_in_id], state=Reminder.State.PLANNED
+    ).exclude(assignment=None)
+    for assignment in Assignment.objects.filter(pk__in=pending.values("assignment_id")):
+        replan_assignment(assignment)
+
+
 def replan_after_change(sender, *, entry: AuditEntry, **kwargs) -> None:
     """Plan again the reminders of what the audit entry says changed."""
+    if entry.object_type == Absence._meta.label:
+        _replan_for_absence(entry.object_id)
+        return
     if entry.object_type == WatchDate._meta.label:
         watch = (
             WatchDate.objects.select_related("person", "assignment", "milestone")

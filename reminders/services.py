@@ -16,7 +16,12 @@ from assignments.models import Assignment, Delivery, Milestone
 from assignments.selectors import milestone_people
 
 from . import calendar, watch_dates
-from .deadlines import escalation_recipients, plan_for_delivery_deadline, plan_for_milestone
+from .deadlines import (
+    escalation_recipients,
+    plan_for_delivery_deadline,
+    plan_for_milestone,
+    stands_in_for,
+)
 from .decisions import has_answered, plan_decision_waiting, planned_recipients
 from .models import DELIVERY_SUBJECT, Reminder
 from .planning import DEADLINE_KINDS, at_hour
@@ -106,8 +111,9 @@ def is_still_due(reminder: Reminder) -> bool:
         )
         owners = [assignment.assignee_id]
     if reminder.kind == Reminder.Kind.ESCALATION:
-        return in_force and reminder.recipient_id in escalation_recipients(assignment)
-    return in_force and reminder.recipient_id in owners
+        owners = escalation_recipients(assignment)
+    # or the stand-in of one of them who is away today (deadlines._to_stand_ins)
+    return in_force and (reminder.recipient_id in owners or stands_in_for(reminder) is not None)
 
 
 def plan_digests(day: dt.date) -> int:

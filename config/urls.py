@@ -12,6 +12,7 @@ from people import confirm, logins, sso
 from reminders import views as notices
 from reports import views as report_pages
 from workflow.flows import AssignmentFlow
+from workflow.views import absence as absence_pages
 from workflow.views import calendar as calendar_pages
 from workflow.views import home
 from workflow.viewsets import AssignmentFlowViewset
@@ -90,6 +91,9 @@ urlpatterns = [
     # the calendar feed's address (workflow/views/calendar.py): renewed on "Inställningar",
     # read without a login by the person's calendar program
     path("installningar/kalender/", calendar_pages.renew, name="calendar_feed_renew"),
+    # an absence and its stand-in (workflow/views/absence.py)
+    path("installningar/franvaro/", absence_pages.absence_page, name="absence"),
+    path("installningar/franvaro/<int:pk>/avsluta/", absence_pages.end_absence, name="absence_end"),
     path("kalender/<str:token>.ics", calendar_pages.feed, name="calendar_feed"),
     path("sprak/", pages.set_language, name="language"),
     path("notiser/", notices.notification_list, name="notification_list"),

@@ -338,6 +338,35 @@ API_TOKENS = {
     ),
 }
 
+
+def _absence(days: int):
+    """An absence from today, `days` long (negative: one that ends before it starts)."""
+
+    def data(world, user) -> dict:
+        today = dt.date.today()
+        return {"starts": today.isoformat(), "ends": (today + dt.timedelta(days=days)).isoformat()}
+
+    return data
+
+
+# Frånvaro on "Inställningar" (workflow/views/absence.py): everyone sets their own, for
+# themself; Per has one (world.absence), which only he ends; anyone else's is a 404.
+ABSENCE = {
+    "installningar/franvaro/": Row(
+        get=logged_in(),
+        post=logged_in("bad"),
+        cases=(
+            Case("July", logged_in("saved"), data=_absence(30), audited_for=LOGGED_IN),
+            Case("ends before it starts", logged_in("bad"), data=_absence(-1)),
+        ),
+    ),
+    "installningar/franvaro/<int:pk>/avsluta/": Row(
+        get=POST_ONLY,
+        post=only(DECISION_MAKER, ok="saved", others="notfound"),
+        params={"pk": lambda w: w.absence.pk},
+    ),
+}
+
 # The calendar feed (workflow/views/calendar.py): its address is renewed by everyone logged in,
 # for themself (a POST, shown once); the feed itself takes no login, the secret in the address
 # is the key. An address nobody has, or one that was renewed, is a 404 for everyone.
@@ -985,6 +1014,17 @@ LEVELS = {
         "change": "ok",
         "change_post": "allowed",
     },
+    # set once through its service, never edited nor deleted (an absence: ended by an action)
+    "set_once": {
+        "changelist": "ok",
+        "add": "ok",
+        "add_post": "allowed",
+        "history": "ok",
+        "delete": "denied",
+        "delete_post": "denied",
+        "change": "ok",
+        "change_post": "denied",
+    },
     # another library's table, for the superuser
     "full": {
         "changelist": "ok",
@@ -1169,6 +1209,8 @@ ADMIN_MODELS = {
         ),
     ),
     **admin_model("assignments", "milestoneupdate", registrar="view", superuser="view"),
+    # an absence a registrar sets for someone who cannot (workflow/admin.py, set_absence)
+    **admin_model("assignments", "absence", registrar="set_once", superuser="set_once"),
     **admin_model(
         "assignments",
         "orgunit",
@@ -1298,6 +1340,7 @@ ROWS: dict[str, Row] = {
     **SINGLE_SIGN_ON,
     **API_TOKENS,
     **CALENDAR_FEED,
+    **ABSENCE,
     **ASSIGNMENT_PAGES,
     **API,
     **DOCUMENTS,

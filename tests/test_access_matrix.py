@@ -218,6 +218,12 @@ class World:
         _token, self.calendar_secret = renew_calendar_token(user=self.users[table.NO_ROLE])
         _token, self.renewed_calendar_secret = renew_calendar_token(user=per)
         renew_calendar_token(user=per)
+        from workflow.services import set_absence
+
+        # Per's own absence, with no stand-in: only he ends it (anyone else's is a 404)
+        self.absence = set_absence(
+            person=per, starts=dt.date.today(), ends=dt.date.today() + dt.timedelta(days=30)
+        )
         from reminders.watch_dates import set_watch_date
 
         self.watch_date = set_watch_date(

@@ -227,3 +227,33 @@ class VersionChoiceForm(forms.Form):
 def version_label(assignment) -> str:
     """ "2025-06-18 – Koncernkontorets organisering … (Ersatt)"."""
     return f"{assignment.document_date:%Y-%m-%d} – {assignment.title} ({assignment.state_label})"
+
+
+class AbsenceForm(forms.Form):
+    """An absence (frånvaro) from–to, and the stand-in (ersättare) among those the rules allow
+    (assignments.permissions.stand_in_candidates); workflow.services.set_absence decides."""
+
+    starts = forms.DateField(
+        label=_("Från och med"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    ends = forms.DateField(
+        label=_("Till och med"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    stand_in = forms.ModelChoiceField(
+        label=_("Ersättare"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Ingen ersättare"),
+        help_text=_(
+            "Ersättaren svarar på dina godkännanden och får dina påminnelser medan du är borta. "
+            "Den som själv beslutar om eller arbetar med ett uppdrag kan inte svara för dig där: "
+            "då väntar godkännandet på dig."
+        ),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stand_in"].queryset = candidates.order_by("first_name", "last_name", "pk")
+        self.fields["stand_in"].label_from_instance = lambda p: p.get_full_name() or p.username

@@ -395,6 +395,7 @@ def test_every_page_fits_a_phone_and_a_laptop_for_every_role(site, browser, tmp_
         "/grupper/",
         f"/grupper/{group.pk}/",
         "/installningar/",
+        "/installningar/franvaro/",
         "/accounts/password_change/",
         "/accounts/password_change/done/",
     ]
@@ -428,6 +429,8 @@ def test_every_page_fits_a_phone_and_a_laptop_for_every_role(site, browser, tmp_
             *admin("assignments", "group", group),
             *admin("assignments", "orgunit", OrgUnit.objects.order_by("pk")[0]),
             "/admin/assignments/auditentry/",
+            "/admin/assignments/absence/",
+            "/admin/assignments/absence/add/",
             *admin(
                 "reminders",
                 "reminderpolicy",

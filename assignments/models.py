@@ -993,11 +993,11 @@ class Approval(PublicRecord):
 
 
 def named_with_stand_in(decision_maker, acted_by) -> str:
-    """ "Per Albertsson", or "Per Albertsson, genom ställföreträdare Kim Berg" when a stand-in
+    """ "Per Albertsson", or "Per Albertsson, genom ersättare Kim Berg" when a stand-in
     acted for the decision-maker: the record names both (docs/security.md, "The rules")."""
     if acted_by is None or acted_by == decision_maker:
         return str(decision_maker)
-    return _("%(decision_maker)s, genom ställföreträdare %(stand_in)s") % {
+    return _("%(decision_maker)s, genom ersättare %(stand_in)s") % {
         "decision_maker": decision_maker,
         "stand_in": acted_by,
     }

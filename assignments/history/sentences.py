@@ -167,7 +167,7 @@ def _submitted(entry, lookup, words):
 
 def _answer(entry, lookup, words, *, own: str, for_someone: str) -> str:
     """An answer on a delivery; one given by a stand-in names both, as the decision page
-    does ("Per Albertsson, genom ställföreträdare Kim Berg")."""
+    does ("Per Albertsson, genom ersättare Kim Berg")."""
     decision_maker = _after(entry, "decision_maker")
     words = {**words, "number": _delivery_number(entry, lookup)}
     if decision_maker is not None and decision_maker != entry.actor_id:
@@ -183,7 +183,7 @@ def _approved(entry, lookup, words):
         words,
         own=_("%(actor)s godkände slutleverans %(number)s"),
         for_someone=_(
-            "%(decision_maker)s, genom ställföreträdare %(actor)s, godkände slutleverans %(number)s"
+            "%(decision_maker)s, genom ersättare %(actor)s, godkände slutleverans %(number)s"
         ),
     )
     decided_on = as_date(_after(entry, "decided_on"))
@@ -205,7 +205,7 @@ def _returned(entry, lookup, words):
         words,
         own=_("%(actor)s återremitterade slutleverans %(number)s"),
         for_someone=_(
-            "%(decision_maker)s, genom ställföreträdare %(actor)s, återremitterade slutleverans %(number)s"
+            "%(decision_maker)s, genom ersättare %(actor)s, återremitterade slutleverans %(number)s"
         ),
     )
 

@@ -278,8 +278,7 @@ def test_an_answer_by_a_stand_in_names_the_decision_maker(stand_in, delivered):
     )
     entry = latest("delivery.returned")
     assert told(entry, "sv").text == (
-        "Per Albertsson, genom ställföreträdare Kim Berg, återremitterade slutleverans 1: "
-        "”Komplettera”"
+        "Per Albertsson, genom ersättare Kim Berg, återremitterade slutleverans 1: ”Komplettera”"
     )
     assert told(entry, "en").text == (
         "Per Albertsson, through deputy Kim Berg, returned final delivery 1: “Komplettera”"
@@ -291,8 +290,7 @@ def test_an_approval_by_a_stand_in_names_the_decision_maker(stand_in, delivered)
         delivery=delivered.deliveries.get(), decided_by=stand_in, decided_on=dt.date(2025, 12, 3)
     )
     assert told(latest("delivery.approved"), "sv").text == (
-        "Per Albertsson, genom ställföreträdare Kim Berg, godkände slutleverans 1, "
-        "beslutsdatum 3 dec 2025"
+        "Per Albertsson, genom ersättare Kim Berg, godkände slutleverans 1, beslutsdatum 3 dec 2025"
     )
 
 

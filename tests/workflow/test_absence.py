@@ -46,8 +46,8 @@ def test_a_delivery_in_both_decision_makers_absence_is_decided_by_their_stand_in
     assert seed004.state == Assignment.State.DECIDED
     lines = {a.answered_by for a in Approval.objects.filter(delivery=delivery)}
     assert lines == {
-        "Per Albertsson, genom ställföreträdare Kim Berg",
-        "Anders Kullbratt, genom ställföreträdare Lena Ek",
+        "Per Albertsson, genom ersättare Kim Berg",
+        "Anders Kullbratt, genom ersättare Lena Ek",
     }
 
 

@@ -168,7 +168,7 @@ def test_decision_maker_delegates_to_a_stand_in_who_answers_in_their_name(
     entry = AuditEntry.objects.get(assignment=delivered, action="delivery.approved")
     assert entry.actor == kim
     assert (entry.after["decision_maker"], entry.after["acted_by"]) == (per.pk, kim.pk)
-    by_line = "Per Albertsson, genom ställföreträdare Kim Berg"
+    by_line = "Per Albertsson, genom ersättare Kim Berg"
     for name in ("decision", "process", "audit"):
         assert by_line in client.get(url(name, delivered)).content.decode(), name
 

@@ -26,7 +26,7 @@ from rest_framework.test import APIClient
 
 from api import tokens
 from assignments.contacts import new_contact
-from assignments.models import Assignment, AuditEntry, Delivery, Milestone, User
+from assignments.models import Absence, Assignment, AuditEntry, Delivery, Milestone, User
 from documents.importer import read_document
 from reminders import watch_dates
 from reminders.deadlines import passed_before_registration
@@ -64,7 +64,6 @@ NOT_ABOUT_DEADLINES = {
     "settings_changed",
     "unit.created",
     "milestone.commented",  # a line in the milestone's log: no date, status or person changes
-    "absence.set",  # its handing-on of approvals is task.reassigned, a writer checked here
     "store_true",  # argparse, not the audit trail
 }
 
@@ -81,6 +80,19 @@ def _people(assignment: Assignment, milestone: Milestone | None) -> tuple[set, s
     escalation |= set(assignment.decision_makers.values_list("pk", flat=True))
     active = set(User.objects.filter(is_active=True).values_list("pk", flat=True))
     return owners & active, escalation & active
+
+
+def _away(person_ids, day: dt.date) -> dict[int, int]:
+    """Of these people, who is away on `day` with a stand-in: person → stand-in (issue 31:
+    their reminders go to the stand-in as well)."""
+    return dict(
+        Absence.objects.filter(
+            person_id__in=person_ids, starts__lte=day, ends__gte=day, ended_at=None
+        )
+        .exclude(stand_in=None)
+        .order_by("created_at", "pk")
+        .values_list("person_id", "stand_in_id")
+    )
 
 
 def _deadlines(assignment: Assignment) -> list[tuple[Milestone | None, dt.date, str]]:
@@ -109,8 +121,23 @@ def violations() -> list[str]:
             wrong.append(f"{row} ({row.due_version}): no deadline in force")
             continue
         owners, escalation = _people(assignment, row.milestone)
-        if row.recipient_id not in (escalation if row.kind == "escalation" else owners):
-            wrong.append(f"{row}: {row.recipient} is not one of its people")
+        people = escalation if row.kind == "escalation" else owners
+        away = _away(people, timezone.localdate(row.planned_at))
+        if row.recipient_id in people:
+            stand_in = away.get(row.recipient_id)
+            if stand_in is not None and stand_in not in people:
+                copies = Reminder.objects.filter(
+                    subject_key=row.subject_key,
+                    kind=row.kind,
+                    recipient_id=stand_in,
+                    due_version=row.due_version,
+                    sequence=row.sequence,
+                    state__in=TOLD_OR_PLANNED,
+                )
+                if not copies.exists():
+                    wrong.append(f"{row}: not to {row.recipient}'s stand-in as well")
+        elif row.recipient_id not in away.values():
+            wrong.append(f"{row}: {row.recipient} is not one of its people nor stands in")
     for row in Reminder.objects.filter(state="planned", kind="decision_waiting"):
         delivery = row.delivery
         if delivery.status != Delivery.Status.SUBMITTED or row.recipient_id not in set(
@@ -269,6 +296,31 @@ def _handed_to_a_stand_in(w: World) -> None:
     per = w["per.albertsson"]
     task = next(t for t in workflow.open_tasks(w.seed) if t.data.get("decision_maker") == per.pk)
     workflow.reassign_task(task=task, actor=per, new_owner=w["regiondirektor"], reason="Semester")
+
+
+def _away_with_a_stand_in(w: World) -> Absence:
+    from tests.factories import UserFactory
+
+    # jan.strang's deadlines in November (seed 004 is worked on from 1 Oct 2025), and an
+    # escalation to per.albertsson
+    kim = UserFactory(username="kim.berg")
+    workflow.set_absence(
+        person=w["jan.strang"],
+        starts=dt.date(2025, 11, 1),
+        ends=dt.date(2025, 12, 31),
+        stand_in=kim,
+    )
+    return workflow.set_absence(
+        person=w["per.albertsson"],
+        starts=dt.date(2025, 11, 1),
+        ends=dt.date(2026, 1, 31),
+        stand_in=kim,
+    )
+
+
+def _back_early(w: World) -> None:
+    absence = _away_with_a_stand_in(w)
+    workflow.end_absence(absence=absence, actor=w["per.albertsson"])
 
 
 def _cancelled(w: World) -> None:
@@ -452,6 +504,8 @@ WRITERS = [
     ),
     writer("returned", _returned, "delivery.submitted", STATE, "delivery.returned"),
     writer("stand-in", _handed_to_a_stand_in, "delivery.submitted", STATE, "task.reassigned"),
+    writer("away with a stand-in", _away_with_a_stand_in, "absence.set"),
+    writer("back early", _back_early, "absence.set", "absence.ended"),
     writer("cancelled", _cancelled, "milestone.status_changed", STATE),
     writer(
         "superseded",
@@ -538,6 +592,14 @@ def test_the_check_sees_a_reminder_left_behind(seed004):
         responsible=User.objects.get(username="erica.sandberg")
     )
     assert violations()
+
+
+def test_the_check_sees_a_stand_in_left_out(seed004):
+    """The invariant can fail: the stand-in's rows cancelled behind the audit's back."""
+    _away_with_a_stand_in(World(seed004))
+    assert violations() == []
+    Reminder.objects.filter(recipient__username="kim.berg").update(state="cancelled")
+    assert any("stand-in" in line for line in violations())
 
 
 def test_every_action_the_code_writes_is_a_writer_checked_here():

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,6 +19,7 @@ from assignments.models import Absence
 
 from .. import services
 from ..forms import AbsenceForm
+from .own import end_own
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -67,11 +68,11 @@ def absence_page(request):
 @login_required
 def end_absence(request, pk):
     """End one of the person's own absences early; anyone else's is a 404."""
-    absence = get_object_or_404(Absence, pk=pk, person=request.user)
-    try:
-        services.end_absence(absence=absence, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Frånvaron är avslutad."))
-    return HttpResponseRedirect(reverse("absence"))
+    return end_own(
+        request,
+        Absence,
+        pk,
+        lambda absence: services.end_absence(absence=absence, actor=request.user),
+        _("Frånvaron är avslutad."),
+        reverse("absence"),
+    )

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from reminders.forms import WatchDateForm
 from reminders.models import WatchDate
 
 from .assignment import visible_assignment
+from .own import end_own
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -84,11 +85,11 @@ def watch_page(request, pk):
 @login_required
 def cancel_watch(request, pk):
     """Remove one of the person's own watch dates; anyone else's is a 404."""
-    watch = get_object_or_404(WatchDate, pk=pk, person=request.user)
-    try:
-        watch_dates.cancel_watch_date(watch=watch, person=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Bevakningen är borttagen."))
-    return HttpResponseRedirect(links.next_url(request, reverse("home")))
+    return end_own(
+        request,
+        WatchDate,
+        pk,
+        lambda watch: watch_dates.cancel_watch_date(watch=watch, person=request.user),
+        _("Bevakningen är borttagen."),
+        reverse("home"),
+    )

@@ -262,8 +262,12 @@ class Sink:
                 client_writer.write(chunk)
                 await client_writer.drain()
 
-        with contextlib.suppress(OSError, ConnectionError):
-            await asyncio.gather(upstream(), downstream())
+        pumps = [asyncio.ensure_future(upstream()), asyncio.ensure_future(downstream())]
+        # the first side to end (or be cut) ends the other
+        await asyncio.wait(pumps, return_when=asyncio.FIRST_COMPLETED)
+        for pump in pumps:
+            pump.cancel()
+        await asyncio.gather(*pumps, return_exceptions=True)
         for writer in writers:
             with contextlib.suppress(OSError, ConnectionError):
                 writer.close()

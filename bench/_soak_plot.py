@@ -83,7 +83,7 @@ def plot(result: dict, path: Path) -> None:
         draw.text((WIDTH - RIGHT - 150, bar - 15), "due + 10 min", fill=(200, 0, 0), font=small)
     draw.text(
         (LEFT, top - 18),
-        f"lateness of each reminder (delivered − due), up to "
+        f"lateness of each reminder (delivered - due), up to "
         f"{ceiling / unit:.0f} {'min' if in_minutes else 's'}",
         fill="black",
         font=font,

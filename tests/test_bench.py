@@ -1,8 +1,9 @@
 """The benchmarks at their smoke size: the same code as `make bench`, on a few hundred rows, so
 that a change of the schema or of the pages breaks here and not in a script nobody runs. Each
 builds PostgreSQL databases of its own (named after this worker's Redis database, which is
-this run's own on the machine) and drops them after. Both are in the slow lane (they start
-processes: the script, its gunicorn or Celery workers, wrk)."""
+this run's own on the machine) and drops them after; the soak starts a PostgreSQL and a Redis
+of its own and stops them. All are in the slow lane (they start processes: the script, its
+gunicorn or Celery workers, wrk)."""
 
 from __future__ import annotations
 
@@ -80,3 +81,14 @@ def test_the_replies_benchmark_runs_at_its_smoke_size(tmp_path):
     assert "PASS  replies: all 50 handled once, 0 lost, 0 doubled" in out
     assert "PASS  answers: 50 of 50 sent, 0 doubled" in out
     assert "time per reply:" in out
+
+
+@pytest.mark.long
+def test_the_soak_delivers_every_reminder_through_a_worker_kill_and_a_redis_restart(tmp_path):
+    out = smoke("soak.py", tmp_path)
+    assert "PASS  every reminder delivered and marked sent (100 of 100)" in out
+    assert "PASS  duplicates only with the same Message-ID" in out
+    assert "PASS  /healthz 503 within 1 min of 'Redis restart'" in out
+    assert "SIGKILL worker 0" in out
+    assert "0 counted failed" in out
+    assert (tmp_path / "soak-smoke.png").stat().st_size > 0

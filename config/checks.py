@@ -31,7 +31,7 @@ from django.utils import timezone
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from reminders import sweep_record
+from reminders import relay_record, sweep_record
 from reminders.selectors import outbox_backlog
 
 
@@ -114,11 +114,24 @@ def check_outbox(now: dt.datetime) -> Check:
     return Check("outbox", age is None or age < limit, details)
 
 
+def check_relay(now: dt.datetime) -> Check:
+    """The mail relay took the last mail handed to it: a refusal for now (4xx) or a relay not
+    reached fails this until a mail goes through (the outbox check cannot see it: refused rows
+    wait out their back-off as planned). None handed yet is no failure."""
+    record = relay_record.last_handoff()
+    if record is None:
+        return Check("relay", True, {"age_seconds": None})
+    accepted, at = record
+    age = max(now - at, dt.timedelta(0))
+    return Check("relay", accepted, {"age_seconds": int(age.total_seconds())})
+
+
 CHECKS: dict[str, Callable[[dt.datetime], Check]] = {
     "database": check_database,
     "broker": check_broker,
     "sweep": check_sweep,
     "outbox": check_outbox,
+    "relay": check_relay,
 }
 
 

@@ -21,6 +21,8 @@ reminders due for one person in one sweep as one mail.
   that held other rows.
 - A mail the server refuses for now (421, 450, 451, 452: throttling, greylisting) or that
   cannot reach it is tried again after a back-off; a 5xx reply fails its reminders at once.
+  Whether the server took the last mail is recorded for /healthz (relay_record.py): the
+  back-off keeps refused rows from ever looking overdue, so the outbox cannot tell.
 - The in-app notification, one per reminder, is written on the first attempt whatever becomes
   of the e-mail, and the row remembers it (`in_app_at`, committed with the row's next state),
   so a retry or a failed address never takes the reminder away from the app nor shows it
@@ -46,7 +48,7 @@ from django.db.models import Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import deadlines, services
+from . import deadlines, relay_record, services
 from .channels import EmailChannel, InAppChannel
 from .messages import compose_bundle
 from .models import EMAIL_ONLY_KINDS, EVENT_KINDS, Reminder
@@ -248,7 +250,10 @@ def send(pks: Sequence[int], token: str, now: dt.datetime | None = None) -> dict
         try:
             if live[0].recipient.email:
                 EmailChannel().deliver(live, message)
+                relay_record.record_handoff(accepted=True)
         except Exception as error:  # noqa: BLE001 - any transport error is recorded the same way
+            if not is_permanent(error):
+                relay_record.record_handoff(accepted=False)
             last_error = f"{type(error).__name__}: {error}"[:2000]
             for reminder in live:
                 reminder.last_error = last_error

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from reminders import sweep_record
+from reminders import relay_record, sweep_record
 from reminders.models import Reminder
 from tests.factories import AssignmentFactory, UserFactory
 from tests.redis_server import redis_server  # noqa: F401 - the fixture
@@ -45,6 +45,7 @@ def test_healthz_answers_200_with_each_checks_state_to_anyone(client, healthy):
         "broker": "ok",
         "sweep": "ok",
         "outbox": "ok",
+        "relay": "ok",
     }
     assert body["checks"]["sweep"]["age_seconds"] == 60
     assert body["checks"]["outbox"]["backlog"] == 0
@@ -112,6 +113,31 @@ def test_healthz_is_503_before_any_sweep_was_recorded(client, healthy):
     assert response.status_code == 503
     assert body["checks"]["sweep"]["state"] == "fail"
     assert body["checks"]["sweep"]["age_seconds"] is None
+
+
+def test_healthz_turns_503_while_the_relay_refuses_and_200_when_it_takes_a_mail(client, healthy):
+    relay_record.record_handoff(accepted=True, at=NOON - dt.timedelta(minutes=2))
+    assert healthz(client)[0].status_code == 200
+    relay_record.record_handoff(accepted=False)
+    response, body = healthz(client)
+    assert response.status_code == 503
+    assert body["checks"]["relay"]["state"] == "fail"
+    assert body["checks"]["relay"]["age_seconds"] == 0
+    assert [name for name, check in body["checks"].items() if check["state"] == "fail"] == ["relay"]
+    healthy.move_to(NOON + dt.timedelta(seconds=30))
+    relay_record.record_handoff(accepted=True)
+    response, body = healthz(client)
+    assert response.status_code == 200
+    assert body["checks"]["relay"]["age_seconds"] == 0
+
+
+def test_no_mail_handed_to_the_relay_yet_is_no_failure(client, healthy):
+    from django.core.cache import cache
+
+    cache.delete(relay_record.LAST_HANDOFF)  # the in-memory cache outlives a test
+    response, body = healthz(client)
+    assert response.status_code == 200
+    assert body["checks"]["relay"]["age_seconds"] is None
 
 
 def planned_reminder(planned_at: dt.datetime, **fields) -> Reminder:

@@ -13,7 +13,8 @@ from aiosmtpd.controller import Controller
 from django.core import mail as django_mail
 from notifications.models import Notification
 
-from reminders import dispatch
+from config.checks import run_checks
+from reminders import dispatch, relay_record
 from reminders.channels import EmailChannel
 from reminders.messages import compose
 from reminders.models import Reminder
@@ -155,6 +156,24 @@ def test_a_greylisted_reminder_is_delivered_once_after_its_back_off(seed004, rel
     assert sweep_inline(later) == ["sent"] * len(due)
     assert len(server.accepted) == people
     assert Reminder.objects.filter(state="sent", attempts=2).count() == len(due)
+
+
+def test_a_refusal_for_now_fails_the_relay_check_until_a_mail_goes_through(seed004, relay):
+    due = list(Reminder.objects.filter(state="planned", planned_at__lte=NOW))
+    people = len({row.recipient_id for row in due})
+    relay("MAIL", "451 4.7.500 Server busy", times=people)
+    sweep_inline(NOW)
+    assert [check.ok for check in run_checks(["relay"])] == [False]
+    sweep_inline(NOW + dispatch.backoff(1))
+    assert [check.ok for check in run_checks(["relay"])] == [True]
+
+
+def test_a_permanent_refusal_says_nothing_of_the_relay(seed004, relay):
+    before = relay_record.last_handoff()  # the seed's own mails, taken
+    relay("RCPT", "550 5.1.1 No such user")
+    assert set(sweep_inline(NOW)) == {"failed"}
+    assert relay_record.last_handoff() == before
+    assert [check.ok for check in run_checks(["relay"])] == [True]
 
 
 class Busy(socketserver.BaseRequestHandler):

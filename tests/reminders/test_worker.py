@@ -297,6 +297,41 @@ def test_one_mail_lists_each_deadline_due_for_a_person_in_the_sweep(
     assert sorted(in_app.values_list("verb", flat=True)) == sorted(lines)
 
 
+def test_a_connection_the_database_closed_is_replaced_before_the_next_task(
+    demo, smtp, workers, broker, queue
+):
+    """PostgreSQL restarts between two tasks (here it ends the worker's connection): the next
+    task checks the connection it reuses and opens a new one, instead of failing and leaving
+    its reminders to wait out their lease (bench/soak.py found that)."""
+    per = User.objects.get(username="per.albertsson")
+    due = Reminder.objects.filter(state="planned", planned_at__lte=NOV_14)
+    later = NOV_14 + dt.timedelta(days=60)
+    others = list(due.exclude(recipient=per).values_list("pk", flat=True))
+    Reminder.objects.filter(pk__in=others).update(planned_at=later)
+    pers = claimed_pks(NOV_14)
+    worker = workers(broker, queue)
+    dispatch.sweep(now=NOV_14, queue=queue)
+    wait_until(
+        lambda: sent_count(pers) == len(pers),
+        progress=lambda: (sent_count(pers), worker.cpu()),
+        what="Per's reminders sent",
+    )
+    with connection.cursor() as cursor:  # the server ends every other connection to this database
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        assert cursor.fetchone()[0] >= 1
+    Reminder.objects.filter(pk__in=others).update(planned_at=NOV_14)
+    dispatch.sweep(now=NOV_14, queue=queue)
+    wait_until(
+        lambda: sent_count(others) == len(others),
+        progress=lambda: (sent_count(others), worker.cpu()),
+        what="the other reminders sent",
+    )
+    assert "OperationalError" not in worker.log.read_text()
+
+
 def test_a_bundle_resent_after_a_crash_is_the_same_mail_and_what_fell_due_since_goes_apart(
     demo, smtp, workers, broker, queue
 ):

@@ -115,11 +115,13 @@ def schedule(minutes: int) -> list[Fault]:
             ],
             key=lambda fault: fault.at,
         )
+    # an outage ends more than a minute before the next fault, so that /healthz's recovery is
+    # its own
     return [
         Fault("kill", 1 * MINUTE, worker=0),
-        Fault("redis", 2.5 * MINUTE, 20),
+        Fault("redis", 2 * MINUTE, 20),
         Fault("smtp_451", 3.5 * MINUTE, 2 * MINUTE),
-        Fault("smtp_drop", 6 * MINUTE),
+        Fault("smtp_drop", 5.75 * MINUTE),
         Fault("postgres", 7 * MINUTE, 20),
         Fault("kill", 8 * MINUTE, worker=1),
         Fault("redis", 9 * MINUTE, 20),
@@ -802,12 +804,12 @@ def report(result: dict, mode: str) -> int:
     for row in result["health"]:
         bad, good = row["unhealthy_after"], row["healthy_again_after"]
         failing = row["failing_checks"]
-        print(
-            f"  {row['at']}  {row['fault']:<28} /healthz "
-            f"{'503 after ' + str(bad) + ' s' if bad is not None else 'stayed 200'}, "
-            f"{'200 again ' + str(good) + ' s after' if good is not None else 'not 200 again'}"
-            f"{' (failing: ' + ', '.join(failing) + ')' if failing else ''}"
-        )
+        if bad is None:
+            health = "stayed 200"
+        else:
+            again = f"200 again {good} s after it" if good is not None else "not 200 again"
+            health = f"503 after {bad} s, {again} (failing: {', '.join(failing)})"
+        print(f"  {row['at']}  {row['fault']:<28} /healthz {health}")
     print(
         f"lateness outside the fault windows: p50 {result['p50_late_outside']:.0f} s, p99 "
         f"{result['p99_late_outside']:.0f} s, max {result['max_late_outside']:.0f} s; "

@@ -391,7 +391,8 @@ class Soak:
             every, _ = IntervalSchedule.objects.get_or_create(
                 every=self.size["sweep_every"], period=IntervalSchedule.SECONDS
             )
-            PeriodicTask.objects.filter(task="reminders.sweep").update(interval=every)
+            # (main sweeps on a crontab of every minute: one schedule a task, so clear it)
+            PeriodicTask.objects.filter(task="reminders.sweep").update(interval=every, crontab=None)
 
     def offsets(self) -> list[float]:
         """Each reminder's due time, in seconds after the start: evenly over the run."""

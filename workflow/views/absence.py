@@ -19,6 +19,7 @@ from assignments.models import Absence
 
 from .. import services
 from ..forms import AbsenceForm
+from .assignment import keep_on_form
 from .own import end_own
 
 
@@ -42,8 +43,7 @@ def absence_page(request):
                     stand_in=form.cleaned_data["stand_in"],
                 )
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                keep_on_form(form, error)
             else:
                 messages.success(
                     request,

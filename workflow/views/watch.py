@@ -20,7 +20,7 @@ from reminders import watch_dates
 from reminders.forms import WatchDateForm
 from reminders.models import WatchDate
 
-from .assignment import visible_assignment
+from .assignment import keep_on_form, visible_assignment
 from .own import end_own
 
 
@@ -52,8 +52,7 @@ def watch_page(request, pk):
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                keep_on_form(form, error)
             else:
                 messages.success(
                     request,

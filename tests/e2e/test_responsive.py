@@ -11,10 +11,11 @@ One browser context per role, each page loaded afresh at each size. What differs
 sizes of a page is its layout; its markup is the same but for the side menu, which the laptop
 shows and the phone hides. So axe reads every page at the phone size, and at the laptop size the
 first page of each part of the site (its first path segment) per role, where the menu is new;
-the menu's buttons are tried there too, at both sizes (the same script on every page); those
-first pages are photographed at both sizes, and every page with a finding. The findings of
-the whole walk are reported together, counted per check (and written to findings.txt beside the
-screenshots, var/screenshots/responsive/<size>/<role>/). Pages that are the same for everyone
+the menu's button is tried on the role's first page that has it, at both sizes (the same
+template and script on every page; trying it on each part's first page took a sixth of the
+walk); those first pages are photographed at both sizes, and every page with a finding. The findings
+of the whole walk are reported together, counted per check (and written to findings.txt beside
+the screenshots, var/screenshots/responsive/<size>/<role>/). Pages that are the same for everyone
 logged in (groups, settings, password change) are walked by the first role only; the superuser
 walks the admin pages that differ from the registrar's. The browser asks for reduced motion,
 which uppdrag.css answers with a menu that opens without sliding: the same script, no waiting.
@@ -143,6 +144,7 @@ class Walk:
         self.seconds: dict[str, float] = defaultdict(float)
         self._seen: dict[int, tuple[int, int]] = {}
         self._parts: set[tuple[str, str, str]] = set()
+        self._menus_tried: set[tuple[str, str]] = set()
 
     def first_of_its_part(self, role: str, viewport: str, path: str) -> bool:
         """Whether this page is the role's first at this size in its part of the site."""
@@ -150,6 +152,15 @@ class Walk:
         new = part not in self._parts
         self._parts.add(part)
         return new
+
+    def menu_untried(self, role: str, viewport: str) -> bool:
+        """Whether the role's menu button is still to be tried at this size: once each, on the
+        first page that has it (the same template and script on every page)."""
+        return (role, viewport) not in self._menus_tried
+
+    def menu_tried(self, role: str, viewport: str) -> None:
+        self._menus_tried.add((role, viewport))
+        self.menus += 1
 
     def fail(self, check: str, where: str, what: str) -> None:
         self.findings[check].append(f"{where}: {what}")
@@ -217,8 +228,9 @@ def check_page(walk: Walk, console: Console, site, role: str, viewport: str, pat
     if first:
         _screenshot(walk, page, folder, path)
 
-    if first and page.locator(".vf-page__menu-toggle").count():
-        walk.menus += 1
+    menu = first and walk.menu_untried(role, viewport)
+    if menu and page.locator(".vf-page__menu-toggle").count():
+        walk.menu_tried(role, viewport)
         with walk.timed("menu"):
             shot = folder / "menu-toggled.png" if path == "/" else None
             for problem in check_menu(page, viewport, shot):

@@ -17,11 +17,13 @@ and names the first entry whose content no longer matches its hash or whose link
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import decimal
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,6 +129,36 @@ def record(
         entry.save()
         signals.recorded.send(sender=AuditEntry, entry=entry)
     return entry
+
+
+# How many one_write() blocks this thread (or task) is inside.
+_writes: contextvars.ContextVar[int] = contextvars.ContextVar("audit_writes", default=0)
+
+
+@contextlib.contextmanager
+def one_write() -> Iterator[None]:
+    """A write of several entries, in one transaction: when the outermost block ends, listeners
+    are told (signals.write_ended), so that what follows every entry (reminders replan what it
+    names) is done once per thing, not once per entry: a draft of forty rows is planned once.
+    The block is the writer's transaction (an atomic block of its own)."""
+    depth = _writes.get()
+    token = _writes.set(depth + 1)
+    completed = False
+    try:
+        with transaction.atomic():
+            yield
+            completed = True
+            if depth == 0:
+                signals.write_ended.send(sender=AuditEntry, completed=True)
+    finally:
+        _writes.reset(token)
+        if depth == 0 and not completed:
+            signals.write_ended.send(sender=AuditEntry, completed=False)
+
+
+def in_write() -> bool:
+    """Whether an entry recorded now belongs to a one_write() block still going on."""
+    return _writes.get() > 0
 
 
 # -- the hash chain -----------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -128,7 +127,7 @@ def save_draft(
     `trusted` is the command line and the demo loader, run by whoever may run manage.py: they
     ask nobody's permission (`actor`, if any, is who the trail names). Anyone else is asked
     whether they may register these commissioners' work."""
-    with transaction.atomic():
+    with audit.one_write():
         person = People(actor, people)
         commissioners = _distinct([person(row["name"]) for row in data["commissioners"]])
         if not trusted:

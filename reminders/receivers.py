@@ -18,6 +18,11 @@ about a watch date (a person's own "påminn mig", kept off the assignment's hist
 that watch date. An entry about an absence replans what its person is reminded of, so that
 the stand-in gets it as well while they are away (deadlines._to_stand_ins), or no longer.
 
+A write of several entries (assignments.audit.one_write: a draft and its rows, an adoption's
+transition and its own entry) plans once per thing when it ends, still in its transaction:
+while it goes on, replan_after_change only gathers what its entries name (an assignment named
+whole makes its milestones' own plans needless). Outside such a block each entry plans at once.
+
 Planning is idempotent (planning.sync), so an assignment planned twice in one write costs
 queries, never a duplicate. And the sweep asks services.is_still_due at send time, so a row
 that some path left planned still goes out only to a current person about a deadline in force.
@@ -25,6 +30,9 @@ that some path left planned still goes out only to a current person about a dead
 
 from __future__ import annotations
 
+import contextvars
+
+from assignments import audit
 from assignments.models import Absence, Assignment, AuditEntry, Milestone, User
 
 from .deadlines import plan_for_milestone
@@ -56,32 +64,78 @@ def _replan_for_absence(absence_id: str) -> None:
         replan_assignment(assignment)
 
 
-def replan_after_change(sender, *, entry: AuditEntry, **kwargs) -> None:
-    """Plan again the reminders of what the audit entry says changed."""
+# What the entries of the write going on ask to plan: (kind, id) → the assignment it is of.
+_gathered: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "reminders_gathered", default=None
+)
+
+
+def _what_to_plan(entry: AuditEntry) -> tuple[str, str] | None:
+    """What the audit entry says changed, as the thing to plan again: ("absence", id),
+    ("watch_date", id), ("person", id), ("milestone", id), ("assignment", id); None when it
+    plans nothing."""
     if entry.object_type == Absence._meta.label:
-        _replan_for_absence(entry.object_id)
-        return
+        return ("absence", entry.object_id)
     if entry.object_type == WatchDate._meta.label:
+        return ("watch_date", entry.object_id)
+    if entry.object_type == User._meta.label and entry.assignment_id is None:
+        return ("person", entry.object_id)
+    if entry.assignment_id is None or entry.object_type.startswith("reminders."):
+        return None
+    if entry.object_type == Milestone._meta.label:
+        return ("milestone", entry.object_id)
+    return ("assignment", str(entry.assignment_id))
+
+
+def _plan(kind: str, pk: str, assignment_id: str | None) -> None:
+    if kind == "absence":
+        _replan_for_absence(pk)
+    elif kind == "watch_date":
         watch = (
             WatchDate.objects.select_related("person", "assignment", "milestone")
-            .filter(pk=entry.object_id)
+            .filter(pk=pk)
             .first()
         )
         if watch is not None:
             plan_for_watch_date(watch)
+    elif kind == "person":
+        _replan_for_person(pk)
+    else:
+        if kind == "milestone":
+            milestone = Milestone.objects.select_related("assignment").filter(pk=pk).first()
+            if milestone is not None:
+                plan_for_milestone(milestone)
+                return
+        assignment = Assignment.objects.filter(pk=assignment_id).first()
+        if assignment is not None:
+            replan_assignment(assignment)
+
+
+def replan_after_change(sender, *, entry: AuditEntry, **kwargs) -> None:
+    """Plan again the reminders of what the audit entry says changed: now, or when the write
+    it belongs to ends."""
+    what = _what_to_plan(entry)
+    if what is None:
         return
-    if entry.object_type == User._meta.label and entry.assignment_id is None:
-        _replan_for_person(entry.object_id)
+    if audit.in_write():
+        gathered = _gathered.get()
+        if gathered is None:
+            gathered = {}
+            _gathered.set(gathered)
+        gathered[what] = str(entry.assignment_id) if entry.assignment_id else None
         return
-    if entry.assignment_id is None or entry.object_type.startswith("reminders."):
-        return
-    if entry.object_type == Milestone._meta.label:
-        milestone = (
-            Milestone.objects.select_related("assignment").filter(pk=entry.object_id).first()
-        )
-        if milestone is not None:
-            plan_for_milestone(milestone)
+    _plan(*what, str(entry.assignment_id) if entry.assignment_id else None)
+
+
+def plan_gathered(sender, *, completed: bool, **kwargs) -> None:
+    """The write ended: plan once each thing its entries named (a milestone not at all when its
+    whole assignment is planned); a write that failed plans nothing (it is rolled back)."""
+    while gathered := _gathered.get():
+        _gathered.set(None)
+        if not completed:
             return
-    assignment = Assignment.objects.filter(pk=entry.assignment_id).first()
-    if assignment is not None:
-        replan_assignment(assignment)
+        whole = {pk for kind, pk in gathered if kind == "assignment"}
+        for (kind, pk), assignment_id in gathered.items():
+            if kind == "milestone" and assignment_id in whole:
+                continue
+            _plan(kind, pk, assignment_id)

@@ -13,8 +13,7 @@ reminders, and the reminder services plan them when it is adopted.
 
 from __future__ import annotations
 
-from django.db import transaction
-
+from assignments import audit
 from assignments.models import Assignment
 from assignments.registration import save_draft
 from documents.importer.drafts import create_draft, match_people
@@ -36,7 +35,7 @@ def register_imported_draft(
     (the command), or `reviewed`, the review page's values for it (RegistrationForms.cleaned()).
     `trusted` is the command line, which asks nobody's permission. Nothing is saved when any
     part fails (ValidationError or PermissionDenied says why)."""
-    with transaction.atomic():
+    with audit.one_write():
         assignment = create_draft(
             document,
             data=data,
@@ -54,7 +53,7 @@ def register_draft(*, data: dict, actor, assignment: Assignment | None = None) -
     """Save "Nytt uppdrag" (or "Ändra utkastet") as a draft; a draft not yet in its process (a
     new one, a new version's copy) goes into it, as in the admin. One transaction: a refusal
     (ValidationError, PermissionDenied) keeps nothing."""
-    with transaction.atomic():
+    with audit.one_write():
         before = set(assignment.commissioners.values_list("pk", flat=True)) if assignment else set()
         assignment = save_draft(data=data, actor=actor, assignment=assignment)
         if current_process(assignment) is None:

@@ -613,3 +613,58 @@ def test_every_action_the_code_writes_is_a_writer_checked_here():
     assert written - covered - NOT_ABOUT_DEADLINES == set(), (
         "a new writer of the audit trail: add it to WRITERS (or to NOT_ABOUT_DEADLINES, why)"
     )
+
+
+# -- one write, planned once (assignments.audit.one_write) --------------------------------------
+
+
+def _counting_replans(monkeypatch) -> list[int]:
+    """The assignments reminders/receivers.py plans whole, in order (the planning itself runs)."""
+    from reminders import receivers
+
+    planned = []
+    replan = receivers.replan_assignment
+
+    def counted(assignment):
+        planned.append(assignment.pk)
+        replan(assignment)
+
+    monkeypatch.setattr(receivers, "replan_assignment", counted)
+    return planned
+
+
+def test_an_adoption_plans_each_assignment_once_and_right(seed004, monkeypatch):
+    """Adopting a new version writes the transition's entry, its own and the earlier version's
+    end: one write, each assignment planned once when it ends, and right (the invariant of the
+    writers above)."""
+    w = World(seed004)
+    draft = w.sent_new_version()
+    planned = _counting_replans(monkeypatch)
+    first = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    workflow.adopt_assignment(assignment=draft, actor=w["anders.kullbratt"])
+    assert AuditEntry.objects.filter(pk__gt=first, assignment=draft).count() >= 2
+    assert sorted(planned) == sorted({draft.pk, seed004.pk})
+    assert Reminder.objects.filter(assignment=draft, state="planned").exists()
+    assert violations() == []
+
+
+def test_entries_outside_a_write_plan_each_at_once(seed004, monkeypatch):
+    from assignments import audit
+
+    planned = _counting_replans(monkeypatch)
+    for reason in ("one", "two"):
+        audit.record(actor=None, action="assignment.noted", obj=seed004, reason=reason)
+    assert planned == [seed004.pk, seed004.pk]
+
+
+def test_a_write_that_fails_plans_nothing_and_leaves_nothing_for_the_next(seed004, monkeypatch):
+    from assignments import audit
+
+    planned = _counting_replans(monkeypatch)
+    with pytest.raises(RuntimeError), audit.one_write():
+        audit.record(actor=None, action="assignment.noted", obj=seed004, reason="rolled back")
+        raise RuntimeError("the writer fails")
+    assert planned == []
+    with audit.one_write():
+        pass
+    assert planned == []  # the failed write's gathering is gone

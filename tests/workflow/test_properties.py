@@ -1,5 +1,5 @@
 """The lifecycle's invariants under random acts of every role (issue 25): the state machine of
-lifecycle_machine.py, 60 examples in the suite, new ones each run (bench/property_lifecycle.py
+lifecycle_machine.py, 200 examples in the suite, new ones each run (bench/property_lifecycle.py
 runs 5,000; each bug either found is kept in test_property_regressions.py)."""
 
 import pytest
@@ -8,7 +8,7 @@ from hypothesis.stateful import run_state_machine_as_test
 
 from .lifecycle_machine import LifecycleMachine
 
-EXAMPLES = 60  # about 45 s of one worker; the bench's 5,000 take the long look
+EXAMPLES = 200  # about 100 s of one worker; the bench's 5,000 take the long look
 SETTINGS = settings(
     max_examples=EXAMPLES,
     stateful_step_count=8,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assignments import audit, permissions, versions
@@ -52,7 +51,7 @@ def _close_open_work(assignment: Assignment, actor, reason: str) -> None:
 
 def cancel_assignment(*, assignment: Assignment, actor, reason: str) -> Assignment:
     """A commissioner cancels an open assignment; the reason is required."""
-    with transaction.atomic():
+    with audit.one_write():
         assignment = _lock(assignment)
         if not lifecycle(assignment, actor=actor).may("cancel", actor):
             raise PermissionDenied(_("Bara en uppdragsgivare kan avbryta uppdraget."))
@@ -89,7 +88,7 @@ def supersede_assignment(
 
     The old document's open milestones are cancelled; the new document plans its own.
     """
-    with transaction.atomic():
+    with audit.one_write():
         old = _lock(old)
         if not permissions.can_supersede_assignment(actor, old):
             raise PermissionDenied(
@@ -126,7 +125,7 @@ def draft_new_version(
     of its commissioners. Saved on "Ändra utkastet", the draft goes into its process and the
     commissioners are asked to adopt it; adopting it supersedes the old one (adopt_assignment),
     until then the old one goes on as it was."""
-    with transaction.atomic():
+    with audit.one_write():
         old = _lock(assignment)
         if not permissions.can_supersede_assignment(actor, old):
             raise PermissionDenied(

@@ -7,7 +7,6 @@ import datetime as dt
 from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
@@ -41,7 +40,7 @@ from .process import (
 
 def submit_delivery(*, assignment: Assignment, actor, summary: str, document=None) -> Delivery:
     """The assignee submits the final delivery; one approval task per decision-maker opens."""
-    with transaction.atomic():
+    with audit.one_write():
         assignment = _lock(assignment)
         if not lifecycle(assignment, actor=actor).may("deliver", actor):
             raise PermissionDenied(_("Bara uppdragstagaren kan lämna slutleveransen."))
@@ -132,7 +131,7 @@ def approve_delivery(
     paragraph_reference: str = "",
 ) -> Approval:
     """One decision-maker approves; when all have, the decision is recorded."""
-    with transaction.atomic():
+    with audit.one_write():
         assignment = _lock(delivery.assignment)
         delivery = delivery_awaiting_decision(assignment)
         task, decision_maker = answerable_task(assignment=assignment, actor=decided_by)
@@ -178,7 +177,7 @@ def approve_delivery(
 
 def return_delivery(*, delivery: Delivery, decided_by, comment: str) -> Approval:
     """One decision-maker returns the delivery for revision: the others' tasks are cancelled."""
-    with transaction.atomic():
+    with audit.one_write():
         assignment = _lock(delivery.assignment)
         if not (comment or "").strip():
             raise ValidationError({"comment": _("Skriv varför leveransen återremitteras.")})

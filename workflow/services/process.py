@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from viewflow.workflow import STATUS
@@ -78,7 +77,7 @@ def _execute(task: Task, actor) -> None:
 def start_process(*, assignment: Assignment, actor=None) -> AssignmentProcess:
     """Start the process of a registered assignment: its adoption waits in the queue of every
     commissioner, who are each told."""
-    with transaction.atomic():
+    with audit.one_write():
         assignment = _lock(assignment)
         if current_process(assignment) is not None:
             raise ValidationError(_("Uppdraget har redan en process."))

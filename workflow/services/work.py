@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assignments import audit, permissions
@@ -24,7 +23,7 @@ from .process import _assignment_path, _execute, _lock, _occurrence, _open_task,
 
 def adopt_assignment(*, assignment: Assignment, actor, reason: str = "") -> Assignment:
     """Adopt (fastställ) a draft: by a commissioner or the regional director."""
-    with transaction.atomic():
+    with audit.one_write():
         assignment = _lock(assignment)
         if not lifecycle(assignment, actor=actor).may("adopt", actor):
             raise PermissionDenied(
@@ -80,7 +79,7 @@ def change_milestone_status(
     *, milestone: Milestone, actor, to_status: str, comment: str = "", via: str = ""
 ) -> MilestoneUpdate:
     """Move a milestone to another status and log it; the first update starts the work."""
-    with transaction.atomic():
+    with audit.one_write():
         milestone = _locked(milestone)
         if not permissions.can_update_milestone(actor, milestone):
             raise PermissionDenied(_("Du får inte uppdatera den här milstolpen."))
@@ -134,7 +133,7 @@ def move_milestone_due(
     *, milestone: Milestone, actor, new_due: dt.date, reason: str, via: str = ""
 ) -> Milestone:
     """Move a milestone's due date; a reason is required and the move is logged."""
-    with transaction.atomic():
+    with audit.one_write():
         milestone = _locked(milestone)
         if not permissions.can_update_milestone(actor, milestone):
             raise PermissionDenied(_("Du får inte flytta den här milstolpen."))
@@ -167,7 +166,7 @@ def comment_on_milestone(
 ) -> MilestoneUpdate:
     """A comment in the milestone's log, its status unchanged: by whoever may comment
     (assignments.permissions.can_comment_on_milestone), at any state (nothing is lost)."""
-    with transaction.atomic():
+    with audit.one_write():
         milestone = _locked(milestone)
         if not permissions.can_comment_on_milestone(actor, milestone):
             raise PermissionDenied(_("Du får inte kommentera den här milstolpen."))

@@ -6,7 +6,7 @@ Hypothesis that found one counts once, with its shrunk steps printed. Exits non-
 0 violations in >= 5,000 examples.
 
 `BENCH_EXAMPLES` changes the number (default 5,000); `BENCH_STEPS` the most acts an example
-takes after its first assignment (default 12, the suite's 60 examples take at most 8; each
+takes after its first assignment (default 12, the suite's 200 examples take at most 8; each
 act is checked, so an example's cost grows with it); `BENCH_JOBS` runs that many processes
 (default 2, one a core), each on its own database (`BENCH_DB`_<n>, default
 uppdrag_bench_property_<n>, made anew) with its share of the examples; their counts add up.

@@ -109,7 +109,9 @@ def assert_accessible(page, label: str) -> None:
     page.evaluate(AXE.read_text(encoding="utf-8"))
     violations = page.evaluate(
         """async (tags) => {
-            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            const result = await axe.run(document, {
+                runOnly: {type: 'tag', values: tags}, resultTypes: ['violations'],
+            });
             return result.violations.map(v => ({
                 id: v.id, impact: v.impact, help: v.help,
                 nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary),

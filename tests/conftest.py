@@ -28,6 +28,30 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [item for item in items if not item.get_closest_marker("postgres")]
 
 
+class _LongWithoutDatabaseFirst:
+    """After pytest-django's sort, which puts the tests that use no database last: those of
+    them marked `long` (the benchmarks' smoke runs, `make run`) go first instead. They may run
+    anywhere, and last they kept one worker busy for a minute while the other had finished."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items):
+        first = [item for item in items if item.get_closest_marker("long") and not _uses_db(item)]
+        if first:
+            rest = [item for item in items if item not in set(first)]
+            items[:] = first + rest
+
+
+def _uses_db(item) -> bool:
+    """Whether the test asks for a database, as pytest-django decides it (marker or fixture)."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    database_fixtures = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+    return bool(item.get_closest_marker("django_db") or fixtures & database_fixtures)
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(_LongWithoutDatabaseFirst(), "long-without-database-first")
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item, nextitem):
     """A test outside the `slow` and `e2e` lanes that starts a process fails (tests/lanes.py):

@@ -169,13 +169,37 @@ class Worker:
         assert self.process.returncode == -signal.SIGKILL
 
     def stop(self):
+        """A warm shutdown, as a deployment stops a worker. Celery's event loop sees the
+        signal at its next turn, up to a second later, and nothing of the test waits on what
+        the worker does then (it finishes no task: each test waits for its rows first), so the
+        test goes on meanwhile; `reap` waits for the worker's end before the next one starts
+        and at the module's end."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            stopping.append(self)
+
+    def reap(self):
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+stopping: list[Worker] = []  # sent SIGTERM, not yet ended
+
+
+def reap_stopped_workers():
+    while stopping:
+        stopping.pop().reap()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _workers_end_with_the_module():
+    """No worker outlives its module: the test database, which it is connected to, is
+    dropped at the end of the run."""
+    yield
+    reap_stopped_workers()
 
 
 @pytest.fixture
@@ -193,6 +217,7 @@ def workers(tmp_path, smtp):
     started = []
 
     def start(broker, queue, fault="", rate_limit=""):
+        reap_stopped_workers()  # one test's workers at a time on the machine
         worker = Worker(tmp_path, smtp.port, broker, queue, fault, rate_limit)
         started.append(worker)
         return worker

@@ -53,6 +53,7 @@ from _common import (  # noqa: E402
     RESULTS,
     SECRET_KEY,
     Bars,
+    cheap_passwords,
     copy_rows,
     recreate_database,
     reset_sequences,
@@ -507,6 +508,8 @@ def main(argv: list[str] | None = None) -> int:
     size = SIZES["smoke" if args.smoke else "full"]
     reuse = not args.smoke and os.environ.get("BENCH_REUSE") == "1" and SAVED.exists()
     setup(reuse)
+    if args.smoke:
+        cheap_passwords()
     import json
 
     from assignments.models import User

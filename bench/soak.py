@@ -146,6 +146,7 @@ MODES = {
         "lead": 5.0,
         "restart_after": 5.0,
         "poll_every": 4.0,
+        "web_workers": 2,
     },
     "short": {
         "seconds": 10 * MINUTE,
@@ -160,6 +161,7 @@ MODES = {
         "lead": 5.0,
         "restart_after": 5.0,
         "poll_every": 4.0,
+        "web_workers": 2,
     },
     "smoke": {
         "seconds": 10.0,
@@ -174,6 +176,7 @@ MODES = {
         "lead": 1.0,  # seconds from setting the due times to the first
         "restart_after": 1.0,  # a killed worker's restart delay
         "poll_every": 0.25,  # the main loop's, for the end and its samples
+        "web_workers": 1,  # gunicorn's, which only answers /healthz
     },
 }
 # the smoke's reminders fall due in two groups, before and after its faults
@@ -268,7 +271,8 @@ class Soak:
             "web",
             [
                 *("gunicorn", "config.wsgi", "-c", str(ROOT / "gunicorn.conf.py")),
-                *("--bind", f"127.0.0.1:{self.web_port}", "--workers", "2"),
+                *("--bind", f"127.0.0.1:{self.web_port}"),
+                *("--workers", str(self.size["web_workers"])),
             ],
         )
         self.wait_ready()
@@ -289,9 +293,13 @@ class Soak:
         print(f"workers answered after {workers:.0f} s, /healthz 200 {swept:.0f} s later")
 
     def stop_all(self) -> None:
-        for process in [*self.workers, self.beat, self.web]:
+        # The Celery processes are killed: what the run saw is kept before (keep()), their
+        # broker is this run's own and goes with them, and their warm shutdown took 1-2 s here.
+        for process in [*self.workers, self.beat]:
             if process is not None and process.poll() is None:
-                process.terminate()
+                process.kill()
+        if self.web is not None and self.web.poll() is None:
+            self.web.terminate()
         for process in [*self.workers, self.beat, self.web]:
             if process is not None:
                 try:

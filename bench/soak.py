@@ -25,7 +25,7 @@ memory at the end ≤ 1.2 × at minute 10.
 
 `make soak` runs the hour (`--full`: 10,000 reminders to 2,000 people); `make bench` the short
 mode (10 minutes, 1,000 reminders to 200 people, every kind of fault); `--smoke` (tests/
-test_bench.py) 100 reminders in ~10 s, one Redis restart (down 1 s) and one worker kill
+test_bench.py) 100 reminders in ~8 s, one Redis restart (down 1 s) and one worker kill
 (started again 1 s later), each made when nothing is in flight and /healthz answers 200 (a lost
 message comes back only after its 10-minute lease: the fault tests of tests/reminders/ and the
 short mode prove that), with the sweep every second instead of every minute. Writes its
@@ -164,7 +164,7 @@ MODES = {
         "web_workers": 2,
     },
     "smoke": {
-        "seconds": 10.0,
+        "seconds": 8.0,
         "reminders": 100,
         "people": 40,
         "faults": lambda: [Fault("redis", 3, 1), Fault("kill", 5, worker=0)],
@@ -180,7 +180,7 @@ MODES = {
     },
 }
 # the smoke's reminders fall due in two groups, before and after its faults
-SMOKE_GROUPS = ((0.0, 2.0, 0.6), (7.0, 10.0, 0.4))
+SMOKE_GROUPS = ((0.0, 2.0, 0.6), (7.0, 8.0, 0.4))
 
 
 class Soak:
@@ -914,7 +914,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     size = parser.add_mutually_exclusive_group()
     size.add_argument("--full", action="store_true", help="the hour (make soak)")
-    size.add_argument("--smoke", action="store_true", help="~10 s (tests/test_bench.py)")
+    size.add_argument("--smoke", action="store_true", help="~8 s (tests/test_bench.py)")
     parser.add_argument("--analyse", type=Path, help="the figures of a run's -raw.json again")
     args = parser.parse_args(argv)
     if args.analyse:

@@ -89,6 +89,16 @@ def migrated_template() -> str:
     return name
 
 
+def cheap_passwords() -> None:
+    """From here on this process hashes passwords with MD5, as the suite does (tests/
+    conftest.py). The settings' PBKDF2 costs 0.2 s a password, 3.5 s for the demo's people
+    in a smoke that lasts seconds; no benchmark logs in with a password (the sessions are
+    made with force_login), and a smoke's databases are dropped after it."""
+    from django.test.utils import override_settings
+
+    override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]).enable()
+
+
 def drop_database(name: str) -> None:
     import psycopg
 

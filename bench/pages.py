@@ -22,8 +22,11 @@ cache of rendered pages), against PostgreSQL on this machine.
 
 The rows are written with COPY in the columns of the models (bench/_common.py), so a new
 column takes its default. Run with `make bench`; `--smoke` runs the same code on 300 and 600
-assignments for 1 s a page (tests/test_bench.py). Exits non-zero when a bar of correctness is
-missed; bars of time count only with BENCH_STRICT=1 on a quiet machine (bench/_common.py).
+assignments for 1 s a page, one gunicorn worker and one connection (tests/test_bench.py),
+its static files collected into the same manifest without WhiteNoise's compressed copies,
+which no page loads. Exits non-zero when a
+bar of correctness is missed; bars of time count only with BENCH_STRICT=1 on a quiet machine
+(bench/_common.py).
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ from _common import (  # noqa: E402
     RESULTS,
     SECRET_KEY,
     Bars,
+    cheap_passwords,
     copy_rows,
     recreate_database,
     reset_sequences,
@@ -69,13 +73,24 @@ SIZES = {
         "seconds": int(os.environ.get("BENCH_SECONDS", "10")),
         "rounds": 3,
         "warm_up": True,
+        "workers": 2,  # gunicorn's sync workers per server
+        "connections": 4,  # wrk's
     },
     # three people at each size: the smallest number with a working group of three others
-    # (no warm-up round: nothing is judged by time at this size)
-    "smoke": {"small": 300, "assignments": 600, "seconds": 1, "rounds": 1, "warm_up": False},
+    # (no warm-up round: nothing is judged by time at this size); one gunicorn worker per
+    # server and one connection: each page is still every response of a second's load, on
+    # two Django processes to start instead of four and a core instead of two
+    "smoke": {
+        "small": 300,
+        "assignments": 600,
+        "seconds": 1,
+        "rounds": 1,
+        "warm_up": False,
+        "workers": 1,
+        "connections": 1,
+    },
 }
 PER_PERSON = 100  # assignments each generated person is the assignee of
-CONNECTIONS = 4
 P95_BAR_MS = 100
 THROUGHPUT_SHARE_BAR = 0.10
 GROWTH_BAR = 1.5
@@ -97,17 +112,27 @@ ENV = {
 SAVED = RESULTS / "bench_pages.json"
 
 
-def setup(reuse: bool) -> None:
+def setup(reuse: bool, smoke: bool) -> None:
     """A new database (unless reused), Django set up on it, migrated, static files collected."""
     os.environ.update(ENV)
     if not reuse:
         recreate_database(DB_NAME)
     import django
+    from django.conf import settings
     from django.core.management import call_command
+    from django.test.utils import override_settings
 
     django.setup()
     call_command("migrate", verbosity=0)
-    call_command("collectstatic", "--noinput", verbosity=0)  # production storage, as deployed
+    storages = settings.STORAGES  # production storage, as deployed
+    if smoke:
+        # The same manifest of hashed names, which the servers' storage (the settings') reads to
+        # name the pages' static files, without WhiteNoise's compressed copies of ~470 files
+        # (4-8 s here): no page's static file is loaded.
+        manifest = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+        storages = {**storages, "staticfiles": {"BACKEND": manifest}}
+    with override_settings(STORAGES=storages):
+        call_command("collectstatic", "--noinput", verbosity=0)
 
 
 STATES = ["in_progress"] * 5 + ["adopted", "delivered", "decided", "draft", "cancelled"]
@@ -407,9 +432,9 @@ def open_like_a_browser(url: str, cookie: str, timeout: float = 60) -> str:
     return cookie
 
 
-def load(url: str, cookie: str, script: Path, seconds: int) -> dict:
+def load(url: str, cookie: str, script: Path, size: dict) -> dict:
     output = subprocess.run(
-        ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", str(script)]
+        ["wrk", "-t1", f"-c{size['connections']}", f"-d{size['seconds']}s", "-s", str(script)]
         + ["-H", f"Cookie: {cookie}", url],
         capture_output=True,
         text=True,
@@ -426,11 +451,12 @@ def load(url: str, cookie: str, script: Path, seconds: int) -> dict:
     }
 
 
-def start_server(database: str) -> tuple[subprocess.Popen, str]:
-    """gunicorn (2 sync workers) on a free port, serving `database`."""
+def start_server(database: str, workers: int) -> tuple[subprocess.Popen, str]:
+    """gunicorn (`workers` sync workers) on a free port, serving `database`."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2", "--no-control-socket"]
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(workers)]
+        + ["--no-control-socket"]
         + ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=ROOT,
         env={**os.environ, **ENV, "DATABASE_URL": f"{PG}/{database}"},
@@ -444,7 +470,9 @@ def measure(pages, databases: dict[str, str], size: dict) -> tuple[dict, list[st
     the same load from the rest of the machine); each figure is the median round. Before and
     after the loads each address is checked to answer with its page; what was wrong is
     returned beside the figures."""
-    servers = {label: start_server(database) for label, database in databases.items()}
+    servers = {
+        label: start_server(database, size["workers"]) for label, database in databases.items()
+    }
     rounds = {label: {page: [] for page, *_rest in pages} for label in databases}
     wrong: list[str] = []
     try:
@@ -457,11 +485,11 @@ def measure(pages, databases: dict[str, str], size: dict) -> tuple[dict, list[st
                     cookies[label, page] = open_like_a_browser(base + path, cookie)
                     wrong += filter(None, [the_page(base + path, cookies[label, page], markers)])
                     if size["warm_up"]:
-                        load(base + path, cookies[label, page], script, size["seconds"])
+                        load(base + path, cookies[label, page], script, size)
             for _round in range(size["rounds"]):
                 for page, path, _cookie, _markers in pages:
                     for label, (_server, base) in servers.items():
-                        result = load(base + path, cookies[label, page], script, size["seconds"])
+                        result = load(base + path, cookies[label, page], script, size)
                         rounds[label][page].append(result)
             for label, (_server, base) in servers.items():
                 for page, path, _cookie, markers in pages:
@@ -506,7 +534,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     size = SIZES["smoke" if args.smoke else "full"]
     reuse = not args.smoke and os.environ.get("BENCH_REUSE") == "1" and SAVED.exists()
-    setup(reuse)
+    setup(reuse, args.smoke)
+    if args.smoke:
+        cheap_passwords()
     import json
 
     from assignments.models import User
@@ -551,7 +581,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
     quiet = wait_for_quiet(0 if args.smoke else args.wait)
     print(
-        f"wrk, {CONNECTIONS} connections, {size['seconds']} s x {size['rounds']} rounds, "
+        f"wrk, {size['connections']} connections to {size['workers']} gunicorn workers, "
+        f"{size['seconds']} s x {size['rounds']} rounds, "
         "median round:"
     )
     results, wrong = measure(pages, {small: SMALL_DB_NAME, full: DB_NAME}, size)

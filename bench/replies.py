@@ -29,7 +29,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _common import PG, SECRET_KEY, drop_database, recreate_database  # noqa: E402
+from _common import (  # noqa: E402
+    PG,
+    SECRET_KEY,
+    cheap_passwords,
+    drop_database,
+    recreate_database,
+)
 
 REPLY_ADDRESS = "uppdrag+{token}@region.example"
 DONE_FOLDER = "Uppdrag-hanterade"
@@ -75,10 +81,12 @@ def _reply(person, milestone, number: int) -> EmailMessage:
     return mail
 
 
-def run(count: int) -> int:
+def run(count: int, smoke: bool) -> int:
     import django
 
     django.setup()
+    if smoke:
+        cheap_passwords()
     from django.conf import settings
     from django.core.management import call_command
 
@@ -176,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     os.environ.pop("CELERY_TASK_ALWAYS_EAGER", None)
     try:
-        return 1 if run(count) else 0
+        return 1 if run(count, args.smoke) else 0
     finally:
         from django.db import connections
 

@@ -51,12 +51,15 @@ run: install messages ## Migrate, load the demo data and start web + worker + be
 	wait
 
 # The suite runs on PostgreSQL and Redis, as CI and production do (.ci/setup starts them), in
-# parallel: pytest-xdist, one worker per core, each with a database, a Redis database, a var/
-# and ports of its own (tests/environment.py). DATABASE_URL and CELERY_BROKER_URL from the
+# parallel: pytest-xdist, one worker per core and one more, each with a database, a Redis
+# database, a var/ and ports of its own (tests/environment.py). The extra worker uses the time
+# the others wait on a browser, a process they started or the database: with one a core, a
+# fifth to a quarter of the 2 cores here stood idle while the browser tests ran (531 s for the
+# whole of .ci/run); with one more, none (509 s). DATABASE_URL and CELERY_BROKER_URL from the
 # environment win; the test database's name is DATABASE_URL's with "test_" before it.
 test test-fast: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/uppdrag
 test test-fast: export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/0
-PYTEST_WORKERS ?= auto
+PYTEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 # `--dist load` hands tests out in the order pytest-django sorts them: a worker runs its tests
 # that flush the database (transactional ones) after all its tests that roll back, as one
 # process would, so no test meets a database emptied of what the migrations put there.

@@ -283,3 +283,21 @@ def test_no_import_cycle_inside_an_app():
     flows -> services) is a circle, only one that Python does not refuse."""
     cycles = [sorted(c) for c in _components(import_graph())]
     assert cycles == [], f"import cycles inside an app: {cycles}"
+
+
+# -- modules a reader can take in (issue #25) ------------------------------------------------
+
+MOST_LINES = 400
+# Longer by design: the record's models in one place, and the one settings file of the stack.
+LONGER = {"assignments/models.py", "config/settings.py"}
+
+
+def test_no_module_is_over_400_lines_but_the_models_and_the_settings():
+    long = {
+        str(path.relative_to(ROOT)): lines
+        for app in APPS
+        for path in (ROOT / app).rglob("*.py")
+        if "migrations" not in path.parts
+        and (lines := len(path.read_text(encoding="utf-8").splitlines())) > MOST_LINES
+    }
+    assert set(long) - LONGER == set(), f"split these by what they do: {long}"

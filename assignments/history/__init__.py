@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from ..models import AuditEntry
+from . import personal  # noqa: F401 - registers the sentences of a person's own things
 from .sentences import LISTS_FIELDS, SENTENCES, persons_reason, unknown
 from .values import Change, Lookup, changes
 

@@ -7,18 +7,18 @@ pages with the menu: the menu button opens and closes it by mouse and by keyboar
 visible and its aria-expanded true to the menu; on the assignment page on a phone, every
 action button inside the window (issue 29: not in a table column scrolled out of view).
 
-One browser context per role, each page loaded afresh at each size. What differs between the
-sizes of a page is its layout; its markup is the same but for the side menu, which the laptop
-shows and the phone hides. So axe reads every page at the phone size, and at the laptop size the
-first page of each part of the site (its first path segment) per role, where the menu is new;
-the menu's button is tried on the role's first page that has it, at both sizes (the same
-template and script on every page; trying it on each part's first page took a sixth of the
-walk); those first pages are photographed at both sizes, and every page with a finding. The findings
-of the whole walk are reported together, counted per check (and written to findings.txt beside
-the screenshots, var/screenshots/responsive/<size>/<role>/). Pages that are the same for everyone
-logged in (groups, settings, password change) are walked by the first role only; the superuser
-walks the admin pages that differ from the registrar's. The browser asks for reduced motion,
-which uppdrag.css answers with a menu that opens without sliding: the same script, no waiting.
+One browser context per role, each page loaded afresh at each size. What differs between the sizes
+of a page is its layout; its markup is the same but for the side menu, which the laptop shows and
+the phone hides. So axe reads every page at the phone size, and at the laptop size the first page
+of each part of the site (its first path segment) per role, where the menu is new; the menu's
+button is tried on the role's first page that has it, at both sizes (the same template and script
+on every page; trying it on each part's first page took a sixth of the walk); every page with a
+finding is photographed, and the start page with its menu toggled. The findings of the whole walk
+are reported together, counted per check (and written to findings.txt beside the screenshots,
+var/screenshots/responsive/<size>/<role>/). Pages that are the same for everyone logged in (groups,
+settings, password change) are walked by the first role only; the superuser walks the admin pages
+that differ from the registrar's. The browser asks for reduced motion, which uppdrag.css answers
+with a menu that opens without sliding: the same script, no waiting.
 """
 
 from __future__ import annotations
@@ -225,8 +225,6 @@ def check_page(walk: Walk, console: Console, site, role: str, viewport: str, pat
             walk.fail("actions", where, f"outside the window: {button}")
 
     folder = SCREENSHOTS / viewport / role
-    if first:
-        _screenshot(walk, page, folder, path)
 
     menu = first and walk.menu_untried(role, viewport)
     if menu and page.locator(".vf-page__menu-toggle").count():
@@ -238,7 +236,7 @@ def check_page(walk: Walk, console: Console, site, role: str, viewport: str, pat
 
     for line in walk.console_news(console):
         walk.fail("console", where, line)
-    if walk.found != found and not first:  # a picture of each page with a finding
+    if walk.found != found:  # a picture of each page with a finding
         _screenshot(walk, page, folder, path)
 
     # Last: axe reads the page's style sheets into <style> elements of its own, which the

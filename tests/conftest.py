@@ -1,3 +1,5 @@
+import gc
+
 import pytest
 
 from tests import lanes
@@ -50,6 +52,10 @@ def _uses_db(item) -> bool:
 
 def pytest_configure(config):
     config.pluginmanager.register(_LongWithoutDatabaseFirst(), "long-without-database-first")
+    # The suite makes many short-lived objects (requests, querysets, forms): with Python's
+    # default threshold (700) the cyclic collector ran so often that raising it saves 3-5 % of
+    # the CPU (tests/workflow: 49.8 s -> 47.4 s). The memory it keeps meanwhile is small here.
+    gc.set_threshold(50_000, 50, 100)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -132,36 +132,32 @@ def schedule(minutes: int) -> list[Fault]:
     ]
 
 
+# What the hour and the 10-minute mode share; each mode says what differs.
+TIMED = {
+    "sweep_every": None,  # the configured schedule: every minute
+    "drain": 15 * MINUTE,
+    "memory_at": 10 * MINUTE,
+    "health_every": 2.0,
+    "quiet_first": False,
+    "lead": 5.0,  # seconds from setting the due times to the first
+    "restart_after": 5.0,  # a killed worker's restart delay
+    "poll_every": 4.0,  # the main loop's, for the end and its samples
+    "web_workers": 2,  # gunicorn's, which only answers /healthz
+}
 MODES = {
     "full": {
+        **TIMED,
         "seconds": 60 * MINUTE,
         "reminders": 10_000,
         "people": 2_000,
         "faults": lambda: schedule(60),
-        "sweep_every": None,  # the configured schedule: every minute
-        "drain": 15 * MINUTE,
-        "memory_at": 10 * MINUTE,
-        "health_every": 2.0,
-        "quiet_first": False,
-        "lead": 5.0,
-        "restart_after": 5.0,
-        "poll_every": 4.0,
-        "web_workers": 2,
     },
     "short": {
+        **TIMED,
         "seconds": 10 * MINUTE,
         "reminders": 1_000,
         "people": 200,
         "faults": lambda: schedule(10),
-        "sweep_every": None,
-        "drain": 15 * MINUTE,
-        "memory_at": 10 * MINUTE,
-        "health_every": 2.0,
-        "quiet_first": False,
-        "lead": 5.0,
-        "restart_after": 5.0,
-        "poll_every": 4.0,
-        "web_workers": 2,
     },
     "smoke": {
         "seconds": 8.0,
@@ -173,10 +169,10 @@ MODES = {
         "memory_at": None,
         "health_every": 0.5,
         "quiet_first": True,
-        "lead": 1.0,  # seconds from setting the due times to the first
-        "restart_after": 1.0,  # a killed worker's restart delay
-        "poll_every": 0.25,  # the main loop's, for the end and its samples
-        "web_workers": 1,  # gunicorn's, which only answers /healthz
+        "lead": 1.0,
+        "restart_after": 1.0,
+        "poll_every": 0.25,
+        "web_workers": 1,
     },
 }
 # the smoke's reminders fall due in two groups, before and after its faults

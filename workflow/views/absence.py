@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from assignments.models import Absence
 
 from .. import services
 from ..forms import AbsenceForm
-from .assignment import keep_on_form
+from .assignment import submitted
 from .own import end_own
 
 
@@ -34,23 +33,19 @@ def absence_page(request):
     )
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                absence = services.set_absence(
-                    person=person,
-                    starts=form.cleaned_data["starts"],
-                    ends=form.cleaned_data["ends"],
-                    stand_in=form.cleaned_data["stand_in"],
-                )
-            except ValidationError as error:
-                keep_on_form(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Din frånvaro %(starts)s–%(ends)s är sparad.")
-                    % {"starts": absence.starts.isoformat(), "ends": absence.ends.isoformat()},
-                )
-                return HttpResponseRedirect(reverse("absence"))
+        absence = submitted(
+            form,
+            lambda data: services.set_absence(
+                person=person, starts=data["starts"], ends=data["ends"], stand_in=data["stand_in"]
+            ),
+        )
+        if absence is not None:
+            messages.success(
+                request,
+                _("Din frånvaro %(starts)s–%(ends)s är sparad.")
+                % {"starts": absence.starts.isoformat(), "ends": absence.ends.isoformat()},
+            )
+            return HttpResponseRedirect(reverse("absence"))
         status = 400
     return render(
         request,

@@ -185,6 +185,19 @@ def keep_on_form(form, error: ValidationError) -> None:
         form.focus_summary = True
 
 
+def submitted(form, save):
+    """What `save(form.cleaned_data)` returns, when the form is valid and the service behind
+    `save` takes it; None when either refuses, the service's refusal then on the form
+    (keep_on_form). The person's own pages (absence, watch dates) post this way."""
+    if not form.is_valid():
+        return None
+    try:
+        return save(form.cleaned_data)
+    except ValidationError as error:
+        keep_on_form(form, error)
+        return None
+
+
 def _milestone_to_update(request, pk, milestone_pk):
     """The assignment and its milestone, if the user may update that milestone (else 403)."""
     assignment = visible_assignment(request, pk)

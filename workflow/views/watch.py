@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from reminders import watch_dates
 from reminders.forms import WatchDateForm
 from reminders.models import WatchDate
 
-from .assignment import keep_on_form, visible_assignment
+from .assignment import submitted, visible_assignment
 from .own import end_own
 
 
@@ -42,28 +41,27 @@ def watch_page(request, pk):
     )
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                watch = watch_dates.set_watch_date(
-                    person=request.user,
-                    assignment=assignment,
-                    milestone=form.cleaned_data["milestone"],
-                    day=form.cleaned_data["day"],
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as error:
-                keep_on_form(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Du blir påmind %(date)s, i appen och via e-post.")
-                    % {"date": formats.date_format(watch.day, "DATE_FORMAT")},
-                    # shown on the milestone's card, where the page opens (saved_at)
-                    extra_tags=f"at-milestone-{watch.milestone_id}" if watch.milestone_id else "",
-                )
-                return HttpResponseRedirect(
-                    links.process_url(assignment.pk, watch.milestone_id, absolute=False)
-                )
+        watch = submitted(
+            form,
+            lambda data: watch_dates.set_watch_date(
+                person=request.user,
+                assignment=assignment,
+                milestone=data["milestone"],
+                day=data["day"],
+                note=data["note"],
+            ),
+        )
+        if watch is not None:
+            messages.success(
+                request,
+                _("Du blir påmind %(date)s, i appen och via e-post.")
+                % {"date": formats.date_format(watch.day, "DATE_FORMAT")},
+                # shown on the milestone's card, where the page opens (saved_at)
+                extra_tags=f"at-milestone-{watch.milestone_id}" if watch.milestone_id else "",
+            )
+            return HttpResponseRedirect(
+                links.process_url(assignment.pk, watch.milestone_id, absolute=False)
+            )
         status = 400
     return render(
         request,

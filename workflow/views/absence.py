@@ -18,8 +18,8 @@ from assignments.models import Absence
 
 from .. import services
 from ..forms import AbsenceForm
-from .assignment import submitted
 from .own import end_own
+from .posting import submitted
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

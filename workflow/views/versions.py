@@ -14,7 +14,8 @@ from assignments import permissions
 from documents import version_diff
 
 from .. import forms, selectors, services
-from .assignment import Refused, cleaned, keep_on_form, process_page, visible_assignment
+from .assignment import Refused, cleaned, process_page, visible_assignment
+from .posting import keep_on_form
 
 
 @require_POST

@@ -19,8 +19,9 @@ from reminders import watch_dates
 from reminders.forms import WatchDateForm
 from reminders.models import WatchDate
 
-from .assignment import submitted, visible_assignment
+from .assignment import visible_assignment
 from .own import end_own
+from .posting import submitted
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
